@@ -69,4 +69,10 @@ public record GatewayConfig(List<InetSocketAddress> listen, String pathPrefix, S
                 retransmitBound, heartbeat, sessionTimeout, pollTimeout, streamBudget, requestTimeout, maxInitialLine,
                 maxHeaderBytes, bind);
     }
+
+    public GatewayConfig withPathPrefix(String prefix) {
+        return new GatewayConfig(listen, prefix, transports, maxMessageBytes, maxFramePayload, channelWindow,
+                retransmitBound, heartbeat, sessionTimeout, pollTimeout, streamBudget, requestTimeout, maxInitialLine,
+                maxHeaderBytes, bindClientAddress);
+    }
 }

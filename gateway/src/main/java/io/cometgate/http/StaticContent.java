@@ -16,10 +16,21 @@ final class StaticContent {
 
     private static final Asset MISSING = new Asset(new byte[0], "");
 
+    /**
+     * The one URL pages import. The client's modules import each other relatively, so this
+     * entry re-exports them from /js/ rather than being index.js itself.
+     */
+    private static final Asset ENTRY = new Asset(
+            "export * from './js/index.js';\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "text/javascript; charset=utf-8");
+
     private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
     /** The asset for a request path, or {@code null}. Paths with {@code ..} never resolve. */
     Asset find(String path) {
+        if (path.equals("/cometgate.js")) {
+            return ENTRY;
+        }
         String resource = resourceFor(path);
         if (resource == null) {
             return null;
@@ -32,8 +43,8 @@ final class StaticContent {
         if (path.equals("/") || path.equals("/index.html")) {
             return "web/index.html";
         }
-        if (path.equals("/cometgate.js")) {
-            return "web/js/index.js";
+        if (path.equals("/demo.js")) {
+            return "web/demo.js";
         }
         if (path.startsWith("/js/") && !path.contains("..") && path.matches("/js/[A-Za-z0-9_./-]+\\.(js|d\\.ts)")) {
             return "web" + path;
