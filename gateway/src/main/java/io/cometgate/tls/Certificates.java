@@ -125,7 +125,10 @@ final class Certificates {
             if (host.endsWith(".")) {
                 host = host.substring(0, host.length() - 1);
             }
-            if (!host.matches("(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+            // Numeric-looking names (127.1, 0x7f.1) are odd IP notations, not host names: refuse them.
+            String lastLabel = host.substring(host.lastIndexOf('.') + 1);
+            if (host.indexOf(':') >= 0 || lastLabel.matches("[0-9]+|0x[0-9a-f]*")
+                    || !host.matches("(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
                     || host.length() > 253) {
                 throw new IllegalArgumentException("'" + raw + "' is neither a host name nor a canonical IP address"
                         + " (use letters, digits, '-' and '.', e.g. backend.example.test, or 192.0.2.10)");
