@@ -127,6 +127,33 @@ class TlsHandshakeTest {
     }
 
     @Test
+    void everyInsecureHandlerLogsAWarningAndVerifyingOnesDoNot() throws Exception {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BackendTlsContexts.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        logger.addAppender(seen);
+        try {
+            BackendTlsContexts insecure = BackendTlsContexts.insecure();
+            BackendTlsContexts verifying = BackendTlsContexts.verifying(caFile);
+            InetSocketAddress at = new InetSocketAddress("127.0.0.1", 6697);
+            seen.list.clear();
+            for (int i = 0; i < 2; i++) {
+                insecure.newHandler(ByteBufAllocator.DEFAULT, "irc.test", at).engine().closeOutbound();
+            }
+            verifying.newHandler(ByteBufAllocator.DEFAULT, "irc.test", at).engine().closeOutbound();
+            assertEquals(2, seen.list.stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .filter(e -> e.getFormattedMessage().contains("irc.test at /127.0.0.1:6697 is NOT verified"))
+                    .count());
+            assertEquals(2, seen.list.size());
+        } finally {
+            logger.detachAppender(seen);
+        }
+    }
+
+    @Test
     void aVerifyingBackendHandlerChecksTheTargetName() throws Exception {
         SslHandler h = BackendTlsContexts.verifying(caFile).newHandler(ByteBufAllocator.DEFAULT, "backend.test.",
                 new InetSocketAddress("127.0.0.1", 443));
