@@ -91,7 +91,12 @@ public final class BackendTlsContexts {
         }
         if (!IpLiteral.isLiteral(name)) {
             // RFC 6066: SNI carries host names only, never IP literals.
-            params.setServerNames(List.of(new SNIHostName(name)));
+            try {
+                params.setServerNames(List.of(new SNIHostName(name)));
+            } catch (IllegalArgumentException notStd3) {
+                // e.g. an internal name with '_': no SNI then, but the name is still verified below.
+                log.debug("backend TLS to {}: not a valid SNI host name, sending none", name);
+            }
         }
         engine.setSSLParameters(params);
         return handler;

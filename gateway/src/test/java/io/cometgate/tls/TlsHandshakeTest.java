@@ -165,6 +165,16 @@ class TlsHandshakeTest {
     }
 
     @Test
+    void aNameSniCannotCarryStillGetsAHandlerThatVerifiesIt() throws Exception {
+        SslHandler h = BackendTlsContexts.verifying(caFile).newHandler(ByteBufAllocator.DEFAULT, "old_host.corp",
+                new InetSocketAddress("127.0.0.1", 443));
+        SSLEngine engine = h.engine();
+        assertEquals("HTTPS", engine.getSSLParameters().getEndpointIdentificationAlgorithm());
+        assertEquals("old_host.corp", engine.getPeerHost());
+        engine.closeOutbound();
+    }
+
+    @Test
     void theServerEnablesOnlyTls12And13AndOnlyAeadSuites() throws Exception {
         SslContext context = server(TlsFixtures.server(ca, "localhost"));
         SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
