@@ -169,6 +169,11 @@ public final class ServeCommand implements Callable<Integer> {
             }
             List<InetSocketAddress> bound = server.start();
             List<InetSocketAddress> secure = tls == null ? List.of() : server.startTls(tlsListen, tls);
+            decider.addReloadListener(() -> {
+                if (decider.closeDisallowedOnReload()) {
+                    server.context().registry().forEachOnLoop(session -> session.closeChannelsNoLongerAllowed(decider::stillAllowed));
+                }
+            });
             decider.watch();
             for (InetSocketAddress address : bound) {
                 out.println("cometgate is listening on http://" + hostPort(address) + "/");

@@ -5,6 +5,7 @@ import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.Decider;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.relay.BackendConnector;
+import io.cometgate.relay.OpenLimiter;
 import io.cometgate.session.ChannelAudit;
 import io.cometgate.session.GatewayContext;
 import io.cometgate.session.SessionRegistry;
@@ -39,7 +40,7 @@ public final class GatewayServer implements AutoCloseable {
         this.loops = loops;
         SessionRegistry registry = new SessionRegistry();
         this.context = new GatewayContext(config, decider, new GatewayMetrics(), registry,
-                new BackendConnector(loops.socketChannel()), audit);
+                new BackendConnector(loops.socketChannel()), audit, new OpenLimiter());
         registry.bind(context);
         this.clientAddresses = clientAddresses;
     }

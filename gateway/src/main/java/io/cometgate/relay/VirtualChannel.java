@@ -63,6 +63,7 @@ public final class VirtualChannel {
     private final long createdNanos = System.nanoTime();
     private ScheduledFuture<?> lifetime;
     private WebIrcLine webirc;
+    private boolean holdsTargetSlot;
 
     public VirtualChannel(Session session, int id, String target) {
         this.session = session;
@@ -78,10 +79,26 @@ public final class VirtualChannel {
         return id;
     }
 
+    /** What the page asked for (an alias or host:port). */
+    public String target() {
+        return target;
+    }
+
+    /** The address the backend is connected to, or {@code null} before the policy allowed it. */
+    public InetSocketAddress address() {
+        return decision == null || !decision.allowed() ? null : decision.address();
+    }
+
     // ---- opening ----------------------------------------------------------------------
 
     public void open(String token) {
         metrics.opensRequested.increment();
+        int perMinute = session.context().decider().limits().opensPerIpPerMinute();
+        if (!session.context().limiter().tryOpen(session.clientAddress(), perMinute)) {
+            metrics.opensDenied("limit: opens per minute");
+            closeWith(CloseCode.LIMIT_EXCEEDED, "limit reached: " + perMinute + " channel opens per minute from this address");
+            return;
+        }
         ConnectRequest request = new ConnectRequest(target, session.origin(), session.clientAddress(), token);
         session.context().decider().decide(request, session.loop()).addListener((Future<Decision> f) -> {
             Decision d = f.isSuccess() ? f.getNow()
@@ -106,6 +123,13 @@ public final class VirtualChannel {
             closeWith(code, d.reason());
             return;
         }
+        int perTarget = session.context().decider().limits().maxConnectionsPerTarget();
+        if (!session.context().limiter().tryConnect(d.address(), perTarget)) {
+            metrics.opensDenied("limit: connections per target");
+            closeWith(CloseCode.LIMIT_EXCEEDED, "limit reached: " + perTarget + " connections to " + d.address());
+            return;
+        }
+        holdsTargetSlot = true;
         state = State.CONNECTING;
         session.context().connector().extras(d, session.loop()).addListener((Future<BackendExtras.Loaded> f) -> {
             if (state == State.CLOSED) {
@@ -358,6 +382,10 @@ public final class VirtualChannel {
         }
         if (lifetime != null) {
             lifetime.cancel(false);
+        }
+        if (holdsTargetSlot) {
+            holdsTargetSlot = false;
+            session.context().limiter().release(decision.address());
         }
         session.channelClosed(this);
         if (!neverOpened) {
