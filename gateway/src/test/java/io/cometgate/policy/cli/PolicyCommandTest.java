@@ -31,12 +31,19 @@ class PolicyCommandTest {
     }
 
     private CommandLine policyCommand(Resolver resolver) {
-        // Swap in an explain command that answers names from a table instead of DNS.
-        CommandLine explain = new CommandLine(new ExplainCommand(() -> resolver));
-        CommandLine replaced = new CommandLine(new PolicyCommand()).addSubcommand("explain", explain);
-        replaced.setOut(new PrintWriter(out));
-        replaced.setErr(new PrintWriter(err));
-        return replaced;
+        // The explain command answers names from the test's table instead of DNS.
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == ExplainCommand.class ? (K) new ExplainCommand(() -> resolver)
+                        : CommandLine.defaultFactory().create(cls);
+            }
+        };
+        CommandLine cl = new CommandLine(new PolicyCommand(), factory);
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return cl;
     }
 
     @Test
@@ -72,9 +79,9 @@ class PolicyCommandTest {
     void explainShowsDecisionReasonRuleAndEveryAddress() throws Exception {
         Path p = Files.writeString(dir.resolve("p.policy"), "cometgate-policy 1\nhost gw\norigin https://app.example.com\n"
                 + "allow *.example.net:443\n");
-        Resolver dns = (host, loop) -> loop.newSucceededFuture(List.of(
-                InetAddress.getByAddress(new byte[] {93, (byte) 184, (byte) 216, 34}),
-                InetAddress.getByAddress(new byte[] {127, 0, 0, 1})));
+        List<InetAddress> answer = List.of(InetAddress.getByAddress(new byte[] {93, (byte) 184, (byte) 216, 34}),
+                InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+        Resolver dns = (host, loop) -> loop.newSucceededFuture(answer);
         int code = policyCommand(dns).execute("explain", "--policy", p.toString(), "--target", "a.example.net:443",
                 "--origin", "https://app.example.com", "--client-ip", "203.0.113.5");
         assertEquals(1, code, err.toString());
