@@ -1,0 +1,96 @@
+package io.cometgate.relay;
+
+import io.cometgate.policy.Decision;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.cometgate.relay.clientaddr.ProxyProtocolHeader;
+import java.net.InetSocketAddress;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+/**
+ * Opens backend connections on the session's own event loop (so a channel's two sides share
+ * one thread), to the exact address the policy checked. Reads are on demand only: the
+ * relay asks for one read at a time, when the client has credit for it.
+ */
+public final class BackendConnector {
+
+    /** One read never exceeds this, which bounds what a channel holds beyond its credit. */
+    static final int MAX_READ_BYTES = 64 * 1024;
+
+    private final Class<? extends SocketChannel> channelType;
+    private final BackendExtras extras = new BackendExtras();
+
+    public BackendConnector(Class<? extends SocketChannel> channelType) {
+        this.channelType = channelType;
+    }
+
+    ChannelFuture connect(EventLoop loop, Decision decision, ChannelHandler initializer) {
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, decision.options().connectTimeout().toMillis());
+        AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES);
+        reads.maxMessagesPerRead(1);
+        return new Bootstrap()
+                .group(loop)
+                .channel(channelType)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, reads)
+                .handler(initializer)
+                .connect(decision.address());
+    }
+
+    /**
+     * Builds the connection-specific front of a backend pipeline: the PROXY header writer,
+     * then TLS with SNI and certificate checks against the target NAME (the socket itself
+     * goes to the checked address).
+     */
+    void addTransportHandlers(SocketChannel channel, Decision decision, BackendExtras.Loaded extras,
+                              InetSocketAddress client) {
+        String proxy = decision.options().proxyProtocol();
+        if (proxy != null) {
+            channel.pipeline().addLast("proxy-header",
+                    new ProxyHeaderWriter(ProxyProtocolHeader.Version.parse(proxy), client, decision.address()));
+        }
+        if (extras.tls() != null) {
+            String name = decision.serverName() != null ? decision.serverName() : decision.address().getAddress().getHostAddress();
+            channel.pipeline().addLast("tls", extras.tls().newHandler(channel.alloc(), name, decision.address()));
+        }
+    }
+
+    /** Loads what the target needs from files (TLS trust, WEBIRC password), off the event loop. */
+    Future<BackendExtras.Loaded> extras(Decision decision, EventLoop loop) {
+        return extras.load(decision.options(), loop);
+    }
+
+    /** Completes when the backend is ready for data: connected, and TLS-handshaken if TLS is on. */
+    Future<Channel> whenReady(ChannelFuture connect) {
+        Promise<Channel> ready = connect.channel().eventLoop().newPromise();
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+                return;
+            }
+            SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
+            if (tls == null) {
+                ready.trySuccess(connect.channel());
+            } else {
+                tls.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        ready.trySuccess(connect.channel());
+                    } else {
+                        ready.tryFailure(h.cause());
+                    }
+                });
+            }
+        });
+        return ready;
+    }
+}
