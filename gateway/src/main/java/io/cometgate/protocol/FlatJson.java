@@ -1,13 +1,13 @@
-package io.cometgate.client;
+package io.cometgate.protocol;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Reads the flat JSON objects the gateway sends (HELLO, OPENED): string and number values
- * only, which is all protocol v1 uses. Values come back as strings.
+ * Reads the flat JSON objects protocol v1 uses (HELLO, OPEN, OPENED): string and number
+ * values only. Values come back as strings; anything else is refused.
  */
-final class FlatJson {
+public final class FlatJson {
 
     private final String text;
     private int pos;
@@ -16,8 +16,33 @@ final class FlatJson {
         this.text = text;
     }
 
-    static Map<String, String> parse(String text) {
-        return new FlatJson(text).object();
+    /** Parses one object; throws IllegalArgumentException naming what is wrong. */
+    public static Map<String, String> parse(String text) {
+        try {
+            FlatJson json = new FlatJson(text);
+            Map<String, String> values = json.object();
+            json.skipSpace();
+            if (json.pos != text.length()) {
+                throw new IllegalArgumentException("trailing text after the object: " + text);
+            }
+            return values;
+        } catch (IndexOutOfBoundsException | NumberFormatException e) {
+            throw new IllegalArgumentException("malformed JSON: " + text);
+        }
+    }
+
+    /** {@code text} as a JSON string literal. */
+    public static String quote(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     private Map<String, String> object() {
