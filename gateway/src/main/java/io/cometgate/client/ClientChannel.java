@@ -1,6 +1,7 @@
 package io.cometgate.client;
 
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.FlatJson;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
 

@@ -2,6 +2,7 @@ package io.cometgate.client;
 
 import io.cometgate.config.TransportKind;
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.FlatJson;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
 
@@ -125,7 +126,8 @@ public final class ClientSession implements AutoCloseable {
             nextChannel += 2;
             ClientChannel channel = new ClientChannel(this, channelId, target, window, maxFrame);
             channels.put(channelId, channel);
-            String request = token == null ? target : target + "\n" + token;
+            String request = "{\"target\":" + FlatJson.quote(target)
+                    + (token == null ? "" : ",\"token\":" + FlatJson.quote(token)) + "}";
             enqueue(FrameType.OPEN, channelId, request.getBytes(StandardCharsets.UTF_8));
             return channel;
         }
