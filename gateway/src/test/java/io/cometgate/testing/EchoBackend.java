@@ -75,6 +75,16 @@ public final class EchoBackend implements AutoCloseable {
                 echoed += n;
                 written.addAndGet(n);
             }
+            if (echoed >= closeAfter) {
+                // A graceful close: FIN first, then drain what the peer still sends. Closing with
+                // unread input would send an RST, and an RST makes the kernel discard data the
+                // gateway has not read yet, which no relay could deliver.
+                socket.shutdownOutput();
+                socket.setSoTimeout(5_000);
+                while (in.read(buffer) >= 0) {
+                    // discard
+                }
+            }
         } catch (IOException e) {
             // the gateway closed or reset the connection: the test decides whether that was right
         }
