@@ -59,6 +59,7 @@ public final class VirtualChannel {
     private final ArrayDeque<ByteBuf> heldUp = new ArrayDeque<>(2);
     private long creditToReturn;
     private boolean creditFlushScheduled;
+    private final long creditThreshold;
     private long bytesUp;
     private long bytesDown;
     private final long createdNanos = System.nanoTime();
@@ -74,6 +75,7 @@ public final class VirtualChannel {
         this.maxFrame = session.context().config().maxFramePayload();
         this.downCredit = session.context().config().channelWindow();
         this.upGranted = session.context().config().channelWindow();
+        this.creditThreshold = Math.max(1, session.context().config().channelWindow() / 8);
     }
 
     public int id() {
@@ -232,10 +234,14 @@ public final class VirtualChannel {
         });
     }
 
-    /** Credit goes back as the backend accepts bytes, coalesced into one CREDIT per loop turn. */
+    /**
+     * Credit goes back as the backend accepts bytes, in CREDIT frames of at least an eighth of
+     * the window: the client always keeps 7/8 of its window, so it never waits for them, and a
+     * small request/response exchange costs no extra frame.
+     */
     private void returnCredit(int n) {
         creditToReturn += n;
-        if (!creditFlushScheduled) {
+        if (creditToReturn >= creditThreshold && !creditFlushScheduled) {
             creditFlushScheduled = true;
             session.loop().execute(() -> {
                 creditFlushScheduled = false;

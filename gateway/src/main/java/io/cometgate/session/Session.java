@@ -188,7 +188,7 @@ public final class Session {
             throw new ProtocolException(type + " frames only flow from the gateway");
         }
         if (type.sequenced()) {
-            outbox.ackPending();
+            outbox.ackPending(frame.payload().readableBytes() + FrameCodec.HEADER_BYTES);
             if (frame.seq() <= lastReceived) {
                 return; // a duplicate from a resend: already delivered
             }

@@ -196,6 +196,22 @@ class SessionTest {
     }
 
     @Test
+    void anAckWithNothingToRideAlongIsSentAfterAShortDelay() throws Exception {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        receive(FrameType.OPEN, 1, 1, OPEN_22); // denied: the CLOSE carries ACK 1
+        int batches = receiver.batches;
+        ByteBuf credit = Unpooled.buffer(4).writeInt(100);
+        receive(FrameType.CREDIT, 1, 2, credit.toString(StandardCharsets.ISO_8859_1)); // for the closed channel: no reply
+        credit.release();
+        assertEquals(batches, receiver.batches, "no batch for an ACK alone right away");
+        Thread.sleep(SessionOutbox.ACK_DELAY_MILLIS * 3);
+        loopHolder.runScheduledPendingTasks();
+        assertEquals(batches + 1, receiver.batches);
+        assertEquals(FrameType.ACK, receiver.frames.get(receiver.frames.size() - 1).type());
+    }
+
+    @Test
     void aMalformedOpenClosesOnlyThatChannel() throws Exception {
         FakeReceiver receiver = new FakeReceiver(false);
         session.attach(receiver, 0);
