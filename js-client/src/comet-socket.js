@@ -41,11 +41,13 @@ export class CometSocket extends EventTarget {
   /**
    * @param {string} target a policy alias, `host:port`, or `cometgate://host:port`
    * @param {CometSocketOptions|string|string[]} [options] (a string or array here is a WebSocket
-   *   `protocols` argument, accepted and ignored so WebSocket factories work unchanged)
+   *   `protocols` argument, accepted and ignored so WebSocket factories work unchanged; the
+   *   options then come third)
+   * @param {CometSocketOptions} [moreOptions]
    */
-  constructor(target, options = {}) {
+  constructor(target, options = {}, moreOptions = {}) {
     super();
-    const opts = typeof options === 'string' || Array.isArray(options) ? {} : options;
+    const opts = typeof options === 'string' || Array.isArray(options) ? moreOptions : options;
     const to = parseTarget(target);
     this.url = `cometgate://${to}`;
     this.protocol = '';

@@ -106,6 +106,8 @@ export class ReceiveWindow {
     this.unackedBytes = 0;
     /** a duplicate arrived: the gateway evidently missed our ack, so send it again */
     this.reAck = false;
+    /** duplicates dropped so far (diagnostics) */
+    this.duplicates = 0;
   }
 
   /**
@@ -117,6 +119,7 @@ export class ReceiveWindow {
   accept(seq, size) {
     if (seq <= this.lastReceived) {
       this.reAck = true;
+      this.duplicates++;
       return 'duplicate';
     }
     if (seq !== this.lastReceived + 1) {
