@@ -1,0 +1,235 @@
+package io.cometgate.cli;
+
+import io.cometgate.config.GatewayConfig;
+import io.cometgate.config.TransportKind;
+import io.cometgate.demo.DemoBackends;
+import io.cometgate.http.ClientAddressResolver;
+import io.cometgate.http.EventLoops;
+import io.cometgate.http.GatewayServer;
+import io.cometgate.policy.PolicyDecider;
+import io.cometgate.policy.PolicyException;
+import io.cometgate.policy.Problem;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code cometgate serve}: runs the gateway until SIGTERM/SIGINT (graceful drain) or a second signal. */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Runs the gateway.",
+                "With no flags: listens on 127.0.0.1:8080 with the bundled demo policy, starts the demo echo and "
+                        + "chat backends on loopback, and serves a demo page at /."},
+        sortOptions = false)
+public final class ServeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
+            description = "Address to listen on (repeatable). Default: 127.0.0.1:8080.")
+    List<InetSocketAddress> listen;
+
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Access policy file (see policy/README.md). Default: the bundled demo policy.")
+    Path policy;
+
+    @Option(names = "--demo", negatable = true,
+            description = "Start the demo echo (127.0.0.1:65101) and chat (127.0.0.1:65102) backends. "
+                    + "Default: on without --policy, off with it.")
+    Boolean demo;
+
+    @Option(names = "--transports", split = ",", paramLabel = "LIST",
+            description = "Enabled transports: websocket, xhr-streaming, eventsource, htmlfile, xhr-polling, "
+                    + "jsonp-polling, or all. Default: all but jsonp-polling (JSONP carries no Origin).")
+    List<String> transports;
+
+    @Option(names = "--path-prefix", paramLabel = "PATH", description = "URL prefix of the protocol endpoints (default: ${DEFAULT-VALUE}).")
+    String pathPrefix = "/cometgate";
+
+    @Option(names = "--max-message", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Largest WebSocket message or POST body (default 128k).")
+    Integer maxMessage;
+
+    @Option(names = "--window", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Initial flow-control credit per channel and direction (default 128k).")
+    Integer window;
+
+    @Option(names = "--retransmit-bound", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Unacknowledged bytes per session before backends stop being read (default 256k).")
+    Integer retransmitBound;
+
+    @Option(names = "--stream-budget", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Bytes after which a streaming response is recycled (default 256k).")
+    Integer streamBudget;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.Time.class, description = "Default 25s.")
+    Duration heartbeat;
+
+    @Option(names = "--session-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+            description = "A session with no transport attached this long expires (default 30s).")
+    Duration sessionTimeout;
+
+    @Option(names = "--poll-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+            description = "How long a long-poll is held (default 25s).")
+    Duration pollTimeout;
+
+    @Option(names = "--no-bind-client-address", description = "Let a session be used from another client address (mobile clients behind changing NAT).")
+    boolean unboundClientAddress;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+            description = "On SIGTERM, how long open channels may finish (default 30s).")
+    Duration drainTimeout = Duration.ofSeconds(30);
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (default info).")
+    String logLevel = "info";
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text or json (JSON lines) (default text).")
+    String logFormat = "text";
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String logProblem = Logging.configure(logLevel, logFormat);
+        if (logProblem != null) {
+            err.println("cometgate serve: " + logProblem);
+            return ExitCodes.USAGE;
+        }
+        GatewayConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            err.println("cometgate serve: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        PolicyDecider decider;
+        try {
+            decider = PolicyDecider.load(policy != null ? policy : bundledPolicy());
+        } catch (PolicyException e) {
+            e.problems().forEach(p -> err.println(p.render()));
+            err.println("cometgate serve: the policy has errors; check it with 'cometgate policy check FILE'");
+            return ExitCodes.USAGE;
+        }
+        for (Problem warning : decider.warnings()) {
+            org.slf4j.LoggerFactory.getLogger("cometgate.policy").warn("{}", warning.render());
+        }
+        EventLoops loops = EventLoops.create(threads);
+        DemoBackends demoBackends = new DemoBackends();
+        GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(), loops, ClientAddressResolver.PEER_ONLY);
+        try {
+            if (demo != null ? demo : policy == null) {
+                demoBackends.start(loops);
+            }
+            List<InetSocketAddress> bound = server.start();
+            decider.watch();
+            for (InetSocketAddress address : bound) {
+                out.println("cometgate is listening on http://" + hostPort(address) + "/");
+            }
+            out.flush();
+        } catch (Exception e) {
+            server.close();
+            demoBackends.close();
+            loops.shutdown();
+            decider.close();
+            err.println("cometgate serve: cannot start: " + describe(e));
+            return ExitCodes.RUNTIME;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Signals.install(decider::reload, () -> {
+            try {
+                server.drain(drainTimeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                server.close();
+                demoBackends.close();
+                decider.close();
+                loops.shutdown();
+                stopped.countDown();
+            }
+        });
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    private GatewayConfig config() {
+        GatewayConfig defaults = GatewayConfig.defaults();
+        GatewayConfig config = defaults
+                .withListen(listen == null || listen.isEmpty() ? defaults.listen() : listen)
+                .withTransports(transports())
+                .withTimeouts(or(heartbeat, defaults.heartbeat()), or(sessionTimeout, defaults.sessionTimeout()),
+                        or(pollTimeout, defaults.pollTimeout()))
+                .withSizes(or(maxMessage, defaults.maxMessageBytes()), or(window, defaults.channelWindow()),
+                        or(retransmitBound, defaults.retransmitBound()), or(streamBudget, defaults.streamBudget()))
+                .withBindClientAddress(!unboundClientAddress)
+                .withPathPrefix(pathPrefix);
+        if (config.maxMessageBytes() < config.maxFramePayload() + 13) {
+            throw new IllegalArgumentException("--max-message must be at least " + (config.maxFramePayload() + 13)
+                    + " bytes (one full frame)");
+        }
+        if (!pathPrefix.matches("/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*")) {
+            throw new IllegalArgumentException("--path-prefix must look like /cometgate (got '" + pathPrefix + "')");
+        }
+        return config;
+    }
+
+    private Set<TransportKind> transports() {
+        if (transports == null || transports.isEmpty()) {
+            return TransportKind.DEFAULT_ENABLED;
+        }
+        Set<TransportKind> enabled = EnumSet.noneOf(TransportKind.class);
+        for (String name : transports) {
+            if (name.equals("all")) {
+                enabled.addAll(EnumSet.allOf(TransportKind.class));
+            } else {
+                enabled.add(TransportKind.fromLabel(name.trim()));
+            }
+        }
+        return enabled;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    /** The demo policy ships inside the jar; the policy engine reads files, so it gets a private copy. */
+    private static Path bundledPolicy() throws IOException {
+        Path copy = Files.createTempFile("cometgate-default-", ".policy");
+        copy.toFile().deleteOnExit();
+        try (InputStream in = ServeCommand.class.getClassLoader().getResourceAsStream("policy/default.policy")) {
+            if (in == null) {
+                throw new IOException("the bundled policy is missing from the jar");
+            }
+            Files.write(copy, in.readAllBytes());
+        }
+        return copy;
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof BindException || e.getCause() instanceof BindException) {
+            return "address already in use or not available (" + e.getMessage() + ")";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}

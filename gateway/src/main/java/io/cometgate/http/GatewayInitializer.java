@@ -1,0 +1,54 @@
+package io.cometgate.http;
+
+import io.cometgate.config.GatewayConfig;
+import io.cometgate.session.GatewayContext;
+import io.cometgate.transport.ConnectionWatcher;
+import io.cometgate.transport.ProtocolEndpoints;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/** The pipeline of every browser-facing connection, in order. */
+final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+
+    static final String HTTP_CODEC = "http";
+    static final String AGGREGATOR = "aggregator";
+    static final String REQUEST_TIMEOUT = "request-timeout";
+    static final String WATCHER = "watcher";
+    static final String ROUTER = "router";
+
+    private static final long KEEP_ALIVE_TIMEOUT_MILLIS = 60_000;
+
+    private final GatewayContext context;
+    private final ProtocolEndpoints endpoints;
+    private final StaticContent statics = new StaticContent();
+    private final ClientAddressResolver clientAddresses;
+
+    GatewayInitializer(GatewayContext context, ClientAddressResolver clientAddresses) {
+        this.context = context;
+        this.endpoints = new ProtocolEndpoints(context);
+        this.clientAddresses = clientAddresses;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline pipeline = ch.pipeline();
+        addHttpHandlers(pipeline);
+        addTimeouts(pipeline);
+        pipeline.addLast(WATCHER, new ConnectionWatcher());
+        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, clientAddresses));
+    }
+
+    private void addHttpHandlers(ChannelPipeline pipeline) {
+        GatewayConfig config = context.config();
+        pipeline.addLast(HTTP_CODEC, new HttpServerCodec(config.maxInitialLine(), config.maxHeaderBytes(), 8192));
+        pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(config.maxMessageBytes()));
+    }
+
+    private void addTimeouts(ChannelPipeline pipeline) {
+        pipeline.addLast(REQUEST_TIMEOUT,
+                new HeaderTimeoutHandler(context.config().requestTimeout().toMillis(), KEEP_ALIVE_TIMEOUT_MILLIS));
+    }
+}

@@ -1,0 +1,153 @@
+package io.cometgate.http;
+
+import io.cometgate.metrics.PrometheusText;
+import io.cometgate.session.GatewayContext;
+import io.cometgate.transport.ProtocolEndpoints;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Last handler of an HTTP connection: checks what every request must pass (well-formed,
+ * a Host this gateway serves), then dispatches by path to the protocol endpoints, the
+ * operational endpoints or the bundled static files.
+ */
+final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayRouter.class);
+
+    private final GatewayContext context;
+    private final ProtocolEndpoints endpoints;
+    private final StaticContent statics;
+    private final ClientAddressResolver clientAddresses;
+    private final String prefix;
+
+    GatewayRouter(GatewayContext context, ProtocolEndpoints endpoints, StaticContent statics,
+                  ClientAddressResolver clientAddresses) {
+        this.context = context;
+        this.endpoints = endpoints;
+        this.statics = statics;
+        this.clientAddresses = clientAddresses;
+        this.prefix = context.config().pathPrefix();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        RequestInfo info = new RequestInfo(req.headers().get(HttpHeaderNames.ORIGIN),
+                clientAddresses.resolve(peer.getAddress(), req.headers()), keepAlive);
+        DecoderResult decoded = req.decoderResult();
+        if (!decoded.isSuccess()) {
+            rejectMalformed(ctx, decoded.cause());
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (path.equals("/healthz") || path.equals("/readyz")) {
+            health(ctx, path, info);
+            return;
+        }
+        String host = req.headers().get(HttpHeaderNames.HOST);
+        if (host == null || !context.decider().isHostAllowed(host)) {
+            error(ctx, HttpResponseStatus.FORBIDDEN, "Host " + (host == null ? "(none)" : "'" + host + "'")
+                    + " is not served here (policy 'host' lines)", info, null);
+            return;
+        }
+        if (req.method().equals(HttpMethod.OPTIONS)) {
+            preflight(ctx, info);
+        } else if (path.startsWith(prefix + "/")) {
+            endpoints.handle(ctx, req, path.substring(prefix.length() + 1), info);
+        } else if (path.equals("/metrics")) {
+            String text = PrometheusText.render(context.metrics(), context.registry()::sessionCount);
+            HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                    Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), keepAlive, null);
+        } else {
+            serveStatic(ctx, req, path, info);
+        }
+    }
+
+    private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
+        RequestInfo closing = new RequestInfo(null, null, false);
+        if (cause instanceof TooLongHttpLineException) {
+            error(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line over the limit", closing, null);
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            error(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers over the limit", closing, null);
+        } else if (cause instanceof TooLongFrameException) {
+            error(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body over the limit", closing, null);
+        } else {
+            error(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", closing, null);
+        }
+    }
+
+    private void health(ChannelHandlerContext ctx, String path, RequestInfo info) {
+        boolean draining = context.registry().isDraining();
+        if (path.equals("/readyz") && draining) {
+            HttpResponses.text(ctx.channel(), HttpResponseStatus.SERVICE_UNAVAILABLE, "draining", info.keepAlive(), null);
+        } else {
+            HttpResponses.text(ctx.channel(), HttpResponseStatus.OK, draining ? "ok (draining)" : "ok", info.keepAlive(), null);
+        }
+    }
+
+    private void preflight(ChannelHandlerContext ctx, RequestInfo info) {
+        if (info.origin() == null || !context.decider().isOriginAllowed(info.origin())) {
+            error(ctx, HttpResponseStatus.FORBIDDEN, "Origin not allowed", info, null);
+            return;
+        }
+        HttpHeaders headers = info.cors()
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "content-type")
+                .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+        HttpResponses.send(ctx.channel(), HttpResponseStatus.NO_CONTENT, "text/plain", Unpooled.EMPTY_BUFFER,
+                info.keepAlive(), headers);
+    }
+
+    private void serveStatic(ChannelHandlerContext ctx, FullHttpRequest req, String path, RequestInfo info) {
+        StaticContent.Asset asset = statics.find(path);
+        if (asset == null) {
+            error(ctx, HttpResponseStatus.NOT_FOUND, "no such path: " + path, info, null);
+            return;
+        }
+        if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            error(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET", info, null);
+            return;
+        }
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; frame-src 'self'")
+                .set("Referrer-Policy", "no-referrer");
+        HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, asset.contentType(),
+                Unpooled.wrappedBuffer(asset.bytes()), info.keepAlive(), headers);
+    }
+
+    private void error(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, RequestInfo info, HttpHeaders extra) {
+        context.metrics().httpErrors.increment();
+        HttpResponses.error(ctx.channel(), status, reason, info.keepAlive(), extra);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            LOG.error("unexpected error on {}", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,108 @@
+package io.cometgate.http;
+
+import io.cometgate.config.GatewayConfig;
+import io.cometgate.metrics.GatewayMetrics;
+import io.cometgate.policy.Decider;
+import io.cometgate.protocol.CloseCode;
+import io.cometgate.relay.BackendConnector;
+import io.cometgate.session.ChannelAudit;
+import io.cometgate.session.GatewayContext;
+import io.cometgate.session.SessionRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The running gateway: its listeners, event loops and shared context. Start, then
+ * {@link #drain} and {@link #close}.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final EventLoops loops;
+    private final GatewayContext context;
+    private final ClientAddressResolver clientAddresses;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
+                         ClientAddressResolver clientAddresses) {
+        this.loops = loops;
+        SessionRegistry registry = new SessionRegistry();
+        this.context = new GatewayContext(config, decider, new GatewayMetrics(), registry,
+                new BackendConnector(loops.socketChannel()), audit);
+        registry.bind(context);
+        this.clientAddresses = clientAddresses;
+    }
+
+    /** Binds every listener; fails (and unbinds what it bound) if any address is taken. */
+    public List<InetSocketAddress> start() throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops.acceptor(), loops.workers())
+                .channel(loops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
+                .childHandler(new GatewayInitializer(context, clientAddresses));
+        List<InetSocketAddress> bound = new ArrayList<>();
+        try {
+            for (InetSocketAddress address : context.config().listen()) {
+                Channel listener = bootstrap.bind(address).sync().channel();
+                listeners.add(listener);
+                bound.add((InetSocketAddress) listener.localAddress());
+                LOG.info("listening on http://{}", hostPort((InetSocketAddress) listener.localAddress()));
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+        return bound;
+    }
+
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    public GatewayContext context() {
+        return context;
+    }
+
+    public EventLoops loops() {
+        return loops;
+    }
+
+    /**
+     * Graceful drain: refuse new sessions (readiness goes 503), let open channels run until
+     * the deadline or until none is left, then close every session with 4010.
+     */
+    public void drain(Duration deadline) throws InterruptedException {
+        context.registry().startDraining();
+        long end = System.nanoTime() + deadline.toNanos();
+        while (context.registry().sessionCount() > 0 && channelsOpen() > 0 && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        context.registry().closeAll(CloseCode.GATEWAY_SHUTDOWN, "the gateway is shutting down");
+    }
+
+    private long channelsOpen() {
+        return context.metrics().channelsOpened.sum() - context.metrics().channelsClosed.sum();
+    }
+
+    @Override
+    public void close() {
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
+        }
+        listeners.clear();
+        context.registry().closeAll(CloseCode.GATEWAY_SHUTDOWN, "the gateway is shutting down");
+    }
+}

@@ -1,0 +1,104 @@
+package io.cometgate.policy.cli;
+
+import io.cometgate.policy.ConnectRequest;
+import io.cometgate.policy.Decision;
+import io.cometgate.policy.PolicyException;
+import io.cometgate.policy.PolicyTools;
+import io.cometgate.policy.Problem;
+import io.cometgate.policy.Resolver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@code cometgate policy explain}: decides one request the way the gateway would and shows
+ * the working: verdict, reason, deciding rule, and the classification of every address.
+ * Exit 0 when allowed, 1 when denied, 2 when the policy or the arguments are bad.
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "Show how a policy decides one request. Exit 0 allowed, 1 denied, 2 bad policy/arguments.")
+final class ExplainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "the policy file")
+    Path policy;
+
+    @Option(names = "--target", required = true, paramLabel = "T", description = "alias or host:port, as a page asks")
+    String target;
+
+    @Option(names = "--origin", paramLabel = "O", description = "the page's Origin (default: none sent)")
+    String origin;
+
+    @Option(names = "--client-ip", paramLabel = "IP", description = "client address (canonical literal)")
+    String clientIp;
+
+    @Option(names = "--token", paramLabel = "JWT", description = "signed token the page would pass")
+    String token;
+
+    private final Supplier<Resolver> resolvers;
+
+    ExplainCommand() {
+        this(null);
+    }
+
+    /** For tests: answer names from {@code resolvers} instead of DNS. */
+    ExplainCommand(Supplier<Resolver> resolvers) {
+        this.resolvers = resolvers;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        InetAddress client = null;
+        if (clientIp != null) {
+            client = ClientIps.parse(clientIp);
+            if (client == null) {
+                err.println("--client-ip: '" + clientIp + "' is not a canonical IP address");
+                err.flush();
+                return PolicyCommand.BAD_CONFIG;
+            }
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (Resolver resolver = resolvers != null ? resolvers.get() : Resolver.dns(PolicyTools.dnsTimeout(policy))) {
+            PolicyTools.Explanation e = PolicyTools.explain(policy, new ConnectRequest(target, origin, client, token),
+                    resolver, group.next()).get(2, TimeUnit.MINUTES);
+            Decision d = e.decision();
+            out.println("decision: " + d.verdict());
+            out.println("reason:   " + d.reason());
+            out.println("rule:     " + (d.rule() == null ? "(default deny)" : d.rule()));
+            if (d.allowed()) {
+                out.println("connect:  " + d.address().getAddress().getHostAddress() + " port " + d.address().getPort());
+                out.println("tls:      " + (d.options().tls() ? "yes, verify name " + d.serverName() : "no"));
+            }
+            for (String a : e.addresses()) {
+                out.println("address:  " + a);
+            }
+            out.flush();
+            return d.allowed() ? PolicyCommand.OK : PolicyCommand.RUNTIME;
+        } catch (PolicyException e) {
+            for (Problem p : e.problems()) {
+                if (p.isError()) {
+                    err.println(p.render());
+                }
+            }
+            err.flush();
+            return PolicyCommand.BAD_CONFIG;
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        }
+    }
+}

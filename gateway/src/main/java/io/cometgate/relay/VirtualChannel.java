@@ -1,0 +1,348 @@
+package io.cometgate.relay;
+
+import io.cometgate.metrics.GatewayMetrics;
+import io.cometgate.policy.ConnectRequest;
+import io.cometgate.policy.Decision;
+import io.cometgate.policy.Limits;
+import io.cometgate.protocol.CloseCode;
+import io.cometgate.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One virtual socket: a channel of a session relayed to one backend TCP connection, with a
+ * credit window each way. Downstream, the backend is read only while the client has granted
+ * credit and the session's retransmit buffer has room; upstream, credit goes back to the
+ * client as the backend accepts bytes. Runs entirely on its session's event loop.
+ */
+public final class VirtualChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualChannel.class);
+
+    private enum State { DECIDING, CONNECTING, OPEN, CLOSED }
+
+    private final Session session;
+    private final int id;
+    private final String target;
+    private final GatewayMetrics metrics;
+    private final int maxFrame;
+    private State state = State.DECIDING;
+    private Decision decision;
+    private Channel backend;
+    private long downCredit;
+    /** Bytes read from the backend beyond the client's credit: at most one read. */
+    private ByteBuf heldDown;
+    private boolean backendEof;
+    private long upGranted;
+    private long upReceived;
+    /** Client data that arrived before the backend connected: bounded by the initial window. */
+    private final ArrayDeque<ByteBuf> heldUp = new ArrayDeque<>(2);
+    private long creditToReturn;
+    private boolean creditFlushScheduled;
+    private long bytesUp;
+    private long bytesDown;
+    private final long createdNanos = System.nanoTime();
+    private ScheduledFuture<?> lifetime;
+
+    public VirtualChannel(Session session, int id, String target) {
+        this.session = session;
+        this.id = id;
+        this.target = target;
+        this.metrics = session.context().metrics();
+        this.maxFrame = session.context().config().maxFramePayload();
+        this.downCredit = session.context().config().channelWindow();
+        this.upGranted = session.context().config().channelWindow();
+    }
+
+    public int id() {
+        return id;
+    }
+
+    // ---- opening ----------------------------------------------------------------------
+
+    public void open(String token) {
+        metrics.opensRequested.increment();
+        ConnectRequest request = new ConnectRequest(target, session.origin(), session.clientAddress(), token);
+        session.context().decider().decide(request, session.loop()).addListener((Future<Decision> f) -> {
+            Decision d = f.isSuccess() ? f.getNow()
+                    : Decision.deny(Decision.Verdict.DENY, "policy engine error: " + f.cause(), null);
+            session.context().audit().decision(request, d);
+            onDecision(d);
+        });
+    }
+
+    private void onDecision(Decision d) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        decision = d;
+        if (!d.allowed()) {
+            metrics.opensDenied(d.verdict().name().toLowerCase() + ": " + d.reason());
+            CloseCode code = switch (d.verdict()) {
+                case DNS_FAILURE -> CloseCode.DNS_FAILURE;
+                case LIMIT -> CloseCode.LIMIT_EXCEEDED;
+                default -> CloseCode.POLICY_DENIED;
+            };
+            closeWith(code, d.reason());
+            return;
+        }
+        state = State.CONNECTING;
+        long started = System.nanoTime();
+        ChannelFuture connect = session.context().connector().connect(session.loop(), d, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                Limits limits = session.context().decider().limits();
+                long idle = limits.channelIdleTimeout().toMillis();
+                if (idle > 0) {
+                    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+                }
+                session.context().connector().addTls(ch, d);
+                ch.pipeline().addLast("relay", new BackendHandler(VirtualChannel.this));
+            }
+        });
+        backend = connect.channel();
+        session.context().connector().whenReady(connect, d).addListener((Future<Channel> f) -> onConnected(f, started));
+    }
+
+    private void onConnected(Future<Channel> f, long startedNanos) {
+        if (state == State.CLOSED) {
+            backend.close();
+            return;
+        }
+        if (!f.isSuccess()) {
+            metrics.connectFailures.increment();
+            Throwable cause = f.cause();
+            CloseCode code = cause instanceof ConnectTimeoutException ? CloseCode.CONNECT_TIMEOUT
+                    : cause instanceof ConnectException ? CloseCode.CONNECT_REFUSED
+                    : cause instanceof SSLException || cause.getCause() instanceof SSLException ? CloseCode.BACKEND_TLS
+                    : CloseCode.BACKEND_ERROR;
+            closeWith(code, code.label() + ": " + decision.address() + " (" + cause.getMessage() + ")");
+            return;
+        }
+        state = State.OPEN;
+        metrics.connectLatency.record(System.nanoTime() - startedNanos);
+        metrics.channelsOpened.increment();
+        InetSocketAddress remote = decision.address();
+        session.sendOpened(id, "{\"remoteAddress\":\"" + remote.getAddress().getHostAddress() + "\",\"remotePort\":"
+                + remote.getPort() + ",\"window\":" + session.context().config().channelWindow() + "}");
+        long life = session.context().decider().limits().channelMaxLifetime().toMillis();
+        if (life > 0) {
+            lifetime = session.loop().schedule(() -> closeWith(CloseCode.LIFETIME_EXCEEDED,
+                    "channel open longer than " + life / 1000 + " s"), life, TimeUnit.MILLISECONDS);
+        }
+        while (!heldUp.isEmpty()) {
+            writeToBackend(heldUp.poll());
+        }
+        resumeReading();
+    }
+
+    // ---- client -> backend ------------------------------------------------------------
+
+    public void fromClient(ByteBuf data) {
+        int n = data.readableBytes();
+        if (state == State.CLOSED) {
+            data.release();
+            return;
+        }
+        upReceived += n;
+        if (upReceived > upGranted) {
+            data.release();
+            closeWith(CloseCode.FLOW_CONTROL, "sent " + (upReceived - upGranted) + " bytes beyond the granted credit");
+            return;
+        }
+        bytesUp += n;
+        metrics.bytesUp.add(n);
+        if (state == State.OPEN) {
+            writeToBackend(data);
+        } else {
+            heldUp.add(data);
+        }
+    }
+
+    private void writeToBackend(ByteBuf data) {
+        int n = data.readableBytes();
+        backend.writeAndFlush(data).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                returnCredit(n);
+            }
+        });
+    }
+
+    /** Credit goes back as the backend accepts bytes, coalesced into one CREDIT per loop turn. */
+    private void returnCredit(int n) {
+        creditToReturn += n;
+        if (!creditFlushScheduled) {
+            creditFlushScheduled = true;
+            session.loop().execute(() -> {
+                creditFlushScheduled = false;
+                if (state != State.CLOSED && creditToReturn > 0) {
+                    upGranted += creditToReturn;
+                    session.sendCredit(id, creditToReturn);
+                }
+                creditToReturn = 0;
+            });
+        }
+    }
+
+    public void closeFromClient(int code) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean wasOpen = state == State.OPEN;
+        state = State.CLOSED;
+        if (wasOpen && backend.isActive()) {
+            // Everything the client sent is written first, then the backend sees EOF.
+            backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+                if (backend instanceof SocketChannel socket && f.isSuccess()) {
+                    socket.shutdownOutput().addListener(done -> backend.close());
+                } else {
+                    backend.close();
+                }
+            });
+        }
+        finish(CloseCode.NORMAL, "closed by the client (code " + code + ")", !wasOpen);
+    }
+
+    // ---- backend -> client ------------------------------------------------------------
+
+    void fromBackend(ByteBuf data) {
+        if (state != State.OPEN) {
+            data.release();
+            return;
+        }
+        bytesDown += data.readableBytes();
+        metrics.bytesDown.add(data.readableBytes());
+        heldDown = data;
+        drainHeld();
+    }
+
+    public void grantDownstream(long bytes) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        downCredit += bytes;
+        drainHeld();
+        resumeReading();
+    }
+
+    private void drainHeld() {
+        if (heldDown == null) {
+            return;
+        }
+        while (heldDown.isReadable() && downCredit > 0) {
+            int chunk = (int) Math.min(Math.min(heldDown.readableBytes(), downCredit), maxFrame);
+            session.sendData(id, heldDown.readRetainedSlice(chunk));
+            downCredit -= chunk;
+        }
+        if (!heldDown.isReadable()) {
+            heldDown.release();
+            heldDown = null;
+            if (backendEof) {
+                closeWith(CloseCode.BACKEND_CLOSED, "the backend closed the connection");
+            }
+        } else {
+            metrics.flowControlStalls.increment();
+        }
+    }
+
+    /** Asks the backend for one more read if the client can take it. */
+    public void resumeReading() {
+        if (state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends()) {
+            backend.read();
+        }
+    }
+
+    void backendClosed() {
+        if (state != State.OPEN) {
+            return;
+        }
+        backendEof = true;
+        if (heldDown == null) {
+            closeWith(CloseCode.BACKEND_CLOSED, "the backend closed the connection");
+        }
+        // else: the rest goes out as credit arrives, then CLOSE 4000 (see drainHeld)
+    }
+
+    void backendFailed(Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("channel {} backend I/O error: {}", id, cause.toString());
+        } else {
+            LOG.warn("channel {} backend failure", id, cause);
+        }
+        if (state == State.OPEN) {
+            closeWith(cause instanceof SSLException || cause.getCause() instanceof SSLException
+                    ? CloseCode.BACKEND_TLS : CloseCode.BACKEND_ERROR, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        }
+    }
+
+    void idle() {
+        closeWith(CloseCode.IDLE_TIMEOUT, "no data either way for "
+                + session.context().decider().limits().channelIdleTimeout().toSeconds() + " s");
+    }
+
+    // ---- closing ----------------------------------------------------------------------
+
+    /** The gateway ends the channel and tells the client why. */
+    public void closeWith(CloseCode code, String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean neverOpened = state != State.OPEN;
+        state = State.CLOSED;
+        session.sendClose(id, code, reason);
+        if (backend != null) {
+            backend.close();
+        }
+        finish(code, reason, neverOpened);
+    }
+
+    /** The session is ending: close without a CLOSE frame (SESSION_CLOSE covers it). */
+    public void abort(CloseCode code, String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean neverOpened = state != State.OPEN;
+        state = State.CLOSED;
+        if (backend != null) {
+            backend.close();
+        }
+        finish(code, reason, neverOpened);
+    }
+
+    private void finish(CloseCode code, String reason, boolean neverOpened) {
+        if (heldDown != null) {
+            heldDown.release();
+            heldDown = null;
+        }
+        while (!heldUp.isEmpty()) {
+            heldUp.poll().release();
+        }
+        if (lifetime != null) {
+            lifetime.cancel(false);
+        }
+        session.channelClosed(this);
+        if (!neverOpened) {
+            metrics.channelsClosed.increment();
+            session.context().audit().channelClosed(session, target, decision, bytesUp, bytesDown,
+                    (System.nanoTime() - createdNanos) / 1_000_000, code, reason);
+        }
+    }
+}

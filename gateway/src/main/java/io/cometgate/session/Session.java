@@ -1,0 +1,347 @@
+package io.cometgate.session;
+
+import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.Frame;
+import io.cometgate.protocol.FrameCodec;
+import io.cometgate.protocol.FrameType;
+import io.cometgate.protocol.ProtocolException;
+import io.cometgate.relay.VirtualChannel;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One page's link to the gateway: multiplexes channels, numbers and keeps every frame it
+ * sends until the client acknowledges it, delivers client frames in order exactly once, and
+ * outlives the transports that carry it.
+ *
+ * <p>Threading: a session is pinned to one event loop; every method except {@link #loop()},
+ * {@link #id()} and the immutable getters must run on it. Transports hop there first. The
+ * backends of its channels are connected on the same loop, so nothing here is locked.
+ */
+public final class Session {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    private final String id;
+    private final EventLoop loop;
+    private final GatewayContext context;
+    private final String origin;
+    private final InetAddress clientAddress;
+    private final SessionOutbox outbox;
+    private final IntObjectMap<VirtualChannel> channels = new IntObjectHashMap<>();
+    private final ScheduledFuture<?> heartbeat;
+    private long lastReceived;
+    private int highestChannelId;
+    private Receiver receiver;
+    private boolean everAttached;
+    private ScheduledFuture<?> expiry;
+    private boolean closed;
+
+    Session(String id, EventLoop loop, GatewayContext context, String origin, InetAddress clientAddress) {
+        this.id = id;
+        this.loop = loop;
+        this.context = context;
+        this.origin = origin;
+        this.clientAddress = clientAddress;
+        this.outbox = new SessionOutbox(this, context.config().maxMessageBytes());
+        long beat = context.config().heartbeat().toMillis();
+        this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, beat, beat, TimeUnit.MILLISECONDS);
+        armExpiry();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    public InetAddress clientAddress() {
+        return clientAddress;
+    }
+
+    public GatewayContext context() {
+        return context;
+    }
+
+    public ByteBufAllocator alloc() {
+        return ByteBufAllocator.DEFAULT;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The highest client sequence number received in order (what HELLO and POST answers carry). */
+    public long lastReceived() {
+        return lastReceived;
+    }
+
+    /** Whether a receiver is attached right now (metrics, tests). */
+    public Receiver receiver() {
+        return receiver;
+    }
+
+    // ---- transports attach and detach ----------------------------------------------------
+
+    /**
+     * Attaches a downstream receiver; a previous one is ended ("replaced"). Everything the
+     * client has not acknowledged ({@code clientAck}) is sent again.
+     */
+    public void attach(Receiver newReceiver, long clientAck) {
+        if (closed) {
+            newReceiver.end(false);
+            return;
+        }
+        try {
+            acknowledge(clientAck);
+        } catch (ProtocolException e) {
+            newReceiver.end(false);
+            close(CloseCode.PROTOCOL_ERROR, e.getMessage());
+            return;
+        }
+        Receiver previous = receiver;
+        receiver = newReceiver;
+        if (previous != null) {
+            previous.end(true);
+        }
+        if (everAttached) {
+            context.metrics().resumes.increment();
+        }
+        everAttached = true;
+        cancelExpiry();
+        outbox.restartFrom(clientAck, !newReceiver.isPoll());
+        outbox.flush();
+    }
+
+    /** The transport is gone (or answered its poll); the session waits for the next one. */
+    public void detach(Receiver gone) {
+        if (receiver == gone) {
+            receiver = null;
+            if (!closed) {
+                armExpiry();
+            }
+        }
+    }
+
+    /** The attached receiver can take data again. */
+    public void receiverWritable() {
+        outbox.flush();
+    }
+
+    Receiver currentReceiver() {
+        return receiver;
+    }
+
+    void receiverDone() {
+        Receiver done = receiver;
+        receiver = null;
+        if (done != null && !closed) {
+            armExpiry();
+        }
+    }
+
+    // ---- frames from the client -----------------------------------------------------------
+
+    /** Handles a decoded batch from the client; releases every frame. */
+    public void receive(List<Frame> frames) {
+        int i = 0;
+        try {
+            for (; i < frames.size() && !closed; i++) {
+                Frame frame = frames.get(i);
+                try {
+                    handle(frame);
+                } finally {
+                    frame.release();
+                }
+            }
+        } catch (ProtocolException e) {
+            close(CloseCode.PROTOCOL_ERROR, e.getMessage());
+        } finally {
+            for (i++; i < frames.size(); i++) {
+                frames.get(i).release();
+            }
+        }
+        outbox.scheduleFlush();
+    }
+
+    private void handle(Frame frame) throws ProtocolException {
+        FrameType type = frame.type();
+        if (!type.clientMaySend()) {
+            throw new ProtocolException(type + " frames only flow from the gateway");
+        }
+        if (type.sequenced()) {
+            outbox.ackPending();
+            if (frame.seq() <= lastReceived) {
+                return; // a duplicate from a resend: already delivered
+            }
+            if (frame.seq() != lastReceived + 1) {
+                throw new ProtocolException("sequence gap: expected " + (lastReceived + 1) + ", got " + frame.seq());
+            }
+            lastReceived = frame.seq();
+        }
+        switch (type) {
+            case ACK -> acknowledge(FrameCodec.count(frame));
+            case HEARTBEAT -> { }
+            case OPEN -> openChannel(frame);
+            case DATA -> {
+                VirtualChannel channel = channelFor(frame);
+                if (channel != null) {
+                    channel.fromClient(frame.payload().retain());
+                }
+            }
+            case CREDIT -> {
+                VirtualChannel channel = channelFor(frame);
+                if (channel != null) {
+                    channel.grantDownstream(FrameCodec.count(frame));
+                }
+            }
+            case CLOSE -> {
+                VirtualChannel channel = channelFor(frame);
+                if (channel != null) {
+                    channel.closeFromClient(FrameCodec.closeCode(frame.payload()));
+                }
+            }
+            case SESSION_CLOSE -> close(CloseCode.NORMAL, "closed by the client");
+            default -> throw new ProtocolException("unexpected " + type);
+        }
+    }
+
+    private VirtualChannel channelFor(Frame frame) throws ProtocolException {
+        int channelId = frame.channel();
+        if (channelId <= 0 || channelId > highestChannelId || (channelId & 1) == 0) {
+            throw new ProtocolException(frame.type() + " for channel " + channelId + " that was never opened");
+        }
+        return channels.get(channelId); // null: closed already, late frames are ignored
+    }
+
+    private void openChannel(Frame frame) throws ProtocolException {
+        int channelId = frame.channel();
+        if ((channelId & 1) == 0 || channelId <= highestChannelId) {
+            throw new ProtocolException("OPEN needs a new odd channel id above " + highestChannelId + ", got " + channelId);
+        }
+        highestChannelId = channelId;
+        String request = frame.payload().toString(StandardCharsets.UTF_8);
+        int newline = request.indexOf('\n');
+        String target = newline < 0 ? request : request.substring(0, newline);
+        String token = newline < 0 ? null : request.substring(newline + 1);
+        int max = context.decider().limits().maxChannelsPerSession();
+        if (channels.size() >= max) {
+            sendClose(channelId, CloseCode.LIMIT_EXCEEDED, "at most " + max + " open channels per session");
+            return;
+        }
+        VirtualChannel channel = new VirtualChannel(this, channelId, target);
+        channels.put(channelId, channel);
+        channel.open(token);
+    }
+
+    private void acknowledge(long ack) throws ProtocolException {
+        boolean wasFull = !canReadBackends();
+        outbox.acknowledge(ack);
+        if (wasFull && canReadBackends()) {
+            for (VirtualChannel channel : new ArrayList<>(channels.values())) {
+                channel.resumeReading();
+            }
+        }
+    }
+
+    // ---- frames to the client -------------------------------------------------------------
+
+    /** Whether the client is keeping up: backends are read only while this holds. */
+    public boolean canReadBackends() {
+        return !closed && outbox.unackedBytes() < context.config().retransmitBound();
+    }
+
+    public void sendData(int channelId, ByteBuf payload) {
+        outbox.enqueue(FrameType.DATA, channelId, payload);
+    }
+
+    public void sendOpened(int channelId, String json) {
+        outbox.enqueue(FrameType.OPENED, channelId, alloc().buffer().writeBytes(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void sendCredit(int channelId, long bytes) {
+        outbox.enqueue(FrameType.CREDIT, channelId, alloc().buffer(4).writeInt((int) bytes));
+    }
+
+    public void sendClose(int channelId, CloseCode code, String reason) {
+        ByteBuf payload = alloc().buffer().writeShort(code.code()).writeBytes(reason.getBytes(StandardCharsets.UTF_8));
+        outbox.enqueue(FrameType.CLOSE, channelId, payload);
+    }
+
+    /** A channel finished (it already told the client); forget it. */
+    public void channelClosed(VirtualChannel channel) {
+        channels.remove(channel.id());
+    }
+
+    public int openChannels() {
+        return channels.size();
+    }
+
+    // ---- timers and the end ---------------------------------------------------------------
+
+    private void heartbeatIfIdle() {
+        if (receiver != null && !receiver.isPoll()) {
+            outbox.heartbeatIfIdle(context.config().heartbeat().toNanos());
+        }
+    }
+
+    private void armExpiry() {
+        cancelExpiry();
+        expiry = loop.schedule(() -> {
+            if (receiver == null) {
+                close(CloseCode.SESSION_EXPIRED, "no transport attached for "
+                        + context.config().sessionTimeout().toSeconds() + " s");
+            }
+        }, context.config().sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelExpiry() {
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
+    }
+
+    /** Ends the session: every backend closes, the client is told (if it is listening). */
+    public void close(CloseCode code, String reason) {
+        if (closed) {
+            return;
+        }
+        LOG.debug("session {} closing: {} {}", SessionIds.redact(id), code.label(), reason);
+        for (VirtualChannel channel : new ArrayList<>(channels.values())) {
+            channel.abort(code, reason);
+        }
+        channels.clear();
+        ByteBuf payload = alloc().buffer().writeShort(code.code()).writeBytes(reason.getBytes(StandardCharsets.UTF_8));
+        outbox.enqueue(FrameType.SESSION_CLOSE, 0, payload);
+        outbox.flush();
+        closed = true;
+        heartbeat.cancel(false);
+        cancelExpiry();
+        Receiver last = receiver;
+        receiver = null;
+        if (last != null) {
+            last.end(false);
+        }
+        outbox.releaseAll();
+        context.registry().remove(this);
+    }
+}

@@ -1,0 +1,129 @@
+package io.cometgate.session;
+
+import io.cometgate.protocol.FrameCodec;
+import io.cometgate.protocol.FrameType;
+import io.cometgate.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+
+/**
+ * The session's downstream half: numbers frames, keeps them until acknowledged, and hands
+ * batches to whichever receiver is attached. After a reconnect it starts again right after
+ * what the client acknowledged, so a dropped transport loses nothing.
+ */
+final class SessionOutbox {
+
+    private final Session session;
+    private final int batchCap;
+    private final RetransmitBuffer frames = new RetransmitBuffer();
+    /** Highest sequence number handed to the current receiver. */
+    private long sentUpTo;
+    /** Highest sequence number ever handed to any receiver (to count retransmissions). */
+    private long highestSent;
+    private boolean ackPending;
+    private boolean helloPending;
+    private boolean flushScheduled;
+    private long lastDeliveryNanos = System.nanoTime();
+
+    SessionOutbox(Session session, int batchCap) {
+        this.session = session;
+        this.batchCap = batchCap;
+    }
+
+    long unackedBytes() {
+        return frames.bytes();
+    }
+
+    void enqueue(FrameType type, int channelId, ByteBuf payload) {
+        long seq = frames.nextSeq();
+        frames.add(FrameCodec.encode(session.alloc(), type, channelId, seq, payload));
+        scheduleFlush();
+    }
+
+    /** The client sent a sequenced frame: it needs an ACK eventually. */
+    void ackPending() {
+        ackPending = true;
+    }
+
+    void acknowledge(long ack) throws ProtocolException {
+        if (ack >= frames.nextSeq()) {
+            throw new ProtocolException("ack " + ack + " for a frame never sent (last is " + (frames.nextSeq() - 1) + ")");
+        }
+        frames.ackUpTo(ack);
+        sentUpTo = Math.max(sentUpTo, ack);
+    }
+
+    /** A new receiver: resend everything not acknowledged, led by a HELLO if it wants one. */
+    void restartFrom(long clientAck, boolean hello) {
+        sentUpTo = frames.firstSeq() - 1;
+        helloPending = hello;
+    }
+
+    void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            session.loop().execute(this::flush);
+        }
+    }
+
+    void flush() {
+        flushScheduled = false;
+        while (true) {
+            Receiver receiver = session.currentReceiver();
+            if (receiver == null || !receiver.isWritable()) {
+                return;
+            }
+            boolean framesWaiting = sentUpTo + 1 < frames.nextSeq();
+            if (!framesWaiting && !helloPending && !(ackPending && !receiver.isPoll())) {
+                return; // a poll is not answered for an ACK alone: POST answers carry those
+            }
+            long before = sentUpTo;
+            ByteBuf batch = nextBatch();
+            lastDeliveryNanos = System.nanoTime();
+            if (!receiver.deliver(batch, sentUpTo > before ? sentUpTo : 0)) {
+                session.receiverDone();
+                return;
+            }
+        }
+    }
+
+    private ByteBuf nextBatch() {
+        ByteBufAllocator alloc = session.alloc();
+        CompositeByteBuf batch = alloc.compositeBuffer(1024);
+        if (helloPending) {
+            helloPending = false;
+            byte[] hello = session.context().registry().helloJson(session).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            batch.addComponent(true, FrameCodec.encodeSmall(alloc, FrameType.HELLO, 0, 0, hello));
+        }
+        if (ackPending) {
+            ackPending = false;
+            batch.addComponent(true, FrameCodec.encodeCount(alloc, FrameType.ACK, 0, 0, session.lastReceived()));
+        }
+        while (sentUpTo + 1 < frames.nextSeq() && batch.readableBytes() < batchCap) {
+            sentUpTo++;
+            if (sentUpTo <= highestSent) {
+                session.context().metrics().retransmittedFrames.increment();
+            }
+            batch.addComponent(true, frames.get(sentUpTo).retainedDuplicate());
+        }
+        highestSent = Math.max(highestSent, sentUpTo);
+        return batch;
+    }
+
+    void heartbeatIfIdle(long intervalNanos) {
+        Receiver receiver = session.currentReceiver();
+        if (receiver == null || !receiver.isWritable() || System.nanoTime() - lastDeliveryNanos < intervalNanos * 9 / 10) {
+            return;
+        }
+        lastDeliveryNanos = System.nanoTime();
+        ByteBuf beat = FrameCodec.encodeSmall(session.alloc(), FrameType.HEARTBEAT, 0, 0, new byte[0]);
+        if (!receiver.deliver(beat, 0)) {
+            session.receiverDone();
+        }
+    }
+
+    void releaseAll() {
+        frames.releaseAll();
+    }
+}

@@ -1,0 +1,137 @@
+package io.cometgate.session;
+
+import io.cometgate.config.GatewayConfig;
+import io.cometgate.policy.Limits;
+import io.cometgate.protocol.CloseCode;
+import io.netty.channel.EventLoop;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every live session by id, with the global, per-client-address and per-Origin caps.
+ * Thread-safe: sessions are created and looked up from every event loop.
+ */
+public final class SessionRegistry {
+
+    /** A cap refused a new session; the message names the cap (it reaches the client as a 429). */
+    public static final class LimitExceeded extends Exception {
+        LimitExceeded(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private volatile GatewayContext context;
+    private volatile boolean draining;
+
+    /** Completes the wiring (the context holds this registry, so it arrives after construction). */
+    public void bind(GatewayContext gatewayContext) {
+        this.context = gatewayContext;
+    }
+
+    public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
+        if (draining) {
+            throw new LimitExceeded("the gateway is shutting down");
+        }
+        Limits limits = context.decider().limits();
+        reserve(total, limits.maxSessions(), "sessions in the gateway");
+        AtomicInteger addressCount = perAddress.computeIfAbsent(client, k -> new AtomicInteger());
+        try {
+            reserve(addressCount, limits.maxSessionsPerIp(), "sessions per client address");
+        } catch (LimitExceeded e) {
+            total.decrementAndGet();
+            throw e;
+        }
+        AtomicInteger originCount = perOrigin.computeIfAbsent(originKey(origin), k -> new AtomicInteger());
+        try {
+            reserve(originCount, limits.maxSessionsPerOrigin(), "sessions per Origin");
+        } catch (LimitExceeded e) {
+            total.decrementAndGet();
+            release(perAddress, client, addressCount);
+            throw e;
+        }
+        Session session = new Session(SessionIds.next(), loop, context, origin, client);
+        sessions.put(session.id(), session);
+        context.metrics().sessionsCreated.increment();
+        return session;
+    }
+
+    private static void reserve(AtomicInteger counter, int max, String what) throws LimitExceeded {
+        if (counter.incrementAndGet() > max) {
+            counter.decrementAndGet();
+            throw new LimitExceeded("limit reached: " + max + " " + what);
+        }
+    }
+
+    private static <K> void release(Map<K, AtomicInteger> map, K key, AtomicInteger counter) {
+        if (counter.decrementAndGet() <= 0) {
+            map.remove(key, counter);
+        }
+    }
+
+    private static String originKey(String origin) {
+        return origin == null ? "" : origin;
+    }
+
+    /** The live session with this id, or {@code null}. */
+    public Session find(String id) {
+        return SessionIds.wellFormed(id) ? sessions.get(id) : null;
+    }
+
+    void remove(Session session) {
+        if (sessions.remove(session.id(), session)) {
+            total.decrementAndGet();
+            AtomicInteger addressCount = perAddress.get(session.clientAddress());
+            if (addressCount != null) {
+                release(perAddress, session.clientAddress(), addressCount);
+            }
+            AtomicInteger originCount = perOrigin.get(originKey(session.origin()));
+            if (originCount != null) {
+                release(perOrigin, originKey(session.origin()), originCount);
+            }
+        }
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    /** The HELLO object (docs/PROTOCOL.md) for this session, as sent on attach and by POST /session. */
+    public String helloJson(Session session) {
+        GatewayConfig config = context.config();
+        return "{\"v\":1,\"session\":\"" + session.id() + "\",\"ack\":" + session.lastReceived()
+                + ",\"heartbeatMs\":" + config.heartbeat().toMillis()
+                + ",\"timeoutMs\":" + config.sessionTimeout().toMillis()
+                + ",\"maxFrame\":" + config.maxFramePayload()
+                + ",\"maxMessage\":" + config.maxMessageBytes()
+                + ",\"window\":" + config.channelWindow() + "}";
+    }
+
+    /** Refuses new sessions from now on (graceful drain). */
+    public void startDraining() {
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Closes every session on its own loop. */
+    public void closeAll(CloseCode code, String reason) {
+        for (Session session : new ArrayList<>(sessions.values())) {
+            session.loop().execute(() -> session.close(code, reason));
+        }
+    }
+
+    /** Sum of open channels, read on each session's loop would be exact; this is a metrics estimate. */
+    public int sessionCount() {
+        return total.get();
+    }
+}

@@ -1,0 +1,39 @@
+package io.cometgate.transport;
+
+import io.cometgate.config.TransportKind;
+import io.cometgate.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+
+/**
+ * {@code htmlfile}: a forever-frame. The page loads this document in a hidden iframe; each
+ * batch is a script chunk that posts the base64 batch to the parent, addressed to the Origin
+ * that created the session (never "*"), so a page that steals the URL gets nothing. Base64
+ * contains no {@code <}, so no payload can close the script element.
+ */
+final class HtmlFileReceiver extends HttpStreamReceiver {
+
+    HtmlFileReceiver(Channel channel, Session session) {
+        super(TransportKind.HTMLFILE, channel, session);
+    }
+
+    @Override
+    String contentType() {
+        return "text/html; charset=utf-8";
+    }
+
+    @Override
+    ByteBuf prelude(Channel ch) {
+        String head = "<!doctype html><html><head><meta charset=\"utf-8\"></head><body><script>"
+                + "var o=" + JsString.quote(session.origin()) + ";"
+                + "function p(d){parent.postMessage({cometgate:d},o)}"
+                + "</script>" + " ".repeat(1024) + "\n";
+        return ascii(ch, head);
+    }
+
+    @Override
+    ByteBuf frame(Channel ch, ByteBuf base64, long highestSeq) {
+        return Unpooled.wrappedBuffer(ascii(ch, "<script>p(\""), base64, ascii(ch, "\")</script>\n"));
+    }
+}

@@ -1,0 +1,135 @@
+package io.cometgate.transport;
+
+import io.cometgate.config.TransportKind;
+import io.cometgate.protocol.FrameCodec;
+import io.cometgate.protocol.FrameType;
+import io.cometgate.session.Receiver;
+import io.cometgate.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.base64.Base64;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One long-poll: held until the session has sequenced frames for it, or until the poll
+ * timeout (then answered with a HEARTBEAT), and answered exactly once. Frames stay in the
+ * session's retransmit buffer until the next poll's {@code ack} confirms them.
+ */
+abstract class HttpPollReceiver implements Receiver {
+
+    private final TransportKind kind;
+    final Channel channel;
+    final Session session;
+    private final boolean keepAlive;
+    private final HttpHeadersWriter extraHeaders;
+    private boolean answered;
+    private ScheduledFuture<?> holdTimer;
+
+    HttpPollReceiver(TransportKind kind, Channel channel, Session session, boolean keepAlive, HttpHeadersWriter extraHeaders) {
+        this.kind = kind;
+        this.channel = channel;
+        this.session = session;
+        this.keepAlive = keepAlive;
+        this.extraHeaders = extraHeaders;
+    }
+
+    abstract String contentType();
+
+    /** Wraps the base64 batch in this transport's body. */
+    abstract ByteBuf body(Channel ch, ByteBuf base64);
+
+    /** Called on the session's loop before attaching. */
+    void start() {
+        session.context().metrics().receiverAttached(kind);
+        long hold = session.context().config().pollTimeout().toMillis();
+        holdTimer = session.loop().schedule(this::timedOut, hold, TimeUnit.MILLISECONDS);
+    }
+
+    private void timedOut() {
+        if (!answered) {
+            session.detach(this);
+            answerWithHeartbeat();
+        }
+    }
+
+    @Override
+    public TransportKind kind() {
+        return kind;
+    }
+
+    @Override
+    public boolean deliver(ByteBuf batch, long highestSeq) {
+        answer(batch);
+        return false;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return !answered && channel.isActive();
+    }
+
+    @Override
+    public boolean isPoll() {
+        return true;
+    }
+
+    @Override
+    public void end(boolean replaced) {
+        answerWithHeartbeat();
+    }
+
+    private void answerWithHeartbeat() {
+        answer(FrameCodec.encodeSmall(channel.alloc(), FrameType.HEARTBEAT, 0, 0, new byte[0]));
+    }
+
+    private void answer(ByteBuf batch) {
+        if (answered) {
+            batch.release();
+            return;
+        }
+        answered = true;
+        if (holdTimer != null) {
+            holdTimer.cancel(false);
+        }
+        session.context().metrics().receiverDetached(kind);
+        ByteBuf base64;
+        try {
+            base64 = Base64.encode(batch, false);
+        } finally {
+            batch.release();
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body(channel, base64));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set("X-Content-Type-Options", "nosniff");
+        extraHeaders.addTo(response.headers());
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, keepAlive);
+        ChannelFuture written = channel.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The connection went away before the poll was answered. */
+    void connectionClosed() {
+        if (!answered) {
+            answered = true;
+            if (holdTimer != null) {
+                holdTimer.cancel(false);
+            }
+            session.context().metrics().receiverDetached(kind);
+        }
+        session.detach(this);
+    }
+}

@@ -1,0 +1,122 @@
+package io.cometgate.transport;
+
+import io.cometgate.config.TransportKind;
+import io.cometgate.session.Receiver;
+import io.cometgate.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.base64.Base64;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * A streaming response that carries batches as text (base64) until its byte budget is
+ * spent; then it ends and the client reconnects with its ack. The subclasses differ only in
+ * the framing around each batch.
+ */
+abstract class HttpStreamReceiver implements Receiver {
+
+    private final TransportKind kind;
+    final Channel channel;
+    final Session session;
+    private final int budget;
+    private long written;
+    private boolean ended;
+
+    HttpStreamReceiver(TransportKind kind, Channel channel, Session session) {
+        this.kind = kind;
+        this.channel = channel;
+        this.session = session;
+        this.budget = session.context().config().streamBudget();
+    }
+
+    abstract String contentType();
+
+    /** What precedes the first batch (padding that makes browsers and proxies start delivering). */
+    abstract ByteBuf prelude(Channel ch);
+
+    /** One batch, already base64-encoded, in this transport's framing. */
+    abstract ByteBuf frame(Channel ch, ByteBuf base64, long highestSeq);
+
+    /** Writes the response head and the prelude; called on the session's loop before attaching. */
+    void start(HttpHeadersWriter cors) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store, no-transform")
+                .set("X-Content-Type-Options", "nosniff")
+                .set("X-Accel-Buffering", "no");
+        HttpUtil.setTransferEncodingChunked(head, true);
+        cors.addTo(head.headers());
+        channel.write(head);
+        channel.writeAndFlush(new DefaultHttpContent(prelude(channel)));
+        session.context().metrics().receiverAttached(kind);
+    }
+
+    @Override
+    public TransportKind kind() {
+        return kind;
+    }
+
+    @Override
+    public boolean deliver(ByteBuf batch, long highestSeq) {
+        ByteBuf base64;
+        try {
+            base64 = Base64.encode(batch, false);
+        } finally {
+            batch.release();
+        }
+        ByteBuf framed = frame(channel, base64, highestSeq);
+        written += framed.readableBytes();
+        channel.writeAndFlush(new DefaultHttpContent(framed));
+        if (written >= budget) {
+            finish();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return !ended && channel.isWritable();
+    }
+
+    @Override
+    public boolean isPoll() {
+        return false;
+    }
+
+    @Override
+    public void end(boolean replaced) {
+        finish();
+    }
+
+    private void finish() {
+        if (!ended) {
+            ended = true;
+            session.context().metrics().receiverDetached(kind);
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+    }
+
+    /** The connection went away under the stream. */
+    void connectionClosed() {
+        if (!ended) {
+            ended = true;
+            session.context().metrics().receiverDetached(kind);
+        }
+        session.detach(this);
+    }
+
+    static ByteBuf ascii(Channel ch, String text) {
+        return ByteBufUtil.writeAscii(ch.alloc(), text);
+    }
+}

@@ -1,0 +1,290 @@
+package io.cometgate.transport;
+
+import io.cometgate.config.GatewayConfig;
+import io.cometgate.config.TransportKind;
+import io.cometgate.http.HttpResponses;
+import io.cometgate.http.RequestInfo;
+import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.Frame;
+import io.cometgate.protocol.FrameCodec;
+import io.cometgate.protocol.FrameType;
+import io.cometgate.protocol.ProtocolException;
+import io.cometgate.session.GatewayContext;
+import io.cometgate.session.Session;
+import io.cometgate.session.SessionRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.base64.Base64;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The protocol endpoints under the path prefix (docs/PROTOCOL.md, "HTTP endpoints"): creating
+ * sessions, attaching receivers of every transport, and the upstream POST. Every request for
+ * an existing session is checked against the Origin and client address that created it.
+ */
+public final class ProtocolEndpoints {
+
+    private final GatewayContext context;
+    private final GatewayConfig config;
+    private final WebSocketUpgrade webSocket;
+
+    public ProtocolEndpoints(GatewayContext context) {
+        this.context = context;
+        this.config = context.config();
+        this.webSocket = new WebSocketUpgrade(context, this);
+    }
+
+    /** Handles {@code prefix/endpoint}; the router already checked Host and releases {@code req}. */
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest req, String endpoint, RequestInfo info) {
+        QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        HttpMethod method = req.method();
+        if (endpoint.equals("session")) {
+            if (expect(ctx, method, HttpMethod.POST, info)) {
+                createSession(ctx, info);
+            }
+            return;
+        }
+        if (endpoint.equals("send")) {
+            if (expect(ctx, method, HttpMethod.POST, info)) {
+                send(ctx, req, query, info);
+            }
+            return;
+        }
+        TransportKind kind = kindFor(endpoint);
+        if (kind == null) {
+            fail(ctx, HttpResponseStatus.NOT_FOUND, "no such endpoint: " + endpoint, info);
+        } else if (!config.transports().contains(kind)) {
+            fail(ctx, HttpResponseStatus.NOT_FOUND, "transport " + kind.label() + " is disabled on this gateway", info);
+        } else if (expect(ctx, method, HttpMethod.GET, info)) {
+            if (kind == TransportKind.WEBSOCKET) {
+                webSocket.upgrade(ctx, req, query, info);
+            } else {
+                attach(ctx, req, query, info, kind);
+            }
+        }
+    }
+
+    private static TransportKind kindFor(String endpoint) {
+        for (TransportKind kind : TransportKind.values()) {
+            if (kind.path().equals(endpoint)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
+    private boolean expect(ChannelHandlerContext ctx, HttpMethod actual, HttpMethod expected, RequestInfo info) {
+        if (actual.equals(expected)) {
+            return true;
+        }
+        fail(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use " + expected, info);
+        return false;
+    }
+
+    void fail(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, RequestInfo info) {
+        failOn(ctx.channel(), status, reason, info);
+    }
+
+    void failOn(Channel channel, HttpResponseStatus status, String reason, RequestInfo info) {
+        context.metrics().httpErrors.increment();
+        HttpResponses.error(channel, status, reason, info.keepAlive(), info.cors());
+    }
+
+    // ---- sessions -------------------------------------------------------------------------
+
+    /** A new session for this request's Origin, or {@code null} after answering with the error. */
+    Session newSession(ChannelHandlerContext ctx, RequestInfo info) {
+        if (!context.decider().isOriginAllowed(info.origin())) {
+            fail(ctx, HttpResponseStatus.FORBIDDEN, "Origin " + (info.origin() == null ? "(none)" : info.origin())
+                    + " is not allowed by the policy", info);
+            return null;
+        }
+        try {
+            return context.registry().create(ctx.channel().eventLoop(), info.origin(), info.clientAddress());
+        } catch (SessionRegistry.LimitExceeded e) {
+            HttpResponseStatus status = context.registry().isDraining()
+                    ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.TOO_MANY_REQUESTS;
+            fail(ctx, status, e.getMessage(), info);
+            return null;
+        }
+    }
+
+    /** The session named by {@code s}, if this request may use it; else answers the error and returns {@code null}. */
+    Session existingSession(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info) {
+        Session session = context.registry().find(param(query, "s"));
+        if (session == null) {
+            fail(ctx, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+            return null;
+        }
+        if (info.origin() != null && !info.origin().equals(session.origin())) {
+            fail(ctx, HttpResponseStatus.FORBIDDEN, "Origin " + info.origin() + " does not match the session's", info);
+            return null;
+        }
+        if (config.bindClientAddress() && !info.clientAddress().equals(session.clientAddress())) {
+            fail(ctx, HttpResponseStatus.FORBIDDEN, "the session belongs to another client address", info);
+            return null;
+        }
+        return session;
+    }
+
+    private void createSession(ChannelHandlerContext ctx, RequestInfo info) {
+        Session session = newSession(ctx, info);
+        if (session != null) {
+            ByteBuf body = Unpooled.copiedBuffer(context.registry().helloJson(session), StandardCharsets.UTF_8);
+            HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, "application/json", body, info.keepAlive(), info.cors());
+        }
+    }
+
+    static String param(QueryStringDecoder query, String name) {
+        List<String> values = query.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The client's ack: the {@code ack} parameter, or an EventSource's Last-Event-ID, whichever is higher. */
+    static long ack(QueryStringDecoder query, FullHttpRequest req) throws NumberFormatException {
+        long ack = parseSeq(param(query, "ack"));
+        return Math.max(ack, parseSeq(req.headers().get("Last-Event-ID")));
+    }
+
+    private static long parseSeq(String text) {
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        long value = Long.parseLong(text.trim());
+        if (value < 0 || value > 0xFFFF_FFFFL) {
+            throw new NumberFormatException("out of range");
+        }
+        return value;
+    }
+
+    // ---- downstream receivers -------------------------------------------------------------
+
+    private void attach(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query, RequestInfo info,
+                        TransportKind kind) {
+        if (kind == TransportKind.JSONP_POLLING && !validCallback(ctx, query, info)) {
+            return;
+        }
+        if (kind == TransportKind.JSONP_POLLING && param(query, "s") == null) {
+            jsonpHello(ctx, query, info);
+            return;
+        }
+        Session session = existingSession(ctx, query, info);
+        if (session == null) {
+            return;
+        }
+        long ack;
+        try {
+            ack = ack(query, req);
+        } catch (NumberFormatException e) {
+            fail(ctx, HttpResponseStatus.BAD_REQUEST, "ack must be a sequence number", info);
+            return;
+        }
+        if (kind == TransportKind.HTMLFILE && session.origin() == null) {
+            fail(ctx, HttpResponseStatus.BAD_REQUEST, "htmlfile needs a session created with an Origin (postMessage target)", info);
+            return;
+        }
+        Channel channel = ctx.channel();
+        ConnectionWatcher watcher = ConnectionWatcher.of(channel);
+        switch (kind) {
+            case XHR_STREAMING, EVENTSOURCE, HTMLFILE -> {
+                HttpStreamReceiver stream = kind == TransportKind.XHR_STREAMING ? new XhrStreamingReceiver(channel, session)
+                        : kind == TransportKind.EVENTSOURCE ? new EventSourceReceiver(channel, session)
+                        : new HtmlFileReceiver(channel, session);
+                watcher.watch(session, stream::connectionClosed);
+                session.loop().execute(() -> {
+                    if (session.isClosed()) {
+                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        return;
+                    }
+                    stream.start(info::addCors);
+                    session.attach(stream, ack);
+                });
+            }
+            default -> {
+                HttpPollReceiver poll = kind == TransportKind.XHR_POLLING
+                        ? new XhrPollingReceiver(channel, session, info.keepAlive(), info::addCors)
+                        : new JsonpPollingReceiver(channel, session, info.keepAlive(), param(query, "c"));
+                watcher.watch(session, poll::connectionClosed);
+                session.loop().execute(() -> {
+                    if (session.isClosed()) {
+                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        return;
+                    }
+                    poll.start();
+                    session.attach(poll, ack);
+                });
+            }
+        }
+    }
+
+    private boolean validCallback(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info) {
+        String callback = param(query, "c");
+        if (callback == null || !JsonpPollingReceiver.CALLBACK.matcher(callback).matches()) {
+            fail(ctx, HttpResponseStatus.BAD_REQUEST, "callback c must match [A-Za-z0-9_.]{1,32}", info);
+            return false;
+        }
+        return true;
+    }
+
+    /** JSONP cannot POST and read the answer, so a session is created by the first poll. */
+    private void jsonpHello(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info) {
+        Session session = newSession(ctx, info);
+        if (session == null) {
+            return;
+        }
+        byte[] hello = context.registry().helloJson(session).getBytes(StandardCharsets.UTF_8);
+        ByteBuf frame = FrameCodec.encodeSmall(ctx.alloc(), FrameType.HELLO, 0, 0, hello);
+        ByteBuf base64 = Base64.encode(frame, false);
+        frame.release();
+        String body = "/**/" + param(query, "c") + "(\"" + base64.toString(StandardCharsets.US_ASCII) + "\");";
+        base64.release();
+        HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, "application/javascript; charset=us-ascii",
+                Unpooled.copiedBuffer(body, StandardCharsets.US_ASCII), info.keepAlive(), null);
+    }
+
+    // ---- upstream -------------------------------------------------------------------------
+
+    private void send(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query, RequestInfo info) {
+        Session session = existingSession(ctx, query, info);
+        if (session == null) {
+            return;
+        }
+        List<Frame> frames;
+        try {
+            frames = FrameCodec.decodeBatch(req.content(), config.maxFramePayload());
+        } catch (ProtocolException e) {
+            fail(ctx, HttpResponseStatus.BAD_REQUEST, "malformed frames: " + e.getMessage(), info);
+            session.loop().execute(() -> session.close(CloseCode.PROTOCOL_ERROR, e.getMessage()));
+            return;
+        }
+        Channel channel = ctx.channel();
+        session.loop().execute(() -> {
+            if (session.isClosed()) {
+                Frame.releaseAll(frames);
+                failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                return;
+            }
+            session.receive(frames);
+            // The answer acknowledges what arrived, so polling clients need no extra round trip for acks.
+            ByteBuf ack = FrameCodec.encodeCount(channel.alloc(), FrameType.ACK, 0, 0, session.lastReceived());
+            HttpResponses.send(channel, HttpResponseStatus.OK, "application/octet-stream", ack, info.keepAlive(), info.cors());
+        });
+    }
+
+    GatewayContext context() {
+        return context;
+    }
+
+    static String originHeader(FullHttpRequest req) {
+        return req.headers().get(HttpHeaderNames.ORIGIN);
+    }
+}

@@ -1,0 +1,154 @@
+package io.cometgate.transport;
+
+import io.cometgate.config.TransportKind;
+import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.Frame;
+import io.cometgate.protocol.FrameCodec;
+import io.cometgate.protocol.ProtocolException;
+import io.cometgate.session.Receiver;
+import io.cometgate.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * {@code websocket}: both directions of a session over one RFC 6455 connection, one batch of
+ * frames per binary message. Sits last in the pipeline after the handshake.
+ */
+final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Receiver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketReceiver.class);
+
+    private final Channel channel;
+    private final Session session;
+    private final int maxFramePayload;
+    private boolean ended;
+
+    WebSocketReceiver(Channel channel, Session session) {
+        this.channel = channel;
+        this.session = session;
+        this.maxFramePayload = session.context().config().maxFramePayload();
+    }
+
+    /** Called on the session's loop once the handshake is done. */
+    void start() {
+        session.context().metrics().receiverAttached(TransportKind.WEBSOCKET);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof BinaryWebSocketFrame binary) {
+                receiveBatch(binary.content());
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            } else if (msg instanceof CloseWebSocketFrame) {
+                closeWebSocket(WebSocketCloseStatus.NORMAL_CLOSURE, "bye");
+            } else if (msg instanceof WebSocketFrame && !(msg instanceof PongWebSocketFrame)) {
+                closeWebSocket(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "binary messages only");
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void receiveBatch(ByteBuf content) {
+        List<Frame> frames;
+        try {
+            frames = FrameCodec.decodeBatch(content, maxFramePayload);
+        } catch (ProtocolException e) {
+            closeWebSocket(WebSocketCloseStatus.PROTOCOL_ERROR, e.getMessage());
+            session.loop().execute(() -> session.close(CloseCode.PROTOCOL_ERROR, e.getMessage()));
+            return;
+        }
+        if (session.loop().inEventLoop()) {
+            session.receive(frames);
+        } else {
+            session.loop().execute(() -> session.receive(frames));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            session.loop().execute(session::receiverWritable);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.loop().execute(() -> {
+            markEnded();
+            session.detach(this);
+        });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            closeWebSocket(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over " + session.context().config().maxMessageBytes() + " bytes");
+        } else {
+            LOG.debug("websocket error: {}", cause.toString());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public TransportKind kind() {
+        return TransportKind.WEBSOCKET;
+    }
+
+    @Override
+    public boolean deliver(ByteBuf batch, long highestSeq) {
+        channel.writeAndFlush(new BinaryWebSocketFrame(batch), channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return !ended && channel.isWritable();
+    }
+
+    @Override
+    public boolean isPoll() {
+        return false;
+    }
+
+    @Override
+    public void end(boolean replaced) {
+        markEnded();
+        if (replaced) {
+            closeWebSocket(new WebSocketCloseStatus(CloseCode.SESSION_REPLACED.code(), "replaced"), "a newer transport took over");
+        } else {
+            closeWebSocket(WebSocketCloseStatus.NORMAL_CLOSURE, "session closed");
+        }
+    }
+
+    private void markEnded() {
+        if (!ended) {
+            ended = true;
+            session.context().metrics().receiverDetached(TransportKind.WEBSOCKET);
+        }
+    }
+
+    private void closeWebSocket(WebSocketCloseStatus status, String reason) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.cometgate.transport;
+
+import io.cometgate.http.RequestInfo;
+import io.cometgate.protocol.CloseCode;
+import io.cometgate.session.GatewayContext;
+import io.cometgate.session.Session;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+
+/**
+ * Turns an HTTP connection into the {@code websocket} transport: Origin and session checks
+ * first (a refused handshake is a plain HTTP error), then the RFC 6455 handshake, then the
+ * pipeline becomes frame aggregator + {@link WebSocketReceiver}. Without {@code s} the
+ * upgrade creates the session on this connection's loop (no extra round trip).
+ */
+final class WebSocketUpgrade {
+
+    private final GatewayContext context;
+    private final ProtocolEndpoints endpoints;
+
+    WebSocketUpgrade(GatewayContext context, ProtocolEndpoints endpoints) {
+        this.context = context;
+        this.endpoints = endpoints;
+    }
+
+    void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query, RequestInfo info) {
+        if (!HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE, ""))) {
+            endpoints.fail(ctx, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade", info);
+            return;
+        }
+        long ack;
+        try {
+            ack = ProtocolEndpoints.ack(query, req);
+        } catch (NumberFormatException e) {
+            endpoints.fail(ctx, HttpResponseStatus.BAD_REQUEST, "ack must be a sequence number", info);
+            return;
+        }
+        int maxMessage = context.config().maxMessageBytes();
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessage)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        WebSocketServerHandshaker handshaker =
+                new WebSocketServerHandshakerFactory(webSocketUrl(req), null, decoder).newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        boolean creating = ProtocolEndpoints.param(query, "s") == null;
+        Session session = creating ? endpoints.newSession(ctx, info) : endpoints.existingSession(ctx, query, info);
+        if (session == null) {
+            return;
+        }
+        Channel channel = ctx.channel();
+        WebSocketReceiver receiver = new WebSocketReceiver(channel, session);
+        ChannelPipeline pipeline = channel.pipeline();
+        for (String name : new String[] {"request-timeout", "keep-alive", "watcher"}) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+        pipeline.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessage));
+        pipeline.addLast("ws-session", receiver);
+        handshaker.handshake(channel, req).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                if (creating) {
+                    session.loop().execute(() -> session.close(CloseCode.PROTOCOL_ERROR, "WebSocket handshake failed"));
+                }
+                return;
+            }
+            session.loop().execute(() -> {
+                receiver.start();
+                session.attach(receiver, ack);
+            });
+        });
+    }
+
+    private static String webSocketUrl(FullHttpRequest req) {
+        return "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+    }
+}
