@@ -3,12 +3,16 @@ package io.cometgate.cli;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
 import io.cometgate.demo.DemoBackends;
-import io.cometgate.http.ClientAddressResolver;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
 import io.cometgate.policy.PolicyDecider;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.Problem;
+import io.cometgate.relay.clientaddr.ForwardedFor;
+import io.cometgate.tls.ReloadingServerTls;
+import io.cometgate.tls.SelfSigned;
+import io.cometgate.tls.ServerTlsContexts;
+import io.cometgate.tls.TlsConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +45,24 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
             description = "Address to listen on (repeatable). Default: 127.0.0.1:8080.")
     List<InetSocketAddress> listen;
+
+    @Option(names = "--tls-listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
+            description = "HTTPS/WSS listener (repeatable); needs --tls-cert and --tls-key, or --tls-self-signed.")
+    List<InetSocketAddress> tlsListen;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the TLS listeners (reloaded when it changes).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8, or traditional RSA/EC) for the TLS listeners.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", paramLabel = "DIR",
+            description = "Development only: use (creating it if absent) a self-signed EC P-256 certificate in DIR "
+                    + "(cert.pem, key.pem; SANs localhost, 127.0.0.1, ::1 and every --hostname).")
+    Path tlsSelfSigned;
+
+    @Option(names = "--hostname", paramLabel = "NAME", description = "Extra name for --tls-self-signed (repeatable).")
+    List<String> hostnames = new java.util.ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "FILE",
             description = "Access policy file (see policy/README.md). Default: the bundled demo policy.")
@@ -129,17 +151,35 @@ public final class ServeCommand implements Callable<Integer> {
         for (Problem warning : decider.warnings()) {
             org.slf4j.LoggerFactory.getLogger("cometgate.policy").warn("{}", warning.render());
         }
+        ReloadingServerTls tls;
+        try {
+            tls = serverTls();
+        } catch (TlsConfigException | IllegalArgumentException e) {
+            err.println("cometgate serve: " + e.getMessage());
+            decider.close();
+            return ExitCodes.USAGE;
+        }
         EventLoops loops = EventLoops.create(threads);
         DemoBackends demoBackends = new DemoBackends();
-        GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(), loops, ClientAddressResolver.PEER_ONLY);
+        ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
+        GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(), loops, forwarded::clientAddress);
         try {
             if (demo != null ? demo : policy == null) {
                 demoBackends.start(loops);
             }
             List<InetSocketAddress> bound = server.start();
+            List<InetSocketAddress> secure = tls == null ? List.of() : server.startTls(tlsListen, tls);
+            decider.addReloadListener(() -> {
+                if (decider.closeDisallowedOnReload()) {
+                    server.context().registry().forEachOnLoop(session -> session.closeChannelsNoLongerAllowed(decider::stillAllowed));
+                }
+            });
             decider.watch();
             for (InetSocketAddress address : bound) {
                 out.println("cometgate is listening on http://" + hostPort(address) + "/");
+            }
+            for (InetSocketAddress address : secure) {
+                out.println("cometgate is listening on https://" + hostPort(address) + "/");
             }
             out.flush();
         } catch (Exception e) {
@@ -147,6 +187,9 @@ public final class ServeCommand implements Callable<Integer> {
             demoBackends.close();
             loops.shutdown();
             decider.close();
+            if (tls != null) {
+                tls.close();
+            }
             err.println("cometgate serve: cannot start: " + describe(e));
             return ExitCodes.RUNTIME;
         }
@@ -160,12 +203,43 @@ public final class ServeCommand implements Callable<Integer> {
                 server.close();
                 demoBackends.close();
                 decider.close();
+                if (tls != null) {
+                    tls.close();
+                }
                 loops.shutdown();
                 stopped.countDown();
             }
         });
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** The TLS listeners' certificate source, or {@code null} when there are none. */
+    private ReloadingServerTls serverTls() throws TlsConfigException {
+        boolean haveFiles = tlsCert != null || tlsKey != null;
+        if (tlsListen == null || tlsListen.isEmpty()) {
+            if (haveFiles || tlsSelfSigned != null) {
+                throw new IllegalArgumentException("--tls-cert/--tls-key/--tls-self-signed need at least one --tls-listen");
+            }
+            return null;
+        }
+        if (haveFiles == (tlsSelfSigned != null) || haveFiles && (tlsCert == null || tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-listen needs either both --tls-cert and --tls-key, or --tls-self-signed DIR");
+        }
+        ServerTlsContexts.restrictNamedGroups();
+        if (tlsSelfSigned != null) {
+            Path cert = tlsSelfSigned.resolve(SelfSigned.CERT_FILE);
+            Path key = tlsSelfSigned.resolve(SelfSigned.KEY_FILE);
+            if (!Files.exists(cert) || !Files.exists(key)) {
+                SelfSigned.writeTo(tlsSelfSigned, hostnames, SelfSigned.DEFAULT_VALIDITY, false);
+                spec.commandLine().getOut().println("cometgate: wrote a self-signed certificate to " + cert
+                        + " (trust it in your browser or pass it to curl --cacert)");
+            }
+            org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn(
+                    "TLS with a self-signed certificate from {}: for development only", tlsSelfSigned);
+            return ReloadingServerTls.start(cert, key);
+        }
+        return ReloadingServerTls.start(tlsCert, tlsKey);
     }
 
     private GatewayConfig config() {

@@ -2,6 +2,7 @@ package io.cometgate.http;
 
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.session.GatewayContext;
+import io.cometgate.tls.ReloadingServerTls;
 import io.cometgate.transport.ConnectionWatcher;
 import io.cometgate.transport.ProtocolEndpoints;
 import io.netty.channel.ChannelInitializer;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 /** The pipeline of every browser-facing connection, in order. */
 final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
+    static final String TLS = "tls";
     static final String HTTP_CODEC = "http";
     static final String AGGREGATOR = "aggregator";
     static final String REQUEST_TIMEOUT = "request-timeout";
@@ -25,16 +27,22 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     private final ProtocolEndpoints endpoints;
     private final StaticContent statics = new StaticContent();
     private final ClientAddressResolver clientAddresses;
+    private final ReloadingServerTls tls;
 
-    GatewayInitializer(GatewayContext context, ClientAddressResolver clientAddresses) {
+    /** @param tls the listener's certificate source, or {@code null} for plain HTTP */
+    GatewayInitializer(GatewayContext context, ClientAddressResolver clientAddresses, ReloadingServerTls tls) {
         this.context = context;
         this.endpoints = new ProtocolEndpoints(context);
         this.clientAddresses = clientAddresses;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline pipeline = ch.pipeline();
+        if (tls != null) {
+            pipeline.addLast(TLS, tls.newHandler(ch.alloc())); // each connection gets the current certificate
+        }
         addHttpHandlers(pipeline);
         addTimeouts(pipeline);
         pipeline.addLast(WATCHER, new ConnectionWatcher());

@@ -5,9 +5,11 @@ import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.Decider;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.relay.BackendConnector;
+import io.cometgate.relay.OpenLimiter;
 import io.cometgate.session.ChannelAudit;
 import io.cometgate.session.GatewayContext;
 import io.cometgate.session.SessionRegistry;
+import io.cometgate.tls.ReloadingServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -38,27 +40,36 @@ public final class GatewayServer implements AutoCloseable {
         this.loops = loops;
         SessionRegistry registry = new SessionRegistry();
         this.context = new GatewayContext(config, decider, new GatewayMetrics(), registry,
-                new BackendConnector(loops.socketChannel()), audit);
+                new BackendConnector(loops.socketChannel()), audit, new OpenLimiter());
         registry.bind(context);
         this.clientAddresses = clientAddresses;
     }
 
-    /** Binds every listener; fails (and unbinds what it bound) if any address is taken. */
+    /** Binds every plain listener; fails (and unbinds what it bound) if any address is taken. */
     public List<InetSocketAddress> start() throws InterruptedException {
+        return bind(context.config().listen(), null);
+    }
+
+    /** Binds HTTPS/WSS listeners with certificates from {@code tls}. */
+    public List<InetSocketAddress> startTls(List<InetSocketAddress> addresses, ReloadingServerTls tls) throws InterruptedException {
+        return bind(addresses, tls);
+    }
+
+    private List<InetSocketAddress> bind(List<InetSocketAddress> addresses, ReloadingServerTls tls) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new GatewayInitializer(context, clientAddresses));
+                .childHandler(new GatewayInitializer(context, clientAddresses, tls));
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
-            for (InetSocketAddress address : context.config().listen()) {
+            for (InetSocketAddress address : addresses) {
                 Channel listener = bootstrap.bind(address).sync().channel();
                 listeners.add(listener);
                 bound.add((InetSocketAddress) listener.localAddress());
-                LOG.info("listening on http://{}", hostPort((InetSocketAddress) listener.localAddress()));
+                LOG.info("listening on {}://{}", tls == null ? "http" : "https", hostPort((InetSocketAddress) listener.localAddress()));
             }
         } catch (RuntimeException | InterruptedException e) {
             close();

@@ -9,6 +9,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.cometgate.relay.clientaddr.ProxyProtocolHeader;
+import java.net.InetSocketAddress;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
@@ -23,6 +26,7 @@ public final class BackendConnector {
     static final int MAX_READ_BYTES = 64 * 1024;
 
     private final Class<? extends SocketChannel> channelType;
+    private final BackendExtras extras = new BackendExtras();
 
     public BackendConnector(Class<? extends SocketChannel> channelType) {
         this.channelType = channelType;
@@ -43,21 +47,48 @@ public final class BackendConnector {
                 .connect(decision.address());
     }
 
-    /** Adds TLS toward the backend when the target asks for it (SNI and checks use the target name). */
-    void addTls(SocketChannel channel, Decision decision) {
-        if (decision.options().tls()) {
-            throw new IllegalStateException("backend TLS is not wired yet");
+    /**
+     * Builds the connection-specific front of a backend pipeline: the PROXY header writer,
+     * then TLS with SNI and certificate checks against the target NAME (the socket itself
+     * goes to the checked address).
+     */
+    void addTransportHandlers(SocketChannel channel, Decision decision, BackendExtras.Loaded extras,
+                              InetSocketAddress client) {
+        String proxy = decision.options().proxyProtocol();
+        if (proxy != null) {
+            channel.pipeline().addLast("proxy-header",
+                    new ProxyHeaderWriter(ProxyProtocolHeader.Version.parse(proxy), client, decision.address()));
+        }
+        if (extras.tls() != null) {
+            String name = decision.serverName() != null ? decision.serverName() : decision.address().getAddress().getHostAddress();
+            channel.pipeline().addLast("tls", extras.tls().newHandler(channel.alloc(), name, decision.address()));
         }
     }
 
+    /** Loads what the target needs from files (TLS trust, WEBIRC password), off the event loop. */
+    Future<BackendExtras.Loaded> extras(Decision decision, EventLoop loop) {
+        return extras.load(decision.options(), loop);
+    }
+
     /** Completes when the backend is ready for data: connected, and TLS-handshaken if TLS is on. */
-    Future<Channel> whenReady(ChannelFuture connect, Decision decision) {
+    Future<Channel> whenReady(ChannelFuture connect) {
         Promise<Channel> ready = connect.channel().eventLoop().newPromise();
         connect.addListener(f -> {
-            if (f.isSuccess()) {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+                return;
+            }
+            SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
+            if (tls == null) {
                 ready.trySuccess(connect.channel());
             } else {
-                ready.tryFailure(f.cause());
+                tls.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        ready.trySuccess(connect.channel());
+                    } else {
+                        ready.tryFailure(h.cause());
+                    }
+                });
             }
         });
         return ready;

@@ -3,8 +3,8 @@ package io.cometgate.relay;
 import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
-import io.cometgate.policy.Limits;
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.relay.clientaddr.WebIrcLine;
 import io.cometgate.session.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -24,6 +24,7 @@ import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +62,8 @@ public final class VirtualChannel {
     private long bytesDown;
     private final long createdNanos = System.nanoTime();
     private ScheduledFuture<?> lifetime;
+    private WebIrcLine webirc;
+    private boolean holdsTargetSlot;
 
     public VirtualChannel(Session session, int id, String target) {
         this.session = session;
@@ -76,10 +79,26 @@ public final class VirtualChannel {
         return id;
     }
 
+    /** What the page asked for (an alias or host:port). */
+    public String target() {
+        return target;
+    }
+
+    /** The address the backend is connected to, or {@code null} before the policy allowed it. */
+    public InetSocketAddress address() {
+        return decision == null || !decision.allowed() ? null : decision.address();
+    }
+
     // ---- opening ----------------------------------------------------------------------
 
     public void open(String token) {
         metrics.opensRequested.increment();
+        int perMinute = session.context().decider().limits().opensPerIpPerMinute();
+        if (!session.context().limiter().tryOpen(session.clientAddress(), perMinute)) {
+            metrics.opensDenied("limit: opens per minute");
+            closeWith(CloseCode.LIMIT_EXCEEDED, "limit reached: " + perMinute + " channel opens per minute from this address");
+            return;
+        }
         ConnectRequest request = new ConnectRequest(target, session.origin(), session.clientAddress(), token);
         session.context().decider().decide(request, session.loop()).addListener((Future<Decision> f) -> {
             Decision d = f.isSuccess() ? f.getNow()
@@ -104,22 +123,44 @@ public final class VirtualChannel {
             closeWith(code, d.reason());
             return;
         }
+        int perTarget = session.context().decider().limits().maxConnectionsPerTarget();
+        if (!session.context().limiter().tryConnect(d.address(), perTarget)) {
+            metrics.opensDenied("limit: connections per target");
+            closeWith(CloseCode.LIMIT_EXCEEDED, "limit reached: " + perTarget + " connections to " + d.address());
+            return;
+        }
+        holdsTargetSlot = true;
         state = State.CONNECTING;
+        session.context().connector().extras(d, session.loop()).addListener((Future<BackendExtras.Loaded> f) -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (!f.isSuccess()) {
+                closeWith(d.options().tls() ? CloseCode.BACKEND_TLS : CloseCode.BACKEND_ERROR,
+                        "cannot prepare the backend connection: " + f.cause().getMessage());
+                return;
+            }
+            connect(d, f.getNow());
+        });
+    }
+
+    private void connect(Decision d, BackendExtras.Loaded extras) {
         long started = System.nanoTime();
-        ChannelFuture connect = session.context().connector().connect(session.loop(), d, new ChannelInitializer<SocketChannel>() {
+        BackendConnector connector = session.context().connector();
+        ChannelFuture connect = connector.connect(session.loop(), d, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                Limits limits = session.context().decider().limits();
-                long idle = limits.channelIdleTimeout().toMillis();
+                connector.addTransportHandlers(ch, d, extras, new InetSocketAddress(session.clientAddress(), 0));
+                long idle = session.context().decider().limits().channelIdleTimeout().toMillis();
                 if (idle > 0) {
                     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
                 }
-                session.context().connector().addTls(ch, d);
                 ch.pipeline().addLast("relay", new BackendHandler(VirtualChannel.this));
             }
         });
         backend = connect.channel();
-        session.context().connector().whenReady(connect, d).addListener((Future<Channel> f) -> onConnected(f, started));
+        webirc = extras.webirc();
+        connector.whenReady(connect).addListener((Future<Channel> f) -> onConnected(f, started));
     }
 
     private void onConnected(Future<Channel> f, long startedNanos) {
@@ -147,6 +188,10 @@ public final class VirtualChannel {
         if (life > 0) {
             lifetime = session.loop().schedule(() -> closeWith(CloseCode.LIFETIME_EXCEEDED,
                     "channel open longer than " + life / 1000 + " s"), life, TimeUnit.MILLISECONDS);
+        }
+        if (webirc != null) {
+            // WEBIRC must be the first line the IRC server sees; it is not the client's data, so no credit.
+            backend.writeAndFlush(Unpooled.copiedBuffer(webirc.line(session.clientAddress()), StandardCharsets.US_ASCII));
         }
         while (!heldUp.isEmpty()) {
             writeToBackend(heldUp.poll());
@@ -337,6 +382,10 @@ public final class VirtualChannel {
         }
         if (lifetime != null) {
             lifetime.cancel(false);
+        }
+        if (holdsTargetSlot) {
+            holdsTargetSlot = false;
+            session.context().limiter().release(decision.address());
         }
         session.channelClosed(this);
         if (!neverOpened) {

@@ -291,6 +291,21 @@ public final class Session {
         channels.remove(channel.id());
     }
 
+    /** Closes (4004) every connected channel the predicate no longer allows: after a policy reload. */
+    public void closeChannelsNoLongerAllowed(ChannelPredicate stillAllowed) {
+        for (VirtualChannel channel : new ArrayList<>(channels.values())) {
+            if (channel.address() != null && !stillAllowed.test(channel.target(), origin, channel.address())) {
+                channel.closeWith(CloseCode.POLICY_DENIED, "no longer allowed after a policy reload");
+            }
+        }
+    }
+
+    /** Whether a channel (target, Origin, connected address) is allowed. */
+    @FunctionalInterface
+    public interface ChannelPredicate {
+        boolean test(String target, String origin, java.net.InetSocketAddress address);
+    }
+
     public int openChannels() {
         return channels.size();
     }

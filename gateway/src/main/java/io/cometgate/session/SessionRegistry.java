@@ -123,6 +123,17 @@ public final class SessionRegistry {
         return draining;
     }
 
+    /** Runs {@code action} for every live session, each on its own loop. */
+    public void forEachOnLoop(java.util.function.Consumer<Session> action) {
+        for (Session session : new ArrayList<>(sessions.values())) {
+            session.loop().execute(() -> {
+                if (!session.isClosed()) {
+                    action.accept(session);
+                }
+            });
+        }
+    }
+
     /** Closes every session on its own loop. */
     public void closeAll(CloseCode code, String reason) {
         for (Session session : new ArrayList<>(sessions.values())) {
