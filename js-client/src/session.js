@@ -72,16 +72,20 @@ export function resolveGateway(gateway) {
 
 export class Session extends EventTarget {
   /**
-   * The shared session for a gateway URL, created on first use (later options are ignored).
+   * The shared session for a gateway URL and transport choice, created on first use. Sockets
+   * that force a different transport get a session of their own; the other options are taken
+   * from the socket that created the session.
    * @param {string} [gateway]
    * @param {SessionOptions} [options]
    * @returns {Session}
    */
   static for(gateway, options = {}) {
-    const key = resolveGateway(gateway);
+    const url = resolveGateway(gateway);
+    const key = sessionKey(url, options);
     let session = sessions.get(key);
     if (!session || session.state === 'closed') {
-      session = new Session(key, options);
+      session = new Session(url, options);
+      session.registryKey = key;
       sessions.set(key, session);
     }
     return session;
@@ -100,6 +104,8 @@ export class Session extends EventTarget {
     this.state = 'idle';
     /** @type {string|null} */
     this.id = null;
+    /** @type {string|undefined} key in the shared registry (see Session.for) */
+    this.registryKey = undefined;
     /** @type {Hello|null} */
     this.hello = null;
     /** name of the transport in use (the last one that worked) */
@@ -385,7 +391,10 @@ export class Session extends EventTarget {
     clearTimeout(this.timers.watchdog);
     const t = this.transport;
     const heartbeat = this.hello?.heartbeatMs ?? 25000;
-    const deadAfter = this.options.deadAfterMs ?? heartbeat * 2 + 5000;
+    // The gateway speaks at least every heartbeat; waiting much longer would let the session
+    // expire (timeoutMs) on the gateway while we still trust a dead transport.
+    const own = /** @type {any} */ (t?.constructor)?.deadAfterMs ?? Infinity;
+    const deadAfter = Math.min(this.options.deadAfterMs ?? heartbeat + 5000, own);
     this.timers.watchdog = setTimeout(() => {
       if (t && t === this.transport) this._down(t, { reason: `nothing received for ${deadAfter} ms` });
     }, deadAfter);
@@ -544,7 +553,7 @@ export class Session extends EventTarget {
     for (const timer of Object.values(this.timers)) clearTimeout(timer);
     if (this.transport) this.transport.close();
     this.transport = null;
-    if (sessions.get(this.gateway) === this) sessions.delete(this.gateway);
+    if (this.registryKey && sessions.get(this.registryKey) === this) sessions.delete(this.registryKey);
     const channels = [...this.channels.values()];
     this.channels.clear();
     for (const c of channels) c._finish(code, reason);
@@ -561,6 +570,16 @@ export class Session extends EventTarget {
       }, this.options.lingerMs ?? 5000);
     }
   }
+}
+
+/**
+ * @param {string} url
+ * @param {SessionOptions} options
+ * @returns {string}
+ */
+function sessionKey(url, options) {
+  const t = options.transports;
+  return `${url} ${t === undefined ? '*' : [].concat(t).join(',')}`;
 }
 
 /**

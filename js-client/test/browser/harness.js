@@ -136,7 +136,7 @@ export async function startGateway({ jar, port, proxyPort, backends, extraArgs =
   }
   writeFileSync(policy, `${lines.join('\n')}\n`);
   const args = ['-Xmx256m', '-jar', jar, 'serve', '--listen', `127.0.0.1:${port}`, '--policy', policy,
-    '--transports', 'all', '--drain-timeout', '1s', '--log-level', 'warn', ...extraArgs];
+    '--transports', 'all', '--drain-timeout', '1s', '--log-level', process.env.COMETGATE_LOG_LEVEL ?? 'warn', ...extraArgs];
   const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });

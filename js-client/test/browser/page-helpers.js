@@ -30,6 +30,9 @@ window.h = {
   /** Echoes n random bytes through the `echo` alias; optionally calls cutAt[i] thresholds. */
   async echo(n, cutAt = []) {
     const s = new window.cg.TCPSocket('echo', undefined, window.h.opts());
+    let reconnects = 0;
+    const onReconnect = () => { reconnects++; };
+    s.session.addEventListener('reconnect', onReconnect);
     const { readable, writable } = await s.opened;
     const data = window.h.random(n);
     const writer = writable.getWriter();
@@ -47,9 +50,10 @@ window.h = {
     writer.releaseLock();
     s.close();
     await s.closed;
+    s.session.removeEventListener('reconnect', onReconnect);
     return {
       got, sent: await window.h.sha(data), received: await window.h.sha(out),
-      transport: s.session.transportName, reconnects: window.reconnects,
+      transport: s.session.transportName, reconnects,
     };
   },
 };

@@ -67,7 +67,6 @@ for (const transport of TRANSPORTS) {
       await page.evaluate(async (t) => {
         window.cg = await import('/cometgate.js');
         window.T = t;
-        window.reconnects = 0;
       }, transport);
       // A string given to evaluate runs through DevTools, so the demo page's CSP does not apply.
       await page.evaluate(HELPERS);
@@ -161,6 +160,7 @@ for (const transport of TRANSPORTS) {
       const cutsBefore = proxy.cuts;
       const r = await page.evaluate((n) => window.h.echo(n, [200 * 1024, 600 * 1024]), MiB);
       assert.equal(proxy.cuts - cutsBefore, 2, 'the page did not cut the connections twice');
+      assert.ok(r.reconnects >= 1, `the session never reconnected (${r.reconnects})`);
       assert.equal(r.got, MiB);
       assert.equal(r.received, r.sent);
       assert.equal(r.transport, transport);
@@ -173,14 +173,20 @@ for (const transport of TRANSPORTS) {
       });
       const stalled = await settle(() => backends.stats.floodFlushed, 2000, 60000);
       assert.ok(stalled < FLOOD_TOTAL / 2, `the backend wrote ${stalled} of ${FLOOD_TOTAL} bytes to a page that reads nothing`);
+      if (process.env.DEBUG_BROWSER) console.log(`[${transport}] flood stalled at ${stalled} bytes`);
       // Reading again resumes the flow: it was backpressure, not a broken connection.
       const read = await page.evaluate(async (n) => {
         const reader = window.flood.readable.getReader();
-        const { got } = await window.h.readN(reader, n);
+        let got = 0;
+        while (got < n) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          got += value.length;
+        }
         reader.releaseLock();
         return got;
       }, 8 * MiB);
-      assert.equal(read, 8 * MiB);
+      assert.ok(read >= 8 * MiB, `read only ${read} bytes`);
       const deadline = Date.now() + 30000;
       while (backends.stats.floodFlushed <= stalled && Date.now() < deadline) await sleep(100);
       assert.ok(backends.stats.floodFlushed > stalled, 'the backend did not resume after the page read');
