@@ -160,7 +160,9 @@ for (const transport of TRANSPORTS) {
       const cutsBefore = proxy.cuts;
       const r = await page.evaluate((n) => window.h.echo(n, [200 * 1024, 600 * 1024]), MiB);
       assert.equal(proxy.cuts - cutsBefore, 2, 'the page did not cut the connections twice');
-      assert.ok(r.reconnects >= 1, `the session never reconnected (${r.reconnects})`);
+      // A streaming transport is cut mid-response and must reconnect; a poll cut between two
+      // requests may simply be retried by the browser on a new connection, invisibly.
+      if (!transport.endsWith('polling')) assert.ok(r.reconnects >= 1, `the session never reconnected (${r.reconnects})`);
       assert.equal(r.got, MiB);
       assert.equal(r.received, r.sent);
       assert.equal(r.transport, transport);
