@@ -7,6 +7,7 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.relay.clientaddr.WebIrcLine;
 import io.cometgate.session.Session;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -275,8 +276,23 @@ public final class VirtualChannel {
         }
         bytesDown += data.readableBytes();
         metrics.bytesDown.add(data.readableBytes());
-        heldDown = data;
+        hold(data);
         drainHeld();
+    }
+
+    /**
+     * Normally one read arrives per read() request, so this holds at most one read. When the
+     * backend half-closes, Netty drains the socket to EOF regardless of read requests; that
+     * tail (at most the kernel's receive buffer) is appended rather than lost.
+     */
+    private void hold(ByteBuf data) {
+        if (heldDown == null) {
+            heldDown = data;
+        } else {
+            CompositeByteBuf both = heldDown instanceof CompositeByteBuf c ? c
+                    : heldDown.alloc().compositeBuffer(64).addComponent(true, heldDown);
+            heldDown = both.addComponent(true, data);
+        }
     }
 
     public void grantDownstream(long bytes) {
