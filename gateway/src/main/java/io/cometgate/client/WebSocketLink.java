@@ -22,6 +22,8 @@ final class WebSocketLink implements Link {
 
     private final ClientSession session;
     private volatile WebSocket current;
+    /** Completes when the current connection is over; abort() alone does not tell the listener. */
+    private volatile CompletableFuture<Void> currentEnded;
     /** The connection whose HELLO was handled; guarded by the session lock. */
     private WebSocket ready;
 
@@ -39,6 +41,7 @@ final class WebSocketLink implements Link {
         URI http = session.endpoint("ws", session.sessionQuery(ack));
         URI uri = URI.create(http.toString().replaceFirst("^http", "ws"));
         CompletableFuture<Void> ended = new CompletableFuture<>();
+        currentEnded = ended;
         WebSocket.Builder builder = session.http().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (session.origin() != null) {
             builder.header("Origin", session.origin());
@@ -60,7 +63,7 @@ final class WebSocketLink implements Link {
             ws.abort();
         }
         try {
-            ended.get();
+            awaitEnd(ws, ended);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } finally {
@@ -73,23 +76,47 @@ final class WebSocketLink implements Link {
         }
     }
 
+    /**
+     * Waits for the connection to end. The JDK does not always tell the listener when the
+     * peer vanishes mid-message, so a closed input or output also counts as the end.
+     */
+    private static void awaitEnd(WebSocket ws, CompletableFuture<Void> ended) throws ExecutionException, InterruptedException {
+        while (true) {
+            try {
+                ended.get(500, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (ws.isInputClosed() || ws.isOutputClosed()) {
+                    throw new ExecutionException(new IOException("WebSocket closed under us"));
+                }
+            }
+        }
+    }
+
     @Override
     public void send() throws IOException, InterruptedException {
         CompletableFuture<WebSocket> sent;
+        WebSocket ws;
         // Built and handed over under the lock, so a batch always matches the connection's HELLO.
         synchronized (session.lock()) {
             byte[] batch = session.awaitBatch(() -> ready != null);
             if (batch == null) {
                 return;
             }
-            sent = ready.sendBinary(ByteBuffer.wrap(batch), true);
+            ws = ready;
+            sent = ws.sendBinary(ByteBuffer.wrap(batch), true);
         }
         try {
-            sent.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException("WebSocket send failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("WebSocket send timed out");
+            sent.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // This connection is unusable: end it, so the downstream side reconnects.
+            synchronized (session.lock()) {
+                if (ready == ws) {
+                    ready = null;
+                }
+            }
+            drop();
+            throw new IOException("WebSocket send failed: " + e, e);
         }
     }
 
@@ -103,6 +130,10 @@ final class WebSocketLink implements Link {
         WebSocket ws = current;
         if (ws != null) {
             ws.abort();
+        }
+        CompletableFuture<Void> ended = currentEnded;
+        if (ended != null) {
+            ended.completeExceptionally(new IOException("WebSocket dropped"));
         }
     }
 
