@@ -20,6 +20,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class WebSocketLink implements Link {
 
+    private static final long PING_AFTER_MILLIS = 1_000;
+    private static final long DEAD_AFTER_MILLIS = 5_000;
+
     private final ClientSession session;
     private volatile WebSocket current;
     /** Completes when the current connection is over; abort() alone does not tell the listener. */
@@ -42,13 +45,14 @@ final class WebSocketLink implements Link {
         URI uri = URI.create(http.toString().replaceFirst("^http", "ws"));
         CompletableFuture<Void> ended = new CompletableFuture<>();
         currentEnded = ended;
+        Listener listener = new Listener(ended);
         WebSocket.Builder builder = session.http().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (session.origin() != null) {
             builder.header("Origin", session.origin());
         }
         WebSocket ws;
         try {
-            ws = builder.buildAsync(uri, new Listener(ended)).get(20, TimeUnit.SECONDS);
+            ws = builder.buildAsync(uri, listener).get(20, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 Object body = refused.getResponse().body();
@@ -63,7 +67,7 @@ final class WebSocketLink implements Link {
             ws.abort();
         }
         try {
-            awaitEnd(ws, ended);
+            awaitEnd(ws, ended, listener);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } finally {
@@ -78,16 +82,30 @@ final class WebSocketLink implements Link {
 
     /**
      * Waits for the connection to end. The JDK does not always tell the listener when the
-     * peer vanishes mid-message, so a closed input or output also counts as the end.
+     * peer vanishes (seen when a proxy cuts the connection mid-message), so a quiet
+     * connection is pinged, and one that stops answering counts as ended.
      */
-    private static void awaitEnd(WebSocket ws, CompletableFuture<Void> ended) throws ExecutionException, InterruptedException {
+    private static void awaitEnd(WebSocket ws, CompletableFuture<Void> ended, Listener listener)
+            throws ExecutionException, InterruptedException {
         while (true) {
             try {
-                ended.get(500, TimeUnit.MILLISECONDS);
+                ended.get(PING_AFTER_MILLIS / 2, TimeUnit.MILLISECONDS);
                 return;
             } catch (TimeoutException e) {
-                if (ws.isInputClosed() || ws.isOutputClosed()) {
-                    throw new ExecutionException(new IOException("WebSocket closed under us"));
+                long quietMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listener.lastHeardNanos);
+                if (ws.isInputClosed() || ws.isOutputClosed() || quietMillis > DEAD_AFTER_MILLIS) {
+                    throw new ExecutionException(new IOException("WebSocket silent for " + quietMillis + " ms"));
+                }
+                if (quietMillis > PING_AFTER_MILLIS) {
+                    try {
+                        ws.sendPing(ByteBuffer.allocate(0)).whenComplete((w, error) -> {
+                            if (error != null) {
+                                ended.completeExceptionally(error);
+                            }
+                        });
+                    } catch (IllegalStateException pingPending) {
+                        // the previous ping is still on its way
+                    }
                 }
             }
         }
@@ -142,6 +160,7 @@ final class WebSocketLink implements Link {
         private final CompletableFuture<Void> ended;
         private final ByteArrayOutputStream message = new ByteArrayOutputStream();
         private boolean helloSeen;
+        private volatile long lastHeardNanos = System.nanoTime();
 
         Listener(CompletableFuture<Void> ended) {
             this.ended = ended;
@@ -154,6 +173,7 @@ final class WebSocketLink implements Link {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            lastHeardNanos = System.nanoTime();
             byte[] part = new byte[data.remaining()];
             data.get(part);
             message.writeBytes(part);
@@ -169,6 +189,13 @@ final class WebSocketLink implements Link {
                     }
                 }
             }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+            lastHeardNanos = System.nanoTime();
             ws.request(1);
             return null;
         }
