@@ -20,8 +20,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class WebSocketLink implements Link {
 
+    private static final long PING_AFTER_MILLIS = 1_000;
+    private static final long DEAD_AFTER_MILLIS = 5_000;
+
     private final ClientSession session;
     private volatile WebSocket current;
+    /** Completes when the current connection is over; abort() alone does not tell the listener. */
+    private volatile CompletableFuture<Void> currentEnded;
     /** The connection whose HELLO was handled; guarded by the session lock. */
     private WebSocket ready;
 
@@ -39,13 +44,15 @@ final class WebSocketLink implements Link {
         URI http = session.endpoint("ws", session.sessionQuery(ack));
         URI uri = URI.create(http.toString().replaceFirst("^http", "ws"));
         CompletableFuture<Void> ended = new CompletableFuture<>();
+        currentEnded = ended;
+        Listener listener = new Listener(ended);
         WebSocket.Builder builder = session.http().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (session.origin() != null) {
             builder.header("Origin", session.origin());
         }
         WebSocket ws;
         try {
-            ws = builder.buildAsync(uri, new Listener(ended)).get(20, TimeUnit.SECONDS);
+            ws = builder.buildAsync(uri, listener).get(20, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 Object body = refused.getResponse().body();
@@ -60,7 +67,7 @@ final class WebSocketLink implements Link {
             ws.abort();
         }
         try {
-            ended.get();
+            awaitEnd(ws, ended, listener);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } finally {
@@ -73,23 +80,61 @@ final class WebSocketLink implements Link {
         }
     }
 
+    /**
+     * Waits for the connection to end. The JDK does not always tell the listener when the
+     * peer vanishes (seen when a proxy cuts the connection mid-message), so a quiet
+     * connection is pinged, and one that stops answering counts as ended.
+     */
+    private static void awaitEnd(WebSocket ws, CompletableFuture<Void> ended, Listener listener)
+            throws ExecutionException, InterruptedException {
+        while (true) {
+            try {
+                ended.get(PING_AFTER_MILLIS / 2, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                long quietMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listener.lastHeardNanos);
+                if (ws.isInputClosed() || ws.isOutputClosed() || quietMillis > DEAD_AFTER_MILLIS) {
+                    throw new ExecutionException(new IOException("WebSocket silent for " + quietMillis + " ms"));
+                }
+                if (quietMillis > PING_AFTER_MILLIS) {
+                    try {
+                        ws.sendPing(ByteBuffer.allocate(0)).whenComplete((w, error) -> {
+                            if (error != null) {
+                                ended.completeExceptionally(error);
+                            }
+                        });
+                    } catch (IllegalStateException pingPending) {
+                        // the previous ping is still on its way
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public void send() throws IOException, InterruptedException {
         CompletableFuture<WebSocket> sent;
+        WebSocket ws;
         // Built and handed over under the lock, so a batch always matches the connection's HELLO.
         synchronized (session.lock()) {
             byte[] batch = session.awaitBatch(() -> ready != null);
             if (batch == null) {
                 return;
             }
-            sent = ready.sendBinary(ByteBuffer.wrap(batch), true);
+            ws = ready;
+            sent = ws.sendBinary(ByteBuffer.wrap(batch), true);
         }
         try {
-            sent.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException("WebSocket send failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("WebSocket send timed out");
+            sent.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // This connection is unusable: end it, so the downstream side reconnects.
+            synchronized (session.lock()) {
+                if (ready == ws) {
+                    ready = null;
+                }
+            }
+            drop();
+            throw new IOException("WebSocket send failed: " + e, e);
         }
     }
 
@@ -104,6 +149,10 @@ final class WebSocketLink implements Link {
         if (ws != null) {
             ws.abort();
         }
+        CompletableFuture<Void> ended = currentEnded;
+        if (ended != null) {
+            ended.completeExceptionally(new IOException("WebSocket dropped"));
+        }
     }
 
     /** One connection's events: messages are reassembled, then handed to the session. */
@@ -111,6 +160,7 @@ final class WebSocketLink implements Link {
         private final CompletableFuture<Void> ended;
         private final ByteArrayOutputStream message = new ByteArrayOutputStream();
         private boolean helloSeen;
+        private volatile long lastHeardNanos = System.nanoTime();
 
         Listener(CompletableFuture<Void> ended) {
             this.ended = ended;
@@ -123,6 +173,7 @@ final class WebSocketLink implements Link {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            lastHeardNanos = System.nanoTime();
             byte[] part = new byte[data.remaining()];
             data.get(part);
             message.writeBytes(part);
@@ -138,6 +189,13 @@ final class WebSocketLink implements Link {
                     }
                 }
             }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+            lastHeardNanos = System.nanoTime();
             ws.request(1);
             return null;
         }

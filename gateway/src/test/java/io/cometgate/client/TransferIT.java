@@ -6,6 +6,7 @@ import io.cometgate.testing.GatewayFixture;
 import io.cometgate.testing.TestDecider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Data crosses the gateway intact over every transport, and channels end with the right codes. */
+@Timeout(180)
 class TransferIT {
 
     private static final long MIB = 1024 * 1024;

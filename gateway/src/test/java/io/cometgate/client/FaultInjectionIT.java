@@ -1,0 +1,73 @@
+package io.cometgate.client;
+
+import io.cometgate.config.TransportKind;
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.FaultProxy;
+import io.cometgate.testing.GatewayFixture;
+import io.cometgate.testing.TestDecider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Connections cut at random points lose nothing and duplicate nothing: the session resends and dedups. */
+@Timeout(180)
+class FaultInjectionIT {
+
+    private GatewayFixture gateway;
+    private EchoBackend echo;
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = new GatewayFixture();
+        echo = new EchoBackend();
+        gateway.decider.allowPort(echo.port());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        echo.close();
+        gateway.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void bytesArriveCompleteInOrderAndOnceThroughACuttingProxy(TransportKind kind) throws Exception {
+        try (FaultProxy proxy = new FaultProxy(gateway.port(), 1234 + kind.ordinal(), 8, 0.02)) {
+            try (ClientSession session = CometClient.connect(gateway.uriVia(proxy.port()), kind, TestDecider.ORIGIN)) {
+                ClientChannel channel = session.open(echo.target());
+                Transfers.echoChecksummed(channel, 2 * 1024 * 1024, 99, 120);
+                assertTrue(proxy.cuts() > 0, "the proxy cut no connection: the test proved nothing");
+                assertEquals(2 * 1024 * 1024, echo.written());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void droppingTheTransportMidTransferLosesNothing(TransportKind kind) throws Exception {
+        try (ClientSession session = CometClient.connect(gateway.uri(), kind, TestDecider.ORIGIN)) {
+            ClientChannel channel = session.open(echo.target());
+            Thread dropper = new Thread(() -> {
+                for (int i = 0; i < 5; i++) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    session.dropTransport();
+                }
+            });
+            dropper.setDaemon(true);
+            dropper.start();
+            Transfers.echoChecksummed(channel, 2 * 1024 * 1024, 5, 120);
+            dropper.join(TimeUnit.SECONDS.toMillis(5));
+        }
+    }
+}
