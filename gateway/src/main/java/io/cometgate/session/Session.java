@@ -1,6 +1,7 @@
 package io.cometgate.session;
 
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.FlatJson;
 import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
@@ -19,6 +20,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -238,10 +240,18 @@ public final class Session {
             throw new ProtocolException("OPEN needs a new odd channel id above " + highestChannelId + ", got " + channelId);
         }
         highestChannelId = channelId;
-        String request = frame.payload().toString(StandardCharsets.UTF_8);
-        int newline = request.indexOf('\n');
-        String target = newline < 0 ? request : request.substring(0, newline);
-        String token = newline < 0 ? null : request.substring(newline + 1);
+        // docs/PROTOCOL.md: the payload is JSON {"target":"...","token":"..."} (token optional).
+        Map<String, String> request;
+        try {
+            request = FlatJson.parse(frame.payload().toString(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("OPEN payload must be JSON {\"target\":\"host:port\"}: " + e.getMessage());
+        }
+        String target = request.get("target");
+        String token = request.get("token");
+        if (target == null || target.isEmpty()) {
+            throw new ProtocolException("OPEN payload has no \"target\"");
+        }
         int max = context.decider().limits().maxChannelsPerSession();
         if (channels.size() >= max) {
             sendClose(channelId, CloseCode.LIMIT_EXCEEDED, "at most " + max + " open channels per session");
