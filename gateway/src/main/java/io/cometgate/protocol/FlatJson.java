@@ -50,6 +50,7 @@ public final class FlatJson {
         expect('{');
         skipSpace();
         if (peek() == '}') {
+            pos++;
             return values;
         }
         while (true) {
@@ -61,6 +62,7 @@ public final class FlatJson {
             values.put(key, peek() == '"' ? string() : bare());
             skipSpace();
             if (peek() == '}') {
+                pos++;
                 return values;
             }
             expect(',');
