@@ -36,6 +36,8 @@ public final class GatewayServer implements AutoCloseable {
     /** A 15 s window outlives a typical 10-15 s scrape interval, so no stall falls between scrapes. */
     private static final Duration LAG_WINDOW = Duration.ofSeconds(15);
     private static final Duration PROCESS_SAMPLE_INTERVAL = Duration.ofSeconds(5);
+    /** How long closing every session may take after the drain deadline. */
+    private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
 
     private final EventLoops loops;
     private final GatewayContext context;
@@ -106,7 +108,10 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Graceful drain: refuse new sessions (readiness goes 503), let open channels run until
-     * the deadline or until none is left, then close every session with 4010.
+     * the deadline or until none is left, then close every session with 4010 and wait (a
+     * few seconds at most) until every session has handed its SESSION_CLOSE to its transport.
+     * Clients hear nothing before the deadline on purpose: a client told early would only
+     * reconnect to a gateway that refuses it, while its channels could still finish here.
      */
     public void drain(Duration deadline) throws InterruptedException {
         context.registry().startDraining();
@@ -114,7 +119,12 @@ public final class GatewayServer implements AutoCloseable {
         while (context.registry().sessionCount() > 0 && channelsOpen() > 0 && System.nanoTime() < end) {
             Thread.sleep(100);
         }
+        LOG.info("drain: closing {} sessions with {} channels open", context.registry().sessionCount(), channelsOpen());
         context.registry().closeAll(CloseCode.GATEWAY_SHUTDOWN, "the gateway is shutting down");
+        long closeEnd = System.nanoTime() + CLOSE_BOUND.toNanos();
+        while (context.registry().sessionCount() > 0 && System.nanoTime() < closeEnd) {
+            Thread.sleep(10);
+        }
     }
 
     private long channelsOpen() {
