@@ -139,8 +139,8 @@ class SessionTest {
     void duplicateClientFramesAreDroppedButAcknowledged() throws Exception {
         FakeReceiver receiver = new FakeReceiver(false);
         session.attach(receiver, 0);
-        receive(FrameType.OPEN, 1, 1, "10.0.0.1:22");
-        receive(FrameType.OPEN, 1, 1, "10.0.0.1:22");
+        receive(FrameType.OPEN, 1, 1, "{\"target\":\"10.0.0.1:22\"}");
+        receive(FrameType.OPEN, 1, 1, "{\"target\":\"10.0.0.1:22\"}");
         assertEquals(List.of("10.0.0.1:22"), denied, "the resent OPEN is not processed twice");
         assertEquals(1, receiver.sequenced(FrameType.CLOSE).size());
         assertEquals(CloseCode.POLICY_DENIED.code(), receiver.frames.stream()
@@ -153,7 +153,7 @@ class SessionTest {
     void aSequenceGapIsAProtocolErrorThatClosesTheSession() throws Exception {
         FakeReceiver receiver = new FakeReceiver(false);
         session.attach(receiver, 0);
-        receive(FrameType.OPEN, 1, 2, "10.0.0.1:22");
+        receive(FrameType.OPEN, 1, 2, "{\"target\":\"10.0.0.1:22\"}");
         assertTrue(session.isClosed());
         FakeReceiver.Seen close = receiver.frames.stream().filter(s -> s.type() == FrameType.SESSION_CLOSE).findFirst().orElseThrow();
         assertEquals(CloseCode.PROTOCOL_ERROR.code(), close.code());
@@ -172,7 +172,7 @@ class SessionTest {
         FakeReceiver poll = new FakeReceiver(true);
         session.attach(poll, 0);
         receive(FrameType.HEARTBEAT, 0, 0, "");
-        receive(FrameType.OPEN, 1, 1, "10.0.0.1:22"); // denied: a CLOSE frame is data worth answering
+        receive(FrameType.OPEN, 1, 1, "{\"target\":\"10.0.0.1:22\"}"); // denied: a CLOSE frame is data worth answering
         assertEquals(1, poll.batches);
         assertTrue(poll.has(FrameType.CLOSE));
         assertFalse(poll.has(FrameType.HELLO), "polls get no HELLO");
