@@ -132,7 +132,7 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         HttpHeaders headers = new DefaultHttpHeaders()
-                .set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; frame-src 'self'")
+                .set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-src 'self'")
                 .set("Referrer-Policy", "no-referrer");
         HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, asset.contentType(),
                 Unpooled.wrappedBuffer(asset.bytes()), info.keepAlive(), headers);

@@ -1,7 +1,6 @@
 package io.cometgate.session;
 
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.protocol.FlatJson;
 import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
@@ -20,7 +19,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -190,7 +188,7 @@ public final class Session {
             throw new ProtocolException(type + " frames only flow from the gateway");
         }
         if (type.sequenced()) {
-            outbox.ackPending();
+            outbox.ackPending(frame.payload().readableBytes() + FrameCodec.HEADER_BYTES);
             if (frame.seq() <= lastReceived) {
                 return; // a duplicate from a resend: already delivered
             }
@@ -240,26 +238,21 @@ public final class Session {
             throw new ProtocolException("OPEN needs a new odd channel id above " + highestChannelId + ", got " + channelId);
         }
         highestChannelId = channelId;
-        // docs/PROTOCOL.md: the payload is JSON {"target":"...","token":"..."} (token optional).
-        Map<String, String> request;
+        OpenRequest request;
         try {
-            request = FlatJson.parse(frame.payload().toString(StandardCharsets.UTF_8));
+            request = OpenRequest.parse(frame.payload().toString(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            throw new ProtocolException("OPEN payload must be JSON {\"target\":\"host:port\"}: " + e.getMessage());
-        }
-        String target = request.get("target");
-        String token = request.get("token");
-        if (target == null || target.isEmpty()) {
-            throw new ProtocolException("OPEN payload has no \"target\"");
+            sendClose(channelId, CloseCode.PROTOCOL_ERROR, e.getMessage());
+            return;
         }
         int max = context.decider().limits().maxChannelsPerSession();
         if (channels.size() >= max) {
             sendClose(channelId, CloseCode.LIMIT_EXCEEDED, "at most " + max + " open channels per session");
             return;
         }
-        VirtualChannel channel = new VirtualChannel(this, channelId, target);
+        VirtualChannel channel = new VirtualChannel(this, channelId, request.target());
         channels.put(channelId, channel);
-        channel.open(token);
+        channel.open(request.token());
     }
 
     private void acknowledge(long ack) throws ProtocolException {

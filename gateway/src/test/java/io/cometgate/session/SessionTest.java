@@ -36,6 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The session's reliability rules, driven on an embedded event loop with a fake receiver. */
 class SessionTest {
 
+    private static final String OPEN_22 = "{\"target\":\"10.0.0.1:22\"}";
+
     private final EmbeddedChannel loopHolder = new EmbeddedChannel();
     private final List<String> denied = new ArrayList<>();
     private SessionRegistry registry;
@@ -139,8 +141,8 @@ class SessionTest {
     void duplicateClientFramesAreDroppedButAcknowledged() throws Exception {
         FakeReceiver receiver = new FakeReceiver(false);
         session.attach(receiver, 0);
-        receive(FrameType.OPEN, 1, 1, "{\"target\":\"10.0.0.1:22\"}");
-        receive(FrameType.OPEN, 1, 1, "{\"target\":\"10.0.0.1:22\"}");
+        receive(FrameType.OPEN, 1, 1, OPEN_22);
+        receive(FrameType.OPEN, 1, 1, OPEN_22);
         assertEquals(List.of("10.0.0.1:22"), denied, "the resent OPEN is not processed twice");
         assertEquals(1, receiver.sequenced(FrameType.CLOSE).size());
         assertEquals(CloseCode.POLICY_DENIED.code(), receiver.frames.stream()
@@ -153,7 +155,7 @@ class SessionTest {
     void aSequenceGapIsAProtocolErrorThatClosesTheSession() throws Exception {
         FakeReceiver receiver = new FakeReceiver(false);
         session.attach(receiver, 0);
-        receive(FrameType.OPEN, 1, 2, "{\"target\":\"10.0.0.1:22\"}");
+        receive(FrameType.OPEN, 1, 2, OPEN_22);
         assertTrue(session.isClosed());
         FakeReceiver.Seen close = receiver.frames.stream().filter(s -> s.type() == FrameType.SESSION_CLOSE).findFirst().orElseThrow();
         assertEquals(CloseCode.PROTOCOL_ERROR.code(), close.code());
@@ -172,7 +174,7 @@ class SessionTest {
         FakeReceiver poll = new FakeReceiver(true);
         session.attach(poll, 0);
         receive(FrameType.HEARTBEAT, 0, 0, "");
-        receive(FrameType.OPEN, 1, 1, "{\"target\":\"10.0.0.1:22\"}"); // denied: a CLOSE frame is data worth answering
+        receive(FrameType.OPEN, 1, 1, OPEN_22); // denied: a CLOSE frame is data worth answering
         assertEquals(1, poll.batches);
         assertTrue(poll.has(FrameType.CLOSE));
         assertFalse(poll.has(FrameType.HELLO), "polls get no HELLO");
@@ -191,6 +193,34 @@ class SessionTest {
         session.attach(receiver = new FakeReceiver(false), 5);
         runTasks();
         assertTrue(session.canReadBackends());
+    }
+
+    @Test
+    void anAckWithNothingToRideAlongIsSentAfterAShortDelay() throws Exception {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        receive(FrameType.OPEN, 1, 1, OPEN_22); // denied: the CLOSE carries ACK 1
+        int batches = receiver.batches;
+        ByteBuf credit = Unpooled.buffer(4).writeInt(100);
+        receive(FrameType.CREDIT, 1, 2, credit.toString(StandardCharsets.ISO_8859_1)); // for the closed channel: no reply
+        credit.release();
+        assertEquals(batches, receiver.batches, "no batch for an ACK alone right away");
+        Thread.sleep(SessionOutbox.ACK_DELAY_MILLIS * 3);
+        loopHolder.runScheduledPendingTasks();
+        assertEquals(batches + 1, receiver.batches);
+        assertEquals(FrameType.ACK, receiver.frames.get(receiver.frames.size() - 1).type());
+    }
+
+    @Test
+    void aMalformedOpenClosesOnlyThatChannel() throws Exception {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        receive(FrameType.OPEN, 1, 1, "irc");
+        FakeReceiver.Seen close = receiver.frames.stream().filter(s -> s.type() == FrameType.CLOSE).findFirst().orElseThrow();
+        assertEquals(CloseCode.PROTOCOL_ERROR.code(), close.code());
+        assertTrue(close.text().contains("JSON"), close.text());
+        assertFalse(session.isClosed());
+        assertTrue(denied.isEmpty(), "the policy is never asked about a malformed open");
     }
 
     @Test
