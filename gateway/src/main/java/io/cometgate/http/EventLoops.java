@@ -27,8 +27,14 @@ public record EventLoops(EventLoopGroup acceptor, EventLoopGroup workers,
                 epoll ? EpollSocketChannel.class : NioSocketChannel.class);
     }
 
+    /**
+     * Stops both groups and waits (bounded) until they have: the tasks already queued (the
+     * SESSION_CLOSE frames of a drain, their audit lines) run before the process exits.
+     */
     public void shutdown() {
         acceptor.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        acceptor.terminationFuture().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

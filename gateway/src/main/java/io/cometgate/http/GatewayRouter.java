@@ -6,6 +6,7 @@ import io.cometgate.transport.ProtocolEndpoints;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -144,11 +146,21 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+        if (isTlsFailure(cause)) {
+            // Scanners, bots and clients that do not trust the certificate: routine on a public
+            // listener, so a counter and a debug line, never an ERROR with a stack trace per attempt.
+            context.metrics().tlsHandshakeFailures.increment();
+            LOG.debug("TLS failure from {}: {}", ctx.channel().remoteAddress(), cause.getCause().toString());
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
             LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             LOG.error("unexpected error on {}", ctx.channel().remoteAddress(), cause);
         }
         ctx.close();
+    }
+
+    /** What the SslHandler in front of this handler reports when a handshake or record is bad. */
+    private static boolean isTlsFailure(Throwable cause) {
+        return cause instanceof DecoderException && cause.getCause() instanceof SSLException;
     }
 }

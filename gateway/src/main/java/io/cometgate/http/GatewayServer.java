@@ -1,7 +1,9 @@
 package io.cometgate.http;
 
 import io.cometgate.config.GatewayConfig;
+import io.cometgate.metrics.EventLoopLag;
 import io.cometgate.metrics.GatewayMetrics;
+import io.cometgate.metrics.ProcessStats;
 import io.cometgate.policy.Decider;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.relay.BackendConnector;
@@ -29,11 +31,20 @@ import java.util.List;
 public final class GatewayServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** 10 probes a second per loop: fine enough to catch a 100 ms stall, too few to cost anything. */
+    private static final Duration LAG_PROBE_INTERVAL = Duration.ofMillis(100);
+    /** A 15 s window outlives a typical 10-15 s scrape interval, so no stall falls between scrapes. */
+    private static final Duration LAG_WINDOW = Duration.ofSeconds(15);
+    private static final Duration PROCESS_SAMPLE_INTERVAL = Duration.ofSeconds(5);
+    /** How long closing every session may take after the drain deadline. */
+    private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
 
     private final EventLoops loops;
     private final GatewayContext context;
     private final ClientAddressResolver clientAddresses;
     private final List<Channel> listeners = new ArrayList<>();
+    private final EventLoopLag lag;
+    private final ProcessStats processStats;
 
     public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
@@ -43,6 +54,10 @@ public final class GatewayServer implements AutoCloseable {
                 new BackendConnector(loops.socketChannel()), audit, new OpenLimiter());
         registry.bind(context);
         this.clientAddresses = clientAddresses;
+        this.lag = EventLoopLag.start(loops.workers(), LAG_PROBE_INTERVAL, LAG_WINDOW);
+        this.processStats = ProcessStats.start(PROCESS_SAMPLE_INTERVAL);
+        context.metrics().register(lag);
+        context.metrics().register(processStats);
     }
 
     /** Binds every plain listener; fails (and unbinds what it bound) if any address is taken. */
@@ -93,7 +108,10 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Graceful drain: refuse new sessions (readiness goes 503), let open channels run until
-     * the deadline or until none is left, then close every session with 4010.
+     * the deadline or until none is left, then close every session with 4010 and wait (a
+     * few seconds at most) until every session has handed its SESSION_CLOSE to its transport.
+     * Clients hear nothing before the deadline on purpose: a client told early would only
+     * reconnect to a gateway that refuses it, while its channels could still finish here.
      */
     public void drain(Duration deadline) throws InterruptedException {
         context.registry().startDraining();
@@ -101,7 +119,12 @@ public final class GatewayServer implements AutoCloseable {
         while (context.registry().sessionCount() > 0 && channelsOpen() > 0 && System.nanoTime() < end) {
             Thread.sleep(100);
         }
+        LOG.info("drain: closing {} sessions with {} channels open", context.registry().sessionCount(), channelsOpen());
         context.registry().closeAll(CloseCode.GATEWAY_SHUTDOWN, "the gateway is shutting down");
+        long closeEnd = System.nanoTime() + CLOSE_BOUND.toNanos();
+        while (context.registry().sessionCount() > 0 && System.nanoTime() < closeEnd) {
+            Thread.sleep(10);
+        }
     }
 
     private long channelsOpen() {
@@ -114,6 +137,8 @@ public final class GatewayServer implements AutoCloseable {
             listener.close().syncUninterruptibly();
         }
         listeners.clear();
+        lag.stop();
+        processStats.stop();
         context.registry().closeAll(CloseCode.GATEWAY_SHUTDOWN, "the gateway is shutting down");
     }
 }

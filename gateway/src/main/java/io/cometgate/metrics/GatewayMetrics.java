@@ -3,8 +3,10 @@ package io.cometgate.metrics;
 import io.cometgate.config.TransportKind;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,10 +26,12 @@ public final class GatewayMetrics {
     public final LongAdder resumes = new LongAdder();
     public final LongAdder flowControlStalls = new LongAdder();
     public final LongAdder httpErrors = new LongAdder();
+    public final LongAdder tlsHandshakeFailures = new LongAdder();
     public final LatencyHistogram connectLatency = new LatencyHistogram();
     private final Map<String, LongAdder> denied = new ConcurrentHashMap<>();
     private final Map<TransportKind, LongAdder> attached = new EnumMap<>(TransportKind.class);
     private final Map<TransportKind, LongAdder> attachments = new EnumMap<>(TransportKind.class);
+    private final List<MetricSource> sources = new CopyOnWriteArrayList<>();
 
     public GatewayMetrics() {
         for (TransportKind kind : TransportKind.values()) {
@@ -48,6 +52,15 @@ public final class GatewayMetrics {
 
     public void receiverDetached(TransportKind kind) {
         attached.get(kind).decrement();
+    }
+
+    /** Adds series computed elsewhere (event-loop lag, process statistics) to every scrape. */
+    public void register(MetricSource source) {
+        sources.add(source);
+    }
+
+    List<MetricSource> sources() {
+        return sources;
     }
 
     Map<String, LongAdder> denied() {
