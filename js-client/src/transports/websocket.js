@@ -1,0 +1,59 @@
+/**
+ * WebSocket: binary messages both ways, each a batch. The only transport that needs no POSTs.
+ * Node 20 has no global WebSocket (Node 22 does), so there it reports itself unavailable and the
+ * fallback picks the next transport.
+ * @module
+ */
+
+import { Transport } from './base.js';
+
+export class WebSocketTransport extends Transport {
+  static transportName = 'websocket';
+  static createsSession = true;
+
+  static isAvailable() {
+    return typeof globalThis.WebSocket === 'function';
+  }
+
+  /** @param {import('./base.js').TransportContext} ctx */
+  constructor(ctx) {
+    super(ctx);
+    // The gateway's WebSocket frame limit is 64 KiB; a browser sends each message as one frame.
+    this.maxBatch = 65536;
+    /** @type {WebSocket | null} */
+    this.ws = null;
+  }
+
+  start() {
+    const url = new URL(this.url('ws', this.downstreamParams()));
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url.href);
+    this.ws = ws;
+    ws.binaryType = 'arraybuffer';
+    ws.onmessage = (e) => {
+      if (typeof e.data === 'string') {
+        this.down({ reason: 'gateway sent a text WebSocket message; the protocol uses binary only' });
+        return;
+      }
+      this.deliver(new Uint8Array(/** @type {ArrayBuffer} */ (e.data)));
+    };
+    ws.onclose = (e) => this.down({ reason: `WebSocket closed ${e.code} ${e.reason}`.trim(), wsCode: e.code });
+    ws.onerror = () => { /* onclose follows and carries the code */ };
+  }
+
+  /** @param {Uint8Array} batch */
+  send(batch) {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== 1) return Promise.reject(new Error('WebSocket is not open'));
+    ws.send(batch);
+    return Promise.resolve();
+  }
+
+  stop() {
+    super.stop();
+    const ws = this.ws;
+    if (!ws) return;
+    ws.onmessage = ws.onclose = ws.onerror = null;
+    try { ws.close(1000); } catch { /* already closing */ }
+  }
+}

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SendCredit, ReceiveCredit } from '../src/flow.js';
+import { TCPSocket } from '../src/tcp-socket.js';
+import { randomBytes, readBytes, fakeSession, until } from './helpers/util.js';
+
+test('send credit starts at the HELLO window, is replaced by the OPENED window, and grows with CREDIT', () => {
+  const c = new SendCredit(1000);
+  c.consume(400);
+  assert.equal(c.available, 600);
+  c.opened(500); // counted from the channel's start: 400 already used
+  assert.equal(c.available, 100);
+  c.grant(300);
+  assert.equal(c.available, 400);
+  assert.throws(() => c.consume(401), /sending 401 bytes with only 400 credit/);
+});
+
+test('send credit never goes negative when OPENED is smaller than what was already sent', () => {
+  const c = new SendCredit(1000);
+  c.consume(900);
+  c.opened(100);
+  assert.equal(c.available, 0);
+  c.grant(850);
+  assert.equal(c.available, 50);
+});
+
+test('receive credit is granted back in steps as the application consumes', () => {
+  const c = new ReceiveCredit(1000, 250);
+  c.received(600);
+  assert.equal(c.consumed(100), 0);
+  assert.equal(c.consumed(100), 0);
+  assert.equal(c.consumed(100), 300);
+  assert.equal(c.buffered, 300);
+  assert.equal(c.overrun, 0);
+});
+
+test('receive credit notices a gateway that overruns the window', () => {
+  const c = new ReceiveCredit(1000, 250);
+  c.received(1200);
+  assert.equal(c.overrun, 200);
+});
+
+test('a reader that stops reading stops the gateway sending, and reading again resumes it', async () => {
+  const { gateway, session } = fakeSession({ window: 16384, backends: { flood: 'hold' } });
+  const socket = new TCPSocket('flood', undefined, { session });
+  const { readable } = await socket.opened;
+  gateway.pushBackend(1, randomBytes(100000, 5));
+  const ch = gateway.channels.get(1);
+  await until(() => ch.downCredit === 0, 'the downstream window to be used up');
+  // Nothing is read: no CREDIT comes back however long we wait for the client to process events.
+  for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0));
+  assert.equal(ch.downCredit, 0);
+  assert.ok(ch.downPending.reduce((n, b) => n + b.length, 0) === 100000 - 16384, 'the gateway sent beyond the window');
+  const all = await readBytes(readable, 100000);
+  assert.equal(all.length, 100000);
+  assert.ok(Buffer.from(all).equals(Buffer.from(randomBytes(100000, 5))));
+  session.close();
+});
+
+test('a backend that stops reading makes send() return false and drain fire once it reads again', async () => {
+  const { gateway, session } = fakeSession({ window: 8192, backends: { sink: 'sink' } });
+  const socket = new TCPSocket('sink', undefined, { session, highWaterMark: 4096 });
+  await socket.opened;
+  const results = [];
+  for (let i = 0; i < 4; i++) results.push(socket.send(new Uint8Array(4096)));
+  assert.deepEqual(results, [true, true, true, false]);
+  assert.equal(socket.bufferedAmount, 8192);
+  let drained = 0;
+  socket.addEventListener('drain', () => drained++);
+  const ch = gateway.channels.get(1);
+  await until(() => ch.receivedBytes === 8192, 'the first window at the backend');
+  assert.equal(drained, 0);
+  gateway.grantUp(ch, 8192); // the backend read everything
+  await until(() => drained === 1, 'drain');
+  await until(() => ch.receivedBytes === 16384, 'the rest at the backend');
+  assert.deepEqual(gateway.errors, [], 'the client overran its credit');
+  session.close();
+});
+
+test('writes on the writable stream wait while the backend does not read', async () => {
+  const { gateway, session } = fakeSession({ window: 4096, backends: { sink: 'sink' } });
+  const socket = new TCPSocket('sink', undefined, { session, highWaterMark: 1024 });
+  const { writable } = await socket.opened;
+  const writer = writable.getWriter();
+  await writer.write(new Uint8Array(4096)); // fits the credit
+  let done = false;
+  const pending = writer.write(new Uint8Array(4096)).then(() => { done = true; });
+  for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0));
+  assert.equal(done, false, 'the write completed although the backend never read');
+  gateway.grantUp(gateway.channels.get(1), 4096);
+  await pending;
+  assert.equal(done, true);
+  session.close();
+});

@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TCPSocket } from '../src/tcp-socket.js';
+import { CloseCode } from '../src/codes.js';
+import { fakeSession, until } from './helpers/util.js';
+
+test('events: open, data, close in that order, with the backend close code 4000', async () => {
+  const { gateway, session } = fakeSession({ backends: { echo: 'echo' } });
+  const socket = new TCPSocket('echo', undefined, { session, binaryType: 'string' });
+  const log = [];
+  socket.onopen = () => log.push(`open ${socket.readyState} ${socket.remoteAddress}:${socket.remotePort}`);
+  socket.ondata = (e) => log.push(`data ${e.data}`);
+  socket.onclose = (e) => log.push(`close ${e.code} ${e.wasClean}`);
+  assert.equal(socket.readyState, 'connecting');
+  socket.send('héllo');
+  await until(() => log.length === 2, 'open and data');
+  gateway.backendClose(1);
+  await until(() => log.length === 3, 'close');
+  assert.deepEqual(log, ['open open 192.0.2.7:7', 'data héllo', 'close 4000 true']);
+  assert.equal(socket.readyState, 'closed');
+  await socket.closed;
+  session.close();
+});
+
+test('a policy denial rejects opened and closed with 4004 and fires error then close', async () => {
+  const { session } = fakeSession({ backends: {} });
+  const socket = new TCPSocket('10.0.0.5', 6379, { session });
+  const log = [];
+  socket.addEventListener('error', (e) => log.push(`error ${e.error.code}`));
+  socket.addEventListener('close', (e) => log.push(`close ${e.code} ${e.wasClean}`));
+  await assert.rejects(socket.opened, (e) => e.code === CloseCode.POLICY_DENIED && e.codeName === 'policy-denied'
+    && /10\.0\.0\.5:6379 is not in the policy/.test(e.message));
+  await assert.rejects(socket.closed, (e) => e.code === 4004);
+  assert.deepEqual(log, ['error 4004', 'close 4004 false']);
+  session.close();
+});
+
+test('a refused connection surfaces as 4001', async () => {
+  const { session } = fakeSession({ backends: { down: 'refuse' } });
+  const socket = new TCPSocket('down', undefined, { session });
+  await assert.rejects(socket.closed, (e) => e.code === CloseCode.CONNECT_REFUSED);
+  session.close();
+});
+
+test('data queued before the backend closed is still delivered, then the stream ends', async () => {
+  const { gateway, session } = fakeSession({ backends: { hold: 'hold' } });
+  const socket = new TCPSocket('hold', undefined, { session });
+  const { readable } = await socket.opened;
+  gateway.pushBackend(1, new TextEncoder().encode('last words'));
+  gateway.backendClose(1);
+  const reader = readable.getReader();
+  const { value } = await reader.read();
+  assert.equal(new TextDecoder().decode(value), 'last words');
+  assert.equal((await reader.read()).done, true);
+  await socket.closed;
+  session.close();
+});
+
+test('close() sends what was written, then CLOSE 1000, and resolves closed', async () => {
+  const { gateway, session } = fakeSession({ backends: { echo: 'echo' } });
+  const socket = new TCPSocket('echo', undefined, { session });
+  await socket.opened;
+  socket.send(new Uint8Array([1, 2, 3]));
+  socket.close();
+  assert.equal(socket.readyState, 'closing');
+  await socket.closed;
+  assert.equal(socket.readyState, 'closed');
+  const ch = gateway.channels.get(1);
+  assert.equal(ch.receivedBytes, 3);
+  assert.deepEqual(ch.clientClose, { code: 1000, reason: '' });
+  assert.throws(() => socket.send('late'), /TCPSocket is closed/);
+  session.close();
+});
+
+test('sockets on one session get distinct odd channel ids', async () => {
+  const { gateway, session } = fakeSession();
+  const sockets = Array.from({ length: 5 }, () => new TCPSocket('echo', undefined, { session }));
+  await Promise.all(sockets.map((s) => s.opened));
+  assert.deepEqual([...gateway.channels.keys()], [1, 3, 5, 7, 9]);
+  session.close();
+});
+
+test('a port outside 1-65535 is rejected with a clear error', () => {
+  assert.throws(() => new TCPSocket('example.com', 70000, { gateway: 'http://127.0.0.1:9/cometgate' }), /port 70000: must be an integer 1-65535/);
+});
+
+test('IPv6 literals are bracketed in the target', async () => {
+  const { gateway, session } = fakeSession({ backends: { '[2001:db8::1]:80': 'echo' } });
+  const socket = new TCPSocket('2001:db8::1', 80, { session });
+  await socket.opened;
+  assert.equal(gateway.channels.get(1).target, '[2001:db8::1]:80');
+  session.close();
+});
+
+test('suspend() stops data events and resume() delivers what waited', async () => {
+  const { gateway, session } = fakeSession({ backends: { hold: 'hold' } });
+  const socket = new TCPSocket('hold', undefined, { session, binaryType: 'uint8array' });
+  const got = [];
+  socket.suspend();
+  socket.ondata = (e) => got.push(...e.data);
+  await socket.opened;
+  gateway.pushBackend(1, new Uint8Array([1, 2]));
+  for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(got, []);
+  socket.resume();
+  await until(() => got.length === 2, 'the data after resume');
+  assert.deepEqual(got, [1, 2]);
+  session.close();
+});
+
+test('closing the session closes every socket with its code', async () => {
+  const { session } = fakeSession();
+  const socket = new TCPSocket('echo', undefined, { session });
+  await socket.opened;
+  session.close(4010, 'test shutdown');
+  await assert.rejects(socket.closed, (e) => e.code === 4010 && e.reason === 'test shutdown');
+});
