@@ -1,0 +1,58 @@
+package io.cometgate.policy;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Jazzer fuzz tests. Without {@code JAZZER_FUZZ=1} they run as regression tests over the saved
+ * corpus in {@code src/test/resources/io/cometgate/policy/PolicyFuzzTestInputs/}, so CI replays
+ * every interesting input; with it, Jazzer explores and adds to the corpus.
+ */
+class PolicyFuzzTest {
+
+    private static final Path FILE = Path.of("fuzz.policy").toAbsolutePath();
+
+    @FuzzTest(maxDuration = "30s")
+    void policyParserNeverThrowsAndEveryProblemIsLocated(byte[] data) {
+        String text = new String(data, StandardCharsets.UTF_8);
+        PolicyParser.Result r = PolicyParser.parse("fuzz.policy", FILE, text);
+        assertNotNull(r.problems());
+        long lines = text.split("\r?\n", -1).length;
+        for (Problem p : r.problems()) {
+            assertTrue(p.line() >= 1 && p.line() <= Math.max(1, lines), p::headline);
+            assertTrue(p.column() >= 1, p::headline);
+        }
+        assertTrue(r.policy() != null || r.problems().stream().anyMatch(Problem::isError));
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void hostAndAddressParsersAcceptOnlyCanonicalForms(byte[] data) {
+        String text = new String(data, StandardCharsets.UTF_8);
+        byte[] v4 = IpLiterals.parseIpv4(text);
+        if (v4 != null) {
+            assertEquals(text, IpLiterals.format(v4), "IPv4 accepted a non-canonical spelling");
+        }
+        byte[] v6 = IpLiterals.parseIpv6(text);
+        if (v6 != null) {
+            assertEquals(16, v6.length);
+            assertTrue(java.util.Arrays.equals(v6, IpLiterals.parseIpv6(IpLiterals.format(v6))), "format round-trip");
+        }
+        try {
+            Endpoint e = Endpoint.parse(text);
+            assertTrue(e.port() >= 1 && e.port() <= 65535);
+            if (e.ip() == null) {
+                String n = e.host();
+                assertTrue(n.matches("[a-z0-9.-]{1,253}") && !HostNames.looksNumeric(n.substring(n.lastIndexOf('.') + 1)), n);
+            }
+            assertEquals(e.toString(), Endpoint.parse(e.toString()).toString(), "target round-trip");
+        } catch (IllegalArgumentException expected) {
+            // rejected input: fine, as long as nothing else was thrown
+        }
+    }
+}
