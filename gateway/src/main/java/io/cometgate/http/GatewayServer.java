@@ -34,6 +34,7 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayContext context;
     private final ClientAddressResolver clientAddresses;
     private final List<Channel> listeners = new ArrayList<>();
+    private StaticFiles staticFiles;
 
     public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
@@ -43,6 +44,11 @@ public final class GatewayServer implements AutoCloseable {
                 new BackendConnector(loops.socketChannel()), audit, new OpenLimiter());
         registry.bind(context);
         this.clientAddresses = clientAddresses;
+    }
+
+    /** Serves {@code files} at / instead of the demo page (call before {@link #start}); the server closes it. */
+    public void serveStaticFiles(StaticFiles files) {
+        this.staticFiles = files;
     }
 
     /** Binds every plain listener; fails (and unbinds what it bound) if any address is taken. */
@@ -62,7 +68,7 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new GatewayInitializer(context, clientAddresses, tls));
+                .childHandler(new GatewayInitializer(context, clientAddresses, tls, staticFiles));
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
             for (InetSocketAddress address : addresses) {
@@ -114,6 +120,9 @@ public final class GatewayServer implements AutoCloseable {
             listener.close().syncUninterruptibly();
         }
         listeners.clear();
+        if (staticFiles != null) {
+            staticFiles.close();
+        }
         context.registry().closeAll(CloseCode.GATEWAY_SHUTDOWN, "the gateway is shutting down");
     }
 }
