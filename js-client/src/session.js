@@ -72,16 +72,20 @@ export function resolveGateway(gateway) {
 
 export class Session extends EventTarget {
   /**
-   * The shared session for a gateway URL, created on first use (later options are ignored).
+   * The shared session for a gateway URL and transport choice, created on first use. Sockets
+   * that force a different transport get a session of their own; the other options are taken
+   * from the socket that created the session.
    * @param {string} [gateway]
    * @param {SessionOptions} [options]
    * @returns {Session}
    */
   static for(gateway, options = {}) {
-    const key = resolveGateway(gateway);
+    const url = resolveGateway(gateway);
+    const key = sessionKey(url, options);
     let session = sessions.get(key);
     if (!session || session.state === 'closed') {
-      session = new Session(key, options);
+      session = new Session(url, options);
+      session.registryKey = key;
       sessions.set(key, session);
     }
     return session;
@@ -100,6 +104,8 @@ export class Session extends EventTarget {
     this.state = 'idle';
     /** @type {string|null} */
     this.id = null;
+    /** @type {string|undefined} key in the shared registry (see Session.for) */
+    this.registryKey = undefined;
     /** @type {Hello|null} */
     this.hello = null;
     /** name of the transport in use (the last one that worked) */
@@ -112,6 +118,8 @@ export class Session extends EventTarget {
     /** @type {import('./transports/base.js').Transport|null} */
     this.transport = null;
     this.attached = false;
+    /** the current transport has proven itself (see _confirm) */
+    this.confirmed = false;
     this.everAttached = false;
     this.sending = false;
     this.failures = 0;
@@ -203,6 +211,8 @@ export class Session extends EventTarget {
       this.timers.ack = undefined;
     }
     parts.push(...this.out.takeUnsent(budget));
+    if (parts.length === 0 && this.probe) parts.push(encodeFrame(FrameType.HEARTBEAT, 0, 0));
+    this.probe = false;
     if (parts.length === 0) return;
     this.sending = true;
     let sent;
@@ -211,15 +221,32 @@ export class Session extends EventTarget {
     } catch (e) {
       sent = Promise.reject(e);
     }
-    sent.then(() => {
+    sent.then((answer) => {
       if (t !== this.transport) return;
       this.sending = false;
+      this._confirm(t);
+      if (answer && answer.length > 0) this._onUpstreamAnswer(answer);
+      if (t !== this.transport) return;
       this._flush();
     }, (e) => {
       if (t !== this.transport) return;
       this.sending = false;
       this._down(t, { reason: e.message, status: e.status });
     });
+  }
+
+  /**
+   * The answer to an upstream POST: ACK frames for what the gateway received.
+   * @param {Uint8Array} bytes
+   */
+  _onUpstreamAnswer(bytes) {
+    try {
+      for (const f of decodeBatch(bytes, { maxFrame: this.hello?.maxFrame ?? DEFAULT_MAX_FRAME })) {
+        if (f.type === FrameType.ACK) this.out.ack(readU32(f.payload));
+      }
+    } catch (e) {
+      this.close(CloseCode.PROTOCOL_ERROR, `client: POST answer: ${/** @type {Error} */ (e).message}`);
+    }
   }
 
   _scheduleAck() {
@@ -246,6 +273,7 @@ export class Session extends EventTarget {
   _onBatch(t, bytes) {
     if (t !== this.transport || this.state === 'closed') return;
     this._armWatchdog();
+    if (this.attached) this._confirm(t);
     try {
       const frames = decodeBatch(bytes, { maxFrame: this.hello?.maxFrame ?? DEFAULT_MAX_FRAME });
       for (const frame of frames) {
@@ -303,14 +331,36 @@ export class Session extends EventTarget {
     if (!hello || hello.v !== 1) throw new FrameError(`HELLO speaks protocol version ${hello?.v}, this client speaks 1`, 0);
     this._applyHello(hello);
     this.out.ack(Number(hello.ack) || 0);
-    if (this.attached) return; // polling transports see a HELLO per request
+    if (this.attached) return;
+    this._attach(t);
+    this._confirm(t);
+  }
+
+  /**
+   * Frames may flow on `t`: everything unacknowledged goes out again.
+   * @param {import('./transports/base.js').Transport} t
+   */
+  _attach(t) {
     this.attached = true;
+    // A poll transport gets no HELLO: one upstream POST (a HEARTBEAT if nothing else) proves it.
+    this.probe = /** @type {typeof import('./transports/base.js').Transport} */ (t.constructor).attachesOnStart;
+    this.confirmed = false;
+    this.out.rewind();
+    this.sending = false;
+    queueMicrotask(() => this._flush());
+  }
+
+  /**
+   * `t` has proven to work (HELLO, a poll answer or a POST answer): remember it, reset backoff.
+   * @param {import('./transports/base.js').Transport} t
+   */
+  _confirm(t) {
+    if (this.confirmed || t !== this.transport) return;
+    this.confirmed = true;
     this.everAttached = true;
     this.failures = 0;
     this.lastAttachedAt = Date.now();
     clearTimeout(this.timers.attempt);
-    this.out.rewind();
-    this.sending = false;
     const name = /** @type {typeof import('./transports/base.js').Transport} */ (t.constructor).transportName;
     this.transportName = name;
     rememberTransport(this.gateway, name, this.options);
@@ -341,7 +391,10 @@ export class Session extends EventTarget {
     clearTimeout(this.timers.watchdog);
     const t = this.transport;
     const heartbeat = this.hello?.heartbeatMs ?? 25000;
-    const deadAfter = this.options.deadAfterMs ?? heartbeat * 2 + 5000;
+    // The gateway speaks at least every heartbeat; waiting much longer would let the session
+    // expire (timeoutMs) on the gateway while we still trust a dead transport.
+    const own = /** @type {any} */ (t?.constructor)?.deadAfterMs ?? Infinity;
+    const deadAfter = Math.min(this.options.deadAfterMs ?? heartbeat + 5000, own);
     this.timers.watchdog = setTimeout(() => {
       if (t && t === this.transport) this._down(t, { reason: `nothing received for ${deadAfter} ms` });
     }, deadAfter);
@@ -380,12 +433,14 @@ export class Session extends EventTarget {
     t = new Cls(ctx);
     this.transport = t;
     this.attached = false;
+    this.confirmed = false;
     this.sending = false;
     this.timers.attempt = setTimeout(() => this._down(t, { reason: `no HELLO within ${this.connectTimeoutMs} ms` }),
       this.connectTimeoutMs);
     this._armWatchdog();
     try {
       t.start();
+      if (Cls.attachesOnStart && t === this.transport) this._attach(t);
     } catch (e) {
       this._down(t, { reason: `${Cls.transportName}: ${/** @type {Error} */ (e).message}` });
     }
@@ -419,8 +474,9 @@ export class Session extends EventTarget {
     this.transport = null;
     clearTimeout(this.timers.attempt);
     clearTimeout(this.timers.watchdog);
-    const wasAttached = this.attached;
+    const wasAttached = this.confirmed;
     this.attached = false;
+    this.confirmed = false;
     this.sending = false;
     if (this.state === 'closed') return;
     this._attemptFailed(info, wasAttached);
@@ -497,7 +553,7 @@ export class Session extends EventTarget {
     for (const timer of Object.values(this.timers)) clearTimeout(timer);
     if (this.transport) this.transport.close();
     this.transport = null;
-    if (sessions.get(this.gateway) === this) sessions.delete(this.gateway);
+    if (this.registryKey && sessions.get(this.registryKey) === this) sessions.delete(this.registryKey);
     const channels = [...this.channels.values()];
     this.channels.clear();
     for (const c of channels) c._finish(code, reason);
@@ -514,6 +570,16 @@ export class Session extends EventTarget {
       }, this.options.lingerMs ?? 5000);
     }
   }
+}
+
+/**
+ * @param {string} url
+ * @param {SessionOptions} options
+ * @returns {string}
+ */
+function sessionKey(url, options) {
+  const t = options.transports;
+  return `${url} ${t === undefined ? '*' : [].concat(t).join(',')}`;
 }
 
 /**

@@ -45,6 +45,11 @@ export class Transport {
   static createsSession = false;
   /** whether every downstream request carries `ack=` (polling), so ACK frames are rarely needed */
   static acksByRequest = false;
+  /**
+   * Polls get no HELLO (the session already exists): the session treats such a transport as
+   * attached when it starts, and as proven once a poll or POST succeeded.
+   */
+  static attachesOnStart = false;
 
   /** @returns {boolean} whether this environment has what the transport needs */
   static isAvailable() {
@@ -68,7 +73,8 @@ export class Transport {
   /**
    * Carries one upstream batch. The session never calls it again before the promise settled.
    * @param {Uint8Array} batch
-   * @returns {Promise<void>}
+   * @returns {Promise<Uint8Array|void>} the answer's frames, if any (the gateway answers a POST
+   *   with an ACK)
    */
   send(batch) {
     return postBatch(this, batch);
@@ -160,7 +166,7 @@ export function abortAll(transport) {
  * `text/plain` so a cross-origin request needs no CORS preflight.
  * @param {Transport} transport
  * @param {Uint8Array} batch
- * @returns {Promise<void>}
+ * @returns {Promise<Uint8Array>} the answer body (an ACK batch; empty for 204)
  */
 export async function postBatch(transport, batch) {
   const res = await timedFetch(transport, transport.url('send', { s: transport.ctx.sessionId }), {
@@ -172,5 +178,11 @@ export async function postBatch(transport, batch) {
     const text = await res.text().catch(() => '');
     throw new TransportError(`POST send answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, res.status);
   }
-  await res.arrayBuffer().catch(() => undefined);
+  let body;
+  try {
+    body = new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    throw new TransportError(`POST send answer failed: ${/** @type {Error} */ (e).message}`);
+  }
+  return body;
 }

@@ -10,6 +10,12 @@ import { decodeBase64 } from '../base64.js';
 
 export class HtmlFileTransport extends Transport {
   static transportName = 'htmlfile';
+  /**
+   * Chromium fires no load event when a forever-frame's connection is reset (the document
+   * stays "loading"), so only silence reveals a dead frame: declare it dead well before the
+   * gateway's session timeout. An idle frame is recycled this often; that costs one request.
+   */
+  static deadAfterMs = 10000;
 
   static isAvailable() {
     return typeof globalThis.document !== 'undefined' && typeof globalThis.addEventListener === 'function'
@@ -35,8 +41,13 @@ export class HtmlFileTransport extends Transport {
       }
     };
     globalThis.addEventListener('message', this.onMessage);
-    // The document finished loading: the stream budget is used up (or the request failed).
-    iframe.onload = () => this.down({ reason: 'htmlfile stream ended', clean: true });
+    // The document finished loading: the stream budget is used up, or the request failed. With
+    // a same-origin gateway the iframe's navigation timing tells which (404: session gone).
+    iframe.onload = () => {
+      const status = navigationStatus(iframe);
+      if (status && status !== 200) this.down({ reason: `htmlfile answered ${status}`, status });
+      else this.down({ reason: 'htmlfile stream ended', clean: true });
+    };
     iframe.src = this.url('htmlfile', this.downstreamParams());
     document.body.appendChild(iframe);
   }
@@ -50,5 +61,20 @@ export class HtmlFileTransport extends Transport {
       this.iframe.remove();
       this.iframe = undefined;
     }
+  }
+}
+
+/**
+ * The HTTP status of the iframe's document, when the browser tells (same origin, Navigation
+ * Timing `responseStatus`); 0 when unknown.
+ * @param {HTMLIFrameElement} iframe
+ * @returns {number}
+ */
+function navigationStatus(iframe) {
+  try {
+    const entries = /** @type {any} */ (iframe.contentWindow)?.performance?.getEntriesByType?.('navigation');
+    return Number(entries?.[0]?.responseStatus) || 0;
+  } catch {
+    return 0; // cross-origin
   }
 }

@@ -1,7 +1,8 @@
 /**
  * JSONP long polling: a `<script>` per poll whose body calls our callback with a base64 batch.
- * For old setups where cross-origin XHR is impossible; the gateway has it off by default.
- * It can create the session itself (a poll without `s` answers with a HELLO).
+ * For old setups; the gateway has it off by default. The session is created with
+ * `POST /session` (which carries the page's Origin), not by a poll without `s`: a script request
+ * carries no Origin, and the upstream POSTs, which do, must match the session's Origin.
  * @module
  */
 
@@ -13,8 +14,8 @@ let counter = 0;
 
 export class JsonpPollingTransport extends Transport {
   static transportName = 'jsonp-polling';
-  static createsSession = true;
   static acksByRequest = true;
+  static attachesOnStart = true;
 
   static isAvailable() {
     return typeof globalThis.document !== 'undefined' && typeof globalThis.document.createElement === 'function';

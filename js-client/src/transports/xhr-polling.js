@@ -11,6 +11,7 @@ import { decodeBase64 } from '../base64.js';
 export class XhrPollingTransport extends Transport {
   static transportName = 'xhr-polling';
   static acksByRequest = true;
+  static attachesOnStart = true;
 
   static isAvailable() {
     return typeof globalThis.fetch === 'function';

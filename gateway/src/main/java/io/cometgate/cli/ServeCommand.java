@@ -100,7 +100,7 @@ public final class ServeCommand implements Callable<Integer> {
     Integer retransmitBound;
 
     @Option(names = "--stream-budget", paramLabel = "SIZE", converter = Converters.Size.class,
-            description = "Bytes after which a streaming response is recycled (default 256k).")
+            description = "Bytes after which a streaming response is recycled (default 1m).")
     Integer streamBudget;
 
     @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.Time.class, description = "Default 25s.")

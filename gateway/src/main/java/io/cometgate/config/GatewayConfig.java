@@ -19,7 +19,8 @@ import java.util.Set;
  * @param heartbeat         idle streams and WebSockets get a HEARTBEAT this often
  * @param sessionTimeout    a session with no transport attached this long expires
  * @param pollTimeout       how long a long-poll is held
- * @param streamBudget      bytes after which a streaming response ends and the client reconnects
+ * @param streamBudget      bytes after which a streaming response ends and the client reconnects (bounds what
+ *                          an htmlfile iframe or an old XHR keeps in memory; fetch streams keep nothing)
  * @param requestTimeout    headers (and the WebSocket handshake) must arrive within this
  * @param maxInitialLine    HTTP request line
  * @param maxHeaderBytes    HTTP headers
@@ -36,7 +37,7 @@ public record GatewayConfig(List<InetSocketAddress> listen, String pathPrefix, S
     public static GatewayConfig defaults() {
         return new GatewayConfig(List.of(new InetSocketAddress("127.0.0.1", DEFAULT_PORT)), "/cometgate",
                 TransportKind.DEFAULT_ENABLED, 128 * 1024, 64 * 1024, 128 * 1024, 256 * 1024,
-                Duration.ofSeconds(25), Duration.ofSeconds(30), Duration.ofSeconds(25), 256 * 1024,
+                Duration.ofSeconds(25), Duration.ofSeconds(30), Duration.ofSeconds(25), 1024 * 1024,
                 Duration.ofSeconds(10), 4096, 8192, true);
     }
 

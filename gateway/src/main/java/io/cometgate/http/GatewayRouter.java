@@ -148,7 +148,7 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The same CSP for the bundled pages and --static ones: scripts only from this origin. */
     private static HttpHeaders pageHeaders() {
         return new DefaultHttpHeaders()
-                .set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; frame-src 'self'")
+                .set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-src 'self'")
                 .set("Referrer-Policy", "no-referrer");
     }
 

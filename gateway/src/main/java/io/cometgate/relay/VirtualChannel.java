@@ -7,6 +7,7 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.relay.clientaddr.WebIrcLine;
 import io.cometgate.session.Session;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -58,6 +59,7 @@ public final class VirtualChannel {
     private final ArrayDeque<ByteBuf> heldUp = new ArrayDeque<>(2);
     private long creditToReturn;
     private boolean creditFlushScheduled;
+    private final long creditThreshold;
     private long bytesUp;
     private long bytesDown;
     private final long createdNanos = System.nanoTime();
@@ -73,6 +75,7 @@ public final class VirtualChannel {
         this.maxFrame = session.context().config().maxFramePayload();
         this.downCredit = session.context().config().channelWindow();
         this.upGranted = session.context().config().channelWindow();
+        this.creditThreshold = Math.max(1, session.context().config().channelWindow() / 8);
     }
 
     public int id() {
@@ -231,10 +234,14 @@ public final class VirtualChannel {
         });
     }
 
-    /** Credit goes back as the backend accepts bytes, coalesced into one CREDIT per loop turn. */
+    /**
+     * Credit goes back as the backend accepts bytes, in CREDIT frames of at least an eighth of
+     * the window: the client always keeps 7/8 of its window, so it never waits for them, and a
+     * small request/response exchange costs no extra frame.
+     */
     private void returnCredit(int n) {
         creditToReturn += n;
-        if (!creditFlushScheduled) {
+        if (creditToReturn >= creditThreshold && !creditFlushScheduled) {
             creditFlushScheduled = true;
             session.loop().execute(() -> {
                 creditFlushScheduled = false;
@@ -275,8 +282,23 @@ public final class VirtualChannel {
         }
         bytesDown += data.readableBytes();
         metrics.bytesDown.add(data.readableBytes());
-        heldDown = data;
+        hold(data);
         drainHeld();
+    }
+
+    /**
+     * Normally one read arrives per read() request, so this holds at most one read. When the
+     * backend half-closes, Netty drains the socket to EOF regardless of read requests; that
+     * tail (at most the kernel's receive buffer) is appended rather than lost.
+     */
+    private void hold(ByteBuf data) {
+        if (heldDown == null) {
+            heldDown = data;
+        } else {
+            CompositeByteBuf both = heldDown instanceof CompositeByteBuf c ? c
+                    : heldDown.alloc().compositeBuffer(64).addComponent(true, heldDown);
+            heldDown = both.addComponent(true, data);
+        }
     }
 
     public void grantDownstream(long bytes) {

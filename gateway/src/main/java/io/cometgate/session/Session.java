@@ -188,7 +188,7 @@ public final class Session {
             throw new ProtocolException(type + " frames only flow from the gateway");
         }
         if (type.sequenced()) {
-            outbox.ackPending();
+            outbox.ackPending(frame.payload().readableBytes() + FrameCodec.HEADER_BYTES);
             if (frame.seq() <= lastReceived) {
                 return; // a duplicate from a resend: already delivered
             }
@@ -238,18 +238,21 @@ public final class Session {
             throw new ProtocolException("OPEN needs a new odd channel id above " + highestChannelId + ", got " + channelId);
         }
         highestChannelId = channelId;
-        String request = frame.payload().toString(StandardCharsets.UTF_8);
-        int newline = request.indexOf('\n');
-        String target = newline < 0 ? request : request.substring(0, newline);
-        String token = newline < 0 ? null : request.substring(newline + 1);
+        OpenRequest request;
+        try {
+            request = OpenRequest.parse(frame.payload().toString(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            sendClose(channelId, CloseCode.PROTOCOL_ERROR, e.getMessage());
+            return;
+        }
         int max = context.decider().limits().maxChannelsPerSession();
         if (channels.size() >= max) {
             sendClose(channelId, CloseCode.LIMIT_EXCEEDED, "at most " + max + " open channels per session");
             return;
         }
-        VirtualChannel channel = new VirtualChannel(this, channelId, target);
+        VirtualChannel channel = new VirtualChannel(this, channelId, request.target());
         channels.put(channelId, channel);
-        channel.open(token);
+        channel.open(request.token());
     }
 
     private void acknowledge(long ack) throws ProtocolException {

@@ -6,6 +6,9 @@ import io.cometgate.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The session's downstream half: numbers frames, keeps them until acknowledged, and hands
@@ -21,7 +24,14 @@ final class SessionOutbox {
     private long sentUpTo;
     /** Highest sequence number ever handed to any receiver (to count retransmissions). */
     private long highestSent;
+    /** How long an ACK with nothing to ride along may wait. */
+    static final long ACK_DELAY_MILLIS = 20;
+    /** The client's retransmit buffer is freed at least this often. */
+    static final long ACK_EVERY_BYTES = 32 * 1024;
+
     private boolean ackPending;
+    private long bytesSinceAck;
+    private ScheduledFuture<?> ackTimer;
     private boolean helloPending;
     private boolean flushScheduled;
     private long lastDeliveryNanos = System.nanoTime();
@@ -41,9 +51,14 @@ final class SessionOutbox {
         scheduleFlush();
     }
 
-    /** The client sent a sequenced frame: it needs an ACK eventually. */
-    void ackPending() {
+    /**
+     * The client sent a sequenced frame: it needs an ACK, soon but not necessarily alone.
+     * An ACK rides along with the next batch; on its own it waits up to {@link #ACK_DELAY_MILLIS}
+     * (a reply usually comes sooner) unless {@link #ACK_EVERY_BYTES} arrived since the last one.
+     */
+    void ackPending(int bytes) {
         ackPending = true;
+        bytesSinceAck += bytes;
     }
 
     void acknowledge(long ack) throws ProtocolException {
@@ -75,8 +90,14 @@ final class SessionOutbox {
                 return;
             }
             boolean framesWaiting = sentUpTo + 1 < frames.nextSeq();
-            if (!framesWaiting && !helloPending && !(ackPending && !receiver.isPoll())) {
-                return; // a poll is not answered for an ACK alone: POST answers carry those
+            if (!framesWaiting && !helloPending) {
+                if (!ackPending || receiver.isPoll()) {
+                    return; // a poll is not answered for an ACK alone: POST answers carry those
+                }
+                if (bytesSinceAck < ACK_EVERY_BYTES) {
+                    delayAck();
+                    return;
+                }
             }
             long before = sentUpTo;
             ByteBuf batch = nextBatch();
@@ -98,6 +119,11 @@ final class SessionOutbox {
         }
         if (ackPending) {
             ackPending = false;
+            bytesSinceAck = 0;
+            if (ackTimer != null) {
+                ackTimer.cancel(false);
+                ackTimer = null;
+            }
             batch.addComponent(true, FrameCodec.encodeCount(alloc, FrameType.ACK, 0, 0, session.lastReceived()));
         }
         while (sentUpTo + 1 < frames.nextSeq() && batch.readableBytes() < batchCap) {
@@ -109,6 +135,16 @@ final class SessionOutbox {
         }
         highestSent = Math.max(highestSent, sentUpTo);
         return batch;
+    }
+
+    private void delayAck() {
+        if (ackTimer == null) {
+            ackTimer = session.loop().schedule(() -> {
+                ackTimer = null;
+                bytesSinceAck = ACK_EVERY_BYTES; // due now
+                flush();
+            }, ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     void heartbeatIfIdle(long intervalNanos) {
@@ -124,6 +160,10 @@ final class SessionOutbox {
     }
 
     void releaseAll() {
+        if (ackTimer != null) {
+            ackTimer.cancel(false);
+            ackTimer = null;
+        }
         frames.releaseAll();
     }
 }

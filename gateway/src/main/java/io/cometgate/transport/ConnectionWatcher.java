@@ -26,8 +26,8 @@ public final class ConnectionWatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (session != null) {
-            session.loop().execute(onClose);
+        if (session != null && !session.loop().isShuttingDown()) {
+            session.loop().execute(onClose); // a loop shutting down takes its sessions with it
         }
         ctx.fireChannelInactive();
     }

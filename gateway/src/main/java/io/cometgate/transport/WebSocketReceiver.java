@@ -92,6 +92,9 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (session.loop().isShuttingDown()) {
+            return; // the gateway is stopping: the session goes with its loop
+        }
         session.loop().execute(() -> {
             markEnded();
             session.detach(this);

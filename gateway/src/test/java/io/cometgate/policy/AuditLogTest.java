@@ -22,6 +22,7 @@ class AuditLogTest {
     @BeforeEach
     void attach() {
         lines.start();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO); // whatever the test log configuration says
         logger.addAppender(lines);
     }
 

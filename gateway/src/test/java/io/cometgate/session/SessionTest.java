@@ -1,0 +1,246 @@
+package io.cometgate.session;
+
+import io.cometgate.config.GatewayConfig;
+import io.cometgate.metrics.GatewayMetrics;
+import io.cometgate.policy.ConnectRequest;
+import io.cometgate.policy.Decider;
+import io.cometgate.policy.Decision;
+import io.cometgate.policy.Limits;
+import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.Frame;
+import io.cometgate.protocol.FrameCodec;
+import io.cometgate.protocol.FrameType;
+import io.cometgate.relay.BackendConnector;
+import io.cometgate.relay.OpenLimiter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The session's reliability rules, driven on an embedded event loop with a fake receiver. */
+class SessionTest {
+
+    private static final String OPEN_22 = "{\"target\":\"10.0.0.1:22\"}";
+
+    private final EmbeddedChannel loopHolder = new EmbeddedChannel();
+    private final List<String> denied = new ArrayList<>();
+    private SessionRegistry registry;
+    private Session session;
+
+    /** Denies every open, so channel frames exercise sequencing without sockets. */
+    private final Decider denyAll = new Decider() {
+        @Override
+        public Future<Decision> decide(ConnectRequest request, EventLoop loop) {
+            denied.add(request.target());
+            return loop.newSucceededFuture(Decision.deny(Decision.Verdict.DENY, "no rule allows this target", null));
+        }
+
+        @Override
+        public boolean isOriginAllowed(String origin) {
+            return true;
+        }
+
+        @Override
+        public boolean isHostAllowed(String host) {
+            return true;
+        }
+
+        @Override
+        public boolean isTrustedProxy(InetAddress peer) {
+            return false;
+        }
+
+        @Override
+        public Limits limits() {
+            return Limits.DEFAULT;
+        }
+    };
+
+    private final ChannelAudit noAudit = new ChannelAudit() {
+        @Override
+        public void decision(ConnectRequest request, Decision decision) {
+        }
+
+        @Override
+        public void channelClosed(Session s, String target, Decision decision, long up, long down, long ms, CloseCode code, String reason) {
+        }
+    };
+
+    @BeforeEach
+    void createSession() throws Exception {
+        GatewayConfig config = GatewayConfig.defaults().withSizes(128 * 1024, 128 * 1024, 4096, 256 * 1024)
+                .withTimeouts(Duration.ofSeconds(25), Duration.ofMillis(200), Duration.ofSeconds(25));
+        registry = new SessionRegistry();
+        registry.bind(new GatewayContext(config, denyAll, new GatewayMetrics(), registry,
+                new BackendConnector(NioSocketChannel.class), noAudit, new OpenLimiter()));
+        session = registry.create(loopHolder.eventLoop(), "https://app.example", InetAddress.getLoopbackAddress());
+    }
+
+    @AfterEach
+    void closeSession() {
+        session.close(CloseCode.NORMAL, "test over");
+        runTasks();
+        assertFalse(loopHolder.finishAndReleaseAll());
+    }
+
+    private void runTasks() {
+        loopHolder.runPendingTasks();
+    }
+
+    private void sendDown(String text) {
+        session.sendData(1, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    private void receive(FrameType type, int channel, long seq, String payload) throws Exception {
+        ByteBuf batch = FrameCodec.encodeSmall(ByteBufAllocator.DEFAULT, type, channel, seq, payload.getBytes(StandardCharsets.UTF_8));
+        try {
+            List<Frame> frames = FrameCodec.decodeBatch(batch, 65536);
+            session.receive(frames);
+        } finally {
+            batch.release();
+        }
+        runTasks();
+    }
+
+    @Test
+    void aNewReceiverGetsHelloThenEverythingTheClientHasNotAcknowledged() {
+        sendDown("a");
+        sendDown("b");
+        sendDown("c");
+        FakeReceiver first = new FakeReceiver(false);
+        session.attach(first, 0);
+        runTasks();
+        assertEquals(FrameType.HELLO, first.frames.get(0).type());
+        assertEquals(List.of(1L, 2L, 3L), first.sequenced(FrameType.DATA));
+
+        FakeReceiver second = new FakeReceiver(false);
+        session.attach(second, 1);
+        runTasks();
+        assertTrue(first.ended && first.replaced, "the older receiver is told it was replaced");
+        assertEquals(List.of(2L, 3L), second.sequenced(FrameType.DATA), "frames after the ack are sent again");
+        assertEquals("b", second.frames.stream().filter(s -> s.seq() == 2).findFirst().orElseThrow().text());
+    }
+
+    @Test
+    void duplicateClientFramesAreDroppedButAcknowledged() throws Exception {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        receive(FrameType.OPEN, 1, 1, OPEN_22);
+        receive(FrameType.OPEN, 1, 1, OPEN_22);
+        assertEquals(List.of("10.0.0.1:22"), denied, "the resent OPEN is not processed twice");
+        assertEquals(1, receiver.sequenced(FrameType.CLOSE).size());
+        assertEquals(CloseCode.POLICY_DENIED.code(), receiver.frames.stream()
+                .filter(s -> s.type() == FrameType.CLOSE).findFirst().orElseThrow().code());
+        assertEquals(1, session.lastReceived());
+        assertFalse(session.isClosed());
+    }
+
+    @Test
+    void aSequenceGapIsAProtocolErrorThatClosesTheSession() throws Exception {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        receive(FrameType.OPEN, 1, 2, OPEN_22);
+        assertTrue(session.isClosed());
+        FakeReceiver.Seen close = receiver.frames.stream().filter(s -> s.type() == FrameType.SESSION_CLOSE).findFirst().orElseThrow();
+        assertEquals(CloseCode.PROTOCOL_ERROR.code(), close.code());
+        assertTrue(close.text().contains("sequence gap"), close.text());
+    }
+
+    @Test
+    void anAckForAFrameNeverSentIsAProtocolError() {
+        session.attach(new FakeReceiver(false), 5);
+        runTasks();
+        assertTrue(session.isClosed());
+    }
+
+    @Test
+    void aPollIsNotAnsweredForAnAckAloneButIsForData() throws Exception {
+        FakeReceiver poll = new FakeReceiver(true);
+        session.attach(poll, 0);
+        receive(FrameType.HEARTBEAT, 0, 0, "");
+        receive(FrameType.OPEN, 1, 1, OPEN_22); // denied: a CLOSE frame is data worth answering
+        assertEquals(1, poll.batches);
+        assertTrue(poll.has(FrameType.CLOSE));
+        assertFalse(poll.has(FrameType.HELLO), "polls get no HELLO");
+        assertEquals(null, session.receiver(), "an answered poll detaches");
+    }
+
+    @Test
+    void backendsStopBeingReadWhileTheClientLagsAndResumeOnAck() {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        for (int i = 0; i < 5; i++) {
+            session.sendData(1, Unpooled.wrappedBuffer(new byte[1024]));
+        }
+        runTasks();
+        assertFalse(session.canReadBackends(), "5 KiB unacknowledged is over the 4 KiB bound");
+        session.attach(receiver = new FakeReceiver(false), 5);
+        runTasks();
+        assertTrue(session.canReadBackends());
+    }
+
+    @Test
+    void anAckWithNothingToRideAlongIsSentAfterAShortDelay() throws Exception {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        receive(FrameType.OPEN, 1, 1, OPEN_22); // denied: the CLOSE carries ACK 1
+        int batches = receiver.batches;
+        ByteBuf credit = Unpooled.buffer(4).writeInt(100);
+        receive(FrameType.CREDIT, 1, 2, credit.toString(StandardCharsets.ISO_8859_1)); // for the closed channel: no reply
+        credit.release();
+        assertEquals(batches, receiver.batches, "no batch for an ACK alone right away");
+        Thread.sleep(SessionOutbox.ACK_DELAY_MILLIS * 3);
+        loopHolder.runScheduledPendingTasks();
+        assertEquals(batches + 1, receiver.batches);
+        assertEquals(FrameType.ACK, receiver.frames.get(receiver.frames.size() - 1).type());
+    }
+
+    @Test
+    void aMalformedOpenClosesOnlyThatChannel() throws Exception {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        receive(FrameType.OPEN, 1, 1, "irc");
+        FakeReceiver.Seen close = receiver.frames.stream().filter(s -> s.type() == FrameType.CLOSE).findFirst().orElseThrow();
+        assertEquals(CloseCode.PROTOCOL_ERROR.code(), close.code());
+        assertTrue(close.text().contains("JSON"), close.text());
+        assertFalse(session.isClosed());
+        assertTrue(denied.isEmpty(), "the policy is never asked about a malformed open");
+    }
+
+    @Test
+    void aSessionWithNoReceiverExpiresAfterItsTimeout() throws Exception {
+        Thread.sleep(300);
+        loopHolder.runScheduledPendingTasks();
+        assertTrue(session.isClosed());
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void aReceiverThatCannotTakeDataGetsNothingUntilWritable() {
+        FakeReceiver receiver = new FakeReceiver(false);
+        receiver.writable = false;
+        session.attach(receiver, 0);
+        sendDown("held");
+        runTasks();
+        assertTrue(receiver.frames.isEmpty());
+        receiver.writable = true;
+        session.receiverWritable();
+        assertEquals(List.of(1L), receiver.sequenced(FrameType.DATA));
+    }
+}

@@ -1,0 +1,230 @@
+package io.cometgate.transport;
+
+import io.cometgate.config.GatewayConfig;
+import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.Frame;
+import io.cometgate.protocol.FrameCodec;
+import io.cometgate.protocol.FrameType;
+import io.cometgate.session.Session;
+import io.cometgate.testing.EmbeddedSessions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What each HTTP transport puts on the wire, driven through an EmbeddedChannel that plays the
+ * browser's connection (the session runs on the same embedded loop).
+ */
+class ReceiverFramingTest {
+
+    private final EmbeddedChannel http = new EmbeddedChannel();
+    private final EmbeddedSessions sessions = new EmbeddedSessions(GatewayConfig.defaults()
+            .withSizes(128 * 1024, 128 * 1024, 256 * 1024, 4096)
+            .withTimeouts(Duration.ofSeconds(25), Duration.ofSeconds(30), Duration.ofMillis(100)));
+    private final Session session = sessions.create(http);
+
+    @AfterEach
+    void tearDown() {
+        session.close(CloseCode.NORMAL, "test over");
+        http.runPendingTasks();
+        http.finishAndReleaseAll();
+    }
+
+    /** Everything written so far, as text; the response head is checked and dropped. */
+    private String written() {
+        StringBuilder text = new StringBuilder();
+        Object out;
+        while ((out = http.readOutbound()) != null) {
+            try {
+                if (out instanceof HttpContent content) {
+                    text.append(content.content().toString(StandardCharsets.US_ASCII));
+                } else {
+                    assertInstanceOf(HttpResponse.class, out);
+                }
+            } finally {
+                ReferenceCountUtil.release(out);
+            }
+        }
+        return text.toString();
+    }
+
+    private static List<Frame> decode(String base64) throws Exception {
+        ByteBuf batch = Unpooled.wrappedBuffer(Base64.getDecoder().decode(base64));
+        try {
+            return FrameCodec.decodeBatch(batch, 1 << 20);
+        } finally {
+            batch.release();
+        }
+    }
+
+    private static String text(Frame frame) {
+        try {
+            return frame.payload().toString(StandardCharsets.UTF_8);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void xhrStreamingSendsAPaddingLineThenOneBase64BatchPerLine() throws Exception {
+        XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session);
+        stream.start(headers -> { });
+        session.attach(stream, 0);
+        session.sendData(1, Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
+        http.runPendingTasks();
+        String[] lines = written().split("\n");
+        assertTrue(lines[0].isBlank() && lines[0].length() >= 2048, "a padding line of at least 2 KiB first");
+        List<Frame> hello = decode(lines[1]);
+        assertEquals(FrameType.HELLO, hello.get(0).type());
+        assertTrue(text(hello.get(0)).contains("\"session\":\"" + session.id() + "\""));
+        List<Frame> data = decode(lines[2]);
+        assertEquals(FrameType.DATA, data.get(0).type());
+        assertEquals("hello", text(data.get(0)));
+    }
+
+    @Test
+    void aStreamEndsOnceItsByteBudgetIsSpentAndDetaches() {
+        XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session);
+        stream.start(headers -> { });
+        session.attach(stream, 0);
+        session.sendData(1, Unpooled.wrappedBuffer(new byte[8192])); // over the 4 KiB budget
+        http.runPendingTasks();
+        Object last = null;
+        Object out;
+        while ((out = http.readOutbound()) != null) {
+            ReferenceCountUtil.release(last);
+            last = out;
+        }
+        assertInstanceOf(LastHttpContent.class, last, "the response is finished");
+        ReferenceCountUtil.release(last);
+        assertNull(session.receiver(), "the client reconnects with a new request");
+    }
+
+    @Test
+    void eventSourceEventsCarryTheHighestSequenceNumberAsTheirId() throws Exception {
+        EventSourceReceiver stream = new EventSourceReceiver(http, session);
+        stream.start(headers -> { });
+        session.attach(stream, 0);
+        session.sendData(1, Unpooled.copiedBuffer("a", StandardCharsets.UTF_8));
+        session.sendData(1, Unpooled.copiedBuffer("b", StandardCharsets.UTF_8));
+        http.runPendingTasks();
+        String events = written();
+        assertTrue(events.startsWith(":"), "a comment line opens the stream");
+        assertTrue(events.contains("retry: "), "the browser is told to reconnect quickly");
+        Matcher id = Pattern.compile("id: (\\d+)\ndata: ([A-Za-z0-9+/=]+)\n\n").matcher(events);
+        assertTrue(id.find(), events);
+        assertEquals("2", id.group(1), "the event holding seq 1 and 2 is id 2 (Last-Event-ID acks it)");
+        List<Frame> frames = decode(id.group(2));
+        assertEquals(List.of("a", "b"), frames.stream().map(ReceiverFramingTest::text).toList());
+    }
+
+    @Test
+    void htmlFilePostsToTheSessionsOriginOnlyAndNoPayloadCanCloseTheScript() throws Exception {
+        HtmlFileReceiver stream = new HtmlFileReceiver(http, session);
+        stream.start(headers -> { });
+        session.attach(stream, 0);
+        session.sendData(1, Unpooled.copiedBuffer("</script><script>alert(1)</script>\u2028", StandardCharsets.UTF_8));
+        http.runPendingTasks();
+        String html = written();
+        assertTrue(html.contains("var o=\"https://app.test\""), "postMessage targets exactly the session's Origin");
+        assertFalse(html.contains("\"*\""), "never a wildcard target");
+        Matcher chunk = Pattern.compile("<script>p\\(\"([A-Za-z0-9+/=]+)\"\\)</script>").matcher(html);
+        int scripts = 0;
+        String lastBatch = null;
+        while (chunk.find()) {
+            scripts++;
+            lastBatch = chunk.group(1);
+        }
+        assertEquals(2, scripts, "HELLO, then the data batch");
+        assertEquals(1, html.split("</script>", -1).length - 1 - scripts, "only the bootstrap script and the chunks close scripts");
+        assertEquals("</script><script>alert(1)</script>\u2028", text(decode(lastBatch).get(0)));
+    }
+
+    @Test
+    void aPollIsAnsweredOnceWithTheBatchAndKeepsTheFramesForItsAck() throws Exception {
+        XhrPollingReceiver poll = new XhrPollingReceiver(http, session, true, headers -> { });
+        poll.start();
+        session.attach(poll, 0);
+        session.sendData(1, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8));
+        http.runPendingTasks();
+        FullHttpResponse response = http.readOutbound();
+        try {
+            List<Frame> frames = decode(response.content().toString(StandardCharsets.US_ASCII));
+            assertEquals(FrameType.DATA, frames.get(0).type());
+            assertEquals(1, frames.get(0).seq());
+            text(frames.get(0));
+        } finally {
+            response.release();
+        }
+        assertNull(http.readOutbound(), "answered exactly once");
+        XhrPollingReceiver next = new XhrPollingReceiver(http, session, true, headers -> { });
+        next.start();
+        session.attach(next, 0); // ack 0: the client never saw seq 1
+        http.runPendingTasks();
+        FullHttpResponse again = http.readOutbound();
+        try {
+            List<Frame> frames = decode(again.content().toString(StandardCharsets.US_ASCII));
+            assertEquals(1, frames.get(0).seq(), "unacknowledged frames are sent again");
+            text(frames.get(0));
+        } finally {
+            again.release();
+        }
+    }
+
+    @Test
+    void anIdlePollIsAnsweredWithAHeartbeatAtItsTimeout() throws Exception {
+        XhrPollingReceiver poll = new XhrPollingReceiver(http, session, true, headers -> { });
+        poll.start();
+        session.attach(poll, 0);
+        Thread.sleep(200);
+        http.runScheduledPendingTasks();
+        FullHttpResponse response = http.readOutbound();
+        try {
+            List<Frame> frames = decode(response.content().toString(StandardCharsets.US_ASCII));
+            assertEquals(FrameType.HEARTBEAT, frames.get(0).type());
+            text(frames.get(0));
+        } finally {
+            response.release();
+        }
+    }
+
+    @Test
+    void jsonpWrapsTheBatchInTheValidatedCallbackAfterAComment() {
+        assertFalse(JsonpPollingReceiver.CALLBACK.matcher("alert(1)//").matches());
+        assertFalse(JsonpPollingReceiver.CALLBACK.matcher("a".repeat(33)).matches());
+        assertTrue(JsonpPollingReceiver.CALLBACK.matcher("cg.cb_1").matches());
+        JsonpPollingReceiver poll = new JsonpPollingReceiver(http, session, true, "cg.cb_1");
+        poll.start();
+        session.attach(poll, 0);
+        session.sendData(1, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8));
+        http.runPendingTasks();
+        FullHttpResponse response = http.readOutbound();
+        try {
+            String body = response.content().toString(StandardCharsets.US_ASCII);
+            assertTrue(body.matches("/\\*\\*/cg\\.cb_1\\(\"[A-Za-z0-9+/=]+\"\\);"), body);
+            assertEquals("nosniff", response.headers().get("X-Content-Type-Options"));
+        } finally {
+            response.release();
+        }
+    }
+}

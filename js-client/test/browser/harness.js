@@ -1,0 +1,180 @@
+/**
+ * The real-browser test bench: test backends on loopback, a TCP proxy that can cut every
+ * connection between browser and gateway, the gateway jar as a child process, and Chromium
+ * driven by playwright-core. Everything listens on 127.0.0.1 and is stopped by PID.
+ */
+
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** @returns {Promise<number>} a port that was free a moment ago */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {net.AddressInfo} */ (srv.address());
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * @param {(socket: net.Socket) => void} onConnection
+ * @returns {Promise<{server: net.Server, port: number, sockets: Set<net.Socket>}>}
+ */
+function listen(onConnection) {
+  const sockets = new Set();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+    onConnection(s);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve({ server, port: /** @type {net.AddressInfo} */ (server.address()).port, sockets });
+  }));
+}
+
+/**
+ * Backends: `echo` echoes; `bye` says "bye\n" and closes; `flood` writes `floodTotal` bytes as
+ * fast as TCP lets it and counts what the kernel took; `sink` never reads and counts nothing.
+ */
+export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
+  const stats = { floodFlushed: 0, floodConnections: 0, sinkConnections: 0 };
+  const echo = await listen((s) => s.pipe(s));
+  const bye = await listen((s) => s.end('bye\n'));
+  const flood = await listen((s) => {
+    stats.floodConnections++;
+    stats.floodFlushed = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(0x61);
+    let written = 0;
+    const pump = () => {
+      while (written < floodTotal && !s.destroyed) {
+        written += chunk.length;
+        const ok = s.write(chunk, () => { stats.floodFlushed += chunk.length; });
+        if (!ok) { s.once('drain', pump); return; }
+      }
+    };
+    s.resume(); // discard anything the page sends
+    pump();
+  });
+  const sink = await listen((s) => {
+    stats.sinkConnections++;
+    s.pause(); // never read: the gateway's writes fill the kernel buffers, then it withholds credit
+  });
+  const all = [echo, bye, flood, sink];
+  return {
+    ports: { echo: echo.port, bye: bye.port, flood: flood.port, sink: sink.port },
+    stats,
+    close() {
+      for (const b of all) {
+        for (const s of b.sockets) s.destroy();
+        b.server.close();
+      }
+    },
+  };
+}
+
+/**
+ * A TCP proxy in front of the gateway whose `cutAll()` resets every live connection, as a
+ * flaky network would; new connections keep working.
+ * @param {number} targetPort
+ */
+export async function startProxy(targetPort) {
+  const pairs = new Set();
+  let cuts = 0;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    const pair = { client, upstream };
+    pairs.add(pair);
+    const end = () => { pairs.delete(pair); client.destroy(); upstream.destroy(); };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: /** @type {net.AddressInfo} */ (server.address()).port,
+    get cuts() { return cuts; },
+    get connections() { return pairs.size; },
+    cutAll() {
+      cuts++;
+      for (const { client, upstream } of [...pairs]) {
+        client.resetAndDestroy();
+        upstream.destroy();
+      }
+      pairs.clear();
+    },
+    close() {
+      for (const { client, upstream } of pairs) { client.destroy(); upstream.destroy(); }
+      server.close();
+    },
+  };
+}
+
+/**
+ * Writes the test policy and starts the gateway jar; resolves once it listens.
+ * @param {{jar: string, port: number, proxyPort: number, backends: Record<string, number>, extraArgs?: string[]}} o
+ */
+export async function startGateway({ jar, port, proxyPort, backends, extraArgs = [] }) {
+  const dir = mkdtempSync(join(tmpdir(), 'cometgate-js-'));
+  const policy = join(dir, 'test.policy');
+  const lines = [
+    'cometgate-policy 1',
+    `host 127.0.0.1:${port} 127.0.0.1:${proxyPort}`,
+    `origin http://127.0.0.1:${port} http://127.0.0.1:${proxyPort}`,
+  ];
+  for (const [name, p] of Object.entries(backends)) {
+    lines.push(`alias ${name} 127.0.0.1:${p} allow-loopback`);
+    lines.push(`allow 127.0.0.1:${p} allow-loopback`);
+  }
+  writeFileSync(policy, `${lines.join('\n')}\n`);
+  const args = ['-Xmx256m', '-jar', jar, 'serve', '--listen', `127.0.0.1:${port}`, '--policy', policy,
+    '--transports', 'all', '--drain-timeout', '1s', '--log-level', process.env.COMETGATE_LOG_LEVEL ?? 'warn', ...extraArgs];
+  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const started = await Promise.race([
+    new Promise((resolve) => {
+      const check = () => (log.includes('is listening on') ? resolve(true) : setTimeout(check, 100));
+      check();
+    }),
+    exited.then(() => false),
+    new Promise((resolve) => setTimeout(() => resolve(false), 30000)),
+  ]);
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(/** @type {number} */ (child.pid), 'SIGTERM');
+      const killer = setTimeout(() => { try { process.kill(/** @type {number} */ (child.pid), 'SIGKILL'); } catch { /* gone */ } }, 5000);
+      await exited;
+      clearTimeout(killer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (!started) {
+    await stop();
+    throw new Error(`the gateway did not start (java ${args.join(' ')}):\n${log}`);
+  }
+  // Never leave a gateway behind if the test process dies.
+  process.once('exit', () => { try { process.kill(/** @type {number} */ (child.pid), 'SIGKILL'); } catch { /* gone */ } });
+  return { pid: child.pid, stop, log: () => log };
+}
+
+/** The browser: Debian's Chromium, never a downloaded one. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+    timeout: 60000,
+  });
+}
