@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EXAMPLES = path.join(ROOT, 'examples');
-export const JAR = path.join(ROOT, 'gateway', 'target', 'cometgate.jar');
+export const JAR = process.env.COMETGATE_JAR ?? path.join(ROOT, 'gateway', 'target', 'cometgate.jar');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run'];
