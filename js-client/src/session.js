@@ -31,7 +31,7 @@ import { ALL_TRANSPORTS } from './transports/index.js';
  *   the transports to choose from (tests inject fakes here)
  */
 
-/** @typedef {{v: number, session: string, ack: number, heartbeatMs: number, timeoutMs: number, maxFrame: number, window: number}} Hello */
+/** @typedef {{v: number, session: string, ack: number, heartbeatMs: number, timeoutMs: number, maxFrame: number, maxMessage?: number, window: number}} Hello */
 
 /** @type {Map<string, Session>} */
 const sessions = new Map();
@@ -201,7 +201,7 @@ export class Session extends EventTarget {
     if (!t || !this.attached || this.sending || this.state === 'closed') return;
     /** @type {Uint8Array[]} */
     const parts = [];
-    let budget = t.maxBatch;
+    let budget = Math.min(t.maxBatch, this.hello?.maxMessage ?? Infinity);
     const ackWanted = this.in.needsAck() && (this.ackDue || this.out.hasUnsent());
     if (ackWanted) {
       parts.push(encodeFrame(FrameType.ACK, 0, 0, u32Payload(this.in.takeAck())));
@@ -382,6 +382,7 @@ export class Session extends EventTarget {
       heartbeatMs: Number(hello.heartbeatMs) || 25000,
       timeoutMs: Number(hello.timeoutMs) || 30000,
       maxFrame: Number(hello.maxFrame) || DEFAULT_MAX_FRAME,
+      maxMessage: Number(hello.maxMessage) || undefined,
       window: Number(hello.window) || 65536,
     };
     if (first) for (const c of this.channels.values()) c._helloWindow(this.hello.window);

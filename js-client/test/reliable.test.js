@@ -171,3 +171,20 @@ test('when the gateway forgets the session every socket closes with 4007', async
   await assert.rejects(socket.closed, (e) => e.code === 4007);
   assert.equal(session.state, 'closed');
 });
+
+test('sockets share a session per gateway and transport choice, and a closed session is replaced', async () => {
+  const { Session } = await import('../src/session.js');
+  const { FakeGateway } = await import('./helpers/fake-gateway.js');
+  const Fake = new FakeGateway().transportClass();
+  const opts = { transportClasses: [Fake], rememberTransport: false };
+  const a = Session.for('http://127.0.0.1:9/cometgate/', { ...opts, transports: 'fake' });
+  const b = Session.for('ws://127.0.0.1:9/cometgate', { ...opts, transports: ['fake'] });
+  const c = Session.for('http://127.0.0.1:9/cometgate', opts);
+  assert.equal(a, b, 'the same gateway (http or ws, trailing slash or not) and transport must share');
+  assert.notEqual(a, c, 'a different transport choice must get its own session');
+  a.close();
+  const d = Session.for('http://127.0.0.1:9/cometgate', { ...opts, transports: 'fake' });
+  assert.notEqual(d, a);
+  d.close();
+  c.close();
+});

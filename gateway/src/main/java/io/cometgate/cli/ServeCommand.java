@@ -5,6 +5,7 @@ import io.cometgate.config.TransportKind;
 import io.cometgate.demo.DemoBackends;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
+import io.cometgate.http.StaticFiles;
 import io.cometgate.policy.PolicyDecider;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.Problem;
@@ -67,6 +68,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE",
             description = "Access policy file (see policy/README.md). Default: the bundled demo policy.")
     Path policy;
+
+    @Option(names = "--static", paramLabel = "DIR",
+            description = "Serve the regular files under DIR (read-only) at / instead of the demo page, e.g. an "
+                    + "application page that imports /cometgate.js from this origin. /cometgate.js and /js/ stay the client's.")
+    Path staticDir;
 
     @Option(names = "--demo", negatable = true,
             description = "Start the demo echo (127.0.0.1:65101) and chat (127.0.0.1:65102) backends. "
@@ -140,6 +146,15 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("cometgate serve: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        StaticFiles files = null;
+        if (staticDir != null) {
+            try {
+                files = StaticFiles.open(staticDir);
+            } catch (IllegalArgumentException e) {
+                err.println("cometgate serve: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+        }
         PolicyDecider decider;
         try {
             decider = PolicyDecider.load(policy != null ? policy : bundledPolicy());
@@ -163,6 +178,9 @@ public final class ServeCommand implements Callable<Integer> {
         DemoBackends demoBackends = new DemoBackends();
         ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
         GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(logFormat.equals("json")), loops, forwarded::clientAddress);
+        if (files != null) {
+            server.serveStaticFiles(files);
+        }
         try {
             if (demo != null ? demo : policy == null) {
                 demoBackends.start(loops);

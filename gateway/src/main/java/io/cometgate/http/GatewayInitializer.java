@@ -28,10 +28,16 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     private final StaticContent statics = new StaticContent();
     private final ClientAddressResolver clientAddresses;
     private final ReloadingServerTls tls;
+    private final StaticFiles files;
 
-    /** @param tls the listener's certificate source, or {@code null} for plain HTTP */
-    GatewayInitializer(GatewayContext context, ClientAddressResolver clientAddresses, ReloadingServerTls tls) {
+    /**
+     * @param tls   the listener's certificate source, or {@code null} for plain HTTP
+     * @param files {@code --static} files, or {@code null}
+     */
+    GatewayInitializer(GatewayContext context, ClientAddressResolver clientAddresses, ReloadingServerTls tls,
+                       StaticFiles files) {
         this.context = context;
+        this.files = files;
         this.endpoints = new ProtocolEndpoints(context);
         this.clientAddresses = clientAddresses;
         this.tls = tls;
@@ -46,7 +52,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         addHttpHandlers(pipeline);
         addTimeouts(pipeline);
         pipeline.addLast(WATCHER, new ConnectionWatcher());
-        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, clientAddresses));
+        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, files, clientAddresses));
     }
 
     private void addHttpHandlers(ChannelPipeline pipeline) {

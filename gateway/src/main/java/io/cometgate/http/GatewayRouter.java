@@ -40,14 +40,17 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final GatewayContext context;
     private final ProtocolEndpoints endpoints;
     private final StaticContent statics;
+    private final StaticFiles files;
     private final ClientAddressResolver clientAddresses;
     private final String prefix;
 
-    GatewayRouter(GatewayContext context, ProtocolEndpoints endpoints, StaticContent statics,
+    /** @param files {@code --static DIR}, served at / instead of the demo page; {@code null} for none */
+    GatewayRouter(GatewayContext context, ProtocolEndpoints endpoints, StaticContent statics, StaticFiles files,
                   ClientAddressResolver clientAddresses) {
         this.context = context;
         this.endpoints = endpoints;
         this.statics = statics;
+        this.files = files;
         this.clientAddresses = clientAddresses;
         this.prefix = context.config().pathPrefix();
     }
@@ -123,6 +126,15 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void serveStatic(ChannelHandlerContext ctx, FullHttpRequest req, String path, RequestInfo info) {
+        boolean clientScript = path.equals("/cometgate.js") || path.startsWith("/js/");
+        if (files != null && !clientScript) {
+            if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+                error(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET", info, null);
+                return;
+            }
+            files.serve(ctx.channel(), path, pageHeaders());
+            return;
+        }
         StaticContent.Asset asset = statics.find(path);
         if (asset == null) {
             error(ctx, HttpResponseStatus.NOT_FOUND, "no such path: " + path, info, null);
@@ -132,11 +144,15 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             error(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET", info, null);
             return;
         }
-        HttpHeaders headers = new DefaultHttpHeaders()
+        HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, asset.contentType(),
+                Unpooled.wrappedBuffer(asset.bytes()), info.keepAlive(), pageHeaders());
+    }
+
+    /** The same CSP for the bundled pages and --static ones: scripts only from this origin. */
+    private static HttpHeaders pageHeaders() {
+        return new DefaultHttpHeaders()
                 .set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-src 'self'")
                 .set("Referrer-Policy", "no-referrer");
-        HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, asset.contentType(),
-                Unpooled.wrappedBuffer(asset.bytes()), info.keepAlive(), headers);
     }
 
     private void error(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, RequestInfo info, HttpHeaders extra) {

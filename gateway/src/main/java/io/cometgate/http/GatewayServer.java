@@ -45,6 +45,7 @@ public final class GatewayServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final EventLoopLag lag;
     private final ProcessStats processStats;
+    private StaticFiles staticFiles;
 
     public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
@@ -58,6 +59,11 @@ public final class GatewayServer implements AutoCloseable {
         this.processStats = ProcessStats.start(PROCESS_SAMPLE_INTERVAL);
         context.metrics().register(lag);
         context.metrics().register(processStats);
+    }
+
+    /** Serves {@code files} at / instead of the demo page (call before {@link #start}); the server closes it. */
+    public void serveStaticFiles(StaticFiles files) {
+        this.staticFiles = files;
     }
 
     /** Binds every plain listener; fails (and unbinds what it bound) if any address is taken. */
@@ -77,7 +83,7 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new GatewayInitializer(context, clientAddresses, tls));
+                .childHandler(new GatewayInitializer(context, clientAddresses, tls, staticFiles));
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
             for (InetSocketAddress address : addresses) {
@@ -139,6 +145,9 @@ public final class GatewayServer implements AutoCloseable {
         listeners.clear();
         lag.stop();
         processStats.stop();
+        if (staticFiles != null) {
+            staticFiles.close();
+        }
         context.registry().closeAll(CloseCode.GATEWAY_SHUTDOWN, "the gateway is shutting down");
     }
 }
