@@ -111,6 +111,9 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--gateway-threads", description = "Event-loop threads of a started gateway (default: its own default).")
     Integer gatewayThreads;
 
+    @Option(names = "--warmup-ms", description = "Warm-up and settling pauses (default ${DEFAULT-VALUE}).")
+    int warmupMs = 1000;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every row and the medians as JSON.")
     Path json;
 
@@ -200,9 +203,9 @@ public final class BenchRunCommand implements Callable<Integer> {
 
     private void run(Set<String> chosen, ClientContext context, List<Route> baselines, List<Route> measured,
                      Map<String, Probe> probes, Results results, PrintWriter progress) throws Exception {
-        Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages), results, progress);
+        Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs), results, progress);
         Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds, s5Sessions, s5Seconds,
-                s6Steady, s6Rate, s6Seconds), results, progress);
+                s6Steady, s6Rate, s6Seconds, warmupMs), results, progress);
         List<Route> all = Scenarios.withBaselines(baselines, measured);
         boolean baselinesOnly = chosen.contains("S0");
         for (int r = 1; r <= repeat; r++) {

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Capacity {
 
     record Options(List<Integer> s1Sessions, int idleSeconds, int s5Sessions, int s5Seconds,
-                   int s6Steady, int s6Rate, int s6Seconds) {
+                   int s6Steady, int s6Rate, int s6Seconds, int warmupMillis) {
     }
 
     private final ClientContext context;
@@ -45,6 +45,14 @@ final class Capacity {
     /** S1: hold N idle sessions (each echoed once), then weigh the server. */
     void idle(Route route, Probe probe, int sessions, int repeat) throws Exception {
         say("S1 idle %s x %d sessions (repeat %d)", route.name(), sessions, repeat);
+        if (repeat == 1) {
+            // A first pass warms the server (JIT, buffer arenas) so the slope is not the JVM's start-up
+            Opener.Opened warm = Opener.open(context, route, Math.min(sessions, 200), () -> (c, d) -> { },
+                    Opener.bytes(BenchBackend.ECHO, new byte[8]), progress);
+            Thread.sleep(options.warmupMillis);
+            Opener.closeAll(warm.conns());
+            waitForFiles(probe, probe.openFiles() - 2L * warm.conns().size(), 20);
+        }
         long heap0 = probe.heapAfterGc();
         long rss0 = probe.rss();
         long fds0 = probe.openFiles();
@@ -63,7 +71,7 @@ final class Capacity {
         }, Opener.bytes(BenchBackend.ECHO, new byte[8]), progress);
         boolean allEchoed = echoed.await(60, TimeUnit.SECONDS);
         long notEchoed = echoed.getCount();
-        Thread.sleep(2000);
+        Thread.sleep(options.warmupMillis);
         long heap1 = probe.heapAfterGc();
         long rss1 = probe.rss();
         long fds1 = probe.openFiles();
@@ -128,12 +136,13 @@ final class Capacity {
         }
         Opener.closeAll(opened.conns());
         Histogram h = latency.copy();
+        long got = delivered.sum();
         long all = (long) sessions * ticks;
         results.add("S5", route.name(), "n=" + sessions, repeat, Scenarios.values(
-                "delivered_percent", 100.0 * delivered.sum() / all, "failed_sessions", (double) opened.failures(),
+                "delivered_percent", 100.0 * got / all, "failed_sessions", (double) opened.failures(),
                 "p50_ms", h.getValueAtPercentile(50) / 1e6, "p99_ms", h.getValueAtPercentile(99) / 1e6,
                 "max_ms", h.getMaxValue() / 1e6));
-        Thread.sleep(2000);
+        Thread.sleep(options.warmupMillis);
     }
 
     /** S6: steady sessions plus a stream of short ones; heap and files must come back after the drain. */
@@ -152,6 +161,7 @@ final class Capacity {
         long next = System.nanoTime();
         long peakFds = 0;
         long lastReport = System.nanoTime();
+        long lastSample = System.nanoTime();
         while (System.nanoTime() < end) {
             Conn conn = route.connect(context, new Conn.Listener() {
                 private boolean done;
@@ -180,20 +190,25 @@ final class Capacity {
             if (sleep > 0) {
                 TimeUnit.NANOSECONDS.sleep(sleep);
             }
+            if (System.nanoTime() - lastSample > TimeUnit.SECONDS.toNanos(1)) {
+                lastSample = System.nanoTime();
+                peakFds = Math.max(peakFds, probe.openFiles());
+            }
             if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
                 lastReport = System.nanoTime();
                 long fds = probe.openFiles();
-                peakFds = Math.max(peakFds, fds);
                 say("  churn: %d completed, %d failed, server files %d", completed.get(), failed.get(), fds);
             }
         }
-        Thread.sleep(2000);
+        Thread.sleep(options.warmupMillis);
+        int churnedOk = completed.get();
+        int churnFailed = failed.get();
         Opener.closeAll(steady.conns());
         Opener.closeAll(churned);
         long fdsAfter = waitForFiles(probe, fds0, 40);
         long heapAfter = probe.heapAfterGc();
         results.add("S6", route.name(), "", repeat, Scenarios.values(
-                "churned_sessions", (double) completed.get(), "churn_failures", (double) failed.get(),
+                "churned_sessions", (double) churnedOk, "churn_failures", (double) churnFailed,
                 "steady_failures", (double) steady.failures(),
                 "server_fds_before", (double) fds0, "server_fds_peak", (double) peakFds, "server_fds_after", (double) fdsAfter,
                 "heap_before_KB", heap0 / 1024.0, "heap_after_KB", heapAfter / 1024.0));

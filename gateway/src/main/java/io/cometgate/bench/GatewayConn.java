@@ -263,6 +263,13 @@ final class GatewayConn implements Conn {
         }
     }
 
+    @Override
+    public String toString() {
+        return route.name() + " session " + (sessionId == null ? "(none yet)" : sessionId.substring(0, Math.min(6, sessionId.length())) + "...")
+                + " upSeq=" + upSeq + " lastReceived=" + lastReceived + " channelOpen=" + channelOpen + " finished=" + finished
+                + " carrier=" + carrier;
+    }
+
     /** The ack a downstream request carries. */
     long ackForRequest() {
         ackSent = lastReceived;

@@ -119,6 +119,11 @@ final class HttpCarrier implements GatewayConn.Carrier {
     }
 
     @Override
+    public String toString() {
+        return transport + "(posting=" + posting + " closing=" + closing + " pendingUp=" + (pendingUp != null) + ")";
+    }
+
+    @Override
     public void shutdown() {
         closing = true;
         if (!posting) {

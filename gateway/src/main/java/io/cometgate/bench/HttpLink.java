@@ -42,6 +42,7 @@ final class HttpLink {
     private Events events;
     private Channel channel;
     private boolean inResponse;
+    private boolean reusable;
 
     HttpLink(ClientContext context, EventLoop loop, InetAddress source, InetSocketAddress server) {
         this.context = context;
@@ -54,10 +55,17 @@ final class HttpLink {
     void request(HttpRequest request, Events events) {
         this.events = events;
         this.inResponse = true;
-        if (channel != null && channel.isActive()) {
+        boolean keep = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
+        if (channel != null && channel.isActive() && reusable) {
+            reusable = keep;
             channel.writeAndFlush(request, channel.voidPromise());
             return;
         }
+        if (channel != null) {
+            channel.close(); // the last response said close (or is still closing): never write on it
+            channel = null;
+        }
+        reusable = keep;
         HttpLink self = this;
         context.bootstrap(loop, source, new ChannelInitializer<Channel>() {
             @Override
@@ -103,6 +111,7 @@ final class HttpLink {
                 return;
             }
             if (msg instanceof HttpResponse response) {
+                link.reusable &= io.netty.handler.codec.http.HttpUtil.isKeepAlive(response);
                 link.events.head(response);
             }
             if (msg instanceof HttpContent content && content.content().isReadable()) {

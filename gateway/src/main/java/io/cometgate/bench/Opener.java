@@ -61,6 +61,13 @@ final class Opener {
             // counted per connection above
         }
         long stuck = futures.stream().filter(f -> !f.isDone()).count();
+        for (int i = 0; i < conns.size() && stuck > 0; i++) {
+            if (!futures.get(i).isDone()) {
+                progress.println("bench:   " + route.name() + ": still not open after 120 s: " + conns.get(i));
+                first[0] = first[0] == null ? "not open after 120 s: " + conns.get(i) : first[0];
+                break;
+            }
+        }
         return new Opened(conns, failures.get() + (int) stuck, first[0]);
     }
 

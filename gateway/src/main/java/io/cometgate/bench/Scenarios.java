@@ -23,7 +23,7 @@ final class Scenarios {
 
     static final int SMALL = 64;
 
-    record Options(int durationSeconds, int s3Rate, List<Integer> s4Sessions, int s7Messages) {
+    record Options(int durationSeconds, int s3Rate, List<Integer> s4Sessions, int s7Messages, int warmupMillis) {
     }
 
     private final ClientContext context;
@@ -48,7 +48,7 @@ final class Scenarios {
         say("S2 bulk %s (repeat %d, %d s)", route.name(), repeat, options.durationSeconds);
         LongAdder bytes = new LongAdder();
         Conn conn = one(route, (c, data) -> bytes.add(data.readableBytes()), new byte[] {BenchBackend.SOURCE});
-        Thread.sleep(500);
+        Thread.sleep(options.warmupMillis / 2);
         long b0 = bytes.sum();
         long t0 = System.nanoTime();
         sleepWithProgress(options.durationSeconds, () -> String.format("%.0f MB/s so far",
@@ -65,7 +65,7 @@ final class Scenarios {
         say("S3 latency %s (repeat %d, %d msg/s for %d s)", route.name(), repeat, rate, options.durationSeconds);
         Histogram histogram = new org.HdrHistogram.SynchronizedHistogram(TimeUnit.SECONDS.toNanos(10), 3);
         AtomicLong received = new AtomicLong();
-        long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000);
+        long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.warmupMillis);
         Conn conn = one(route, new Stamped(SMALL) {
             @Override
             void message(Conn c, long stamp) {
@@ -131,7 +131,7 @@ final class Scenarios {
                 c.send(Opener.stamp(System.nanoTime(), SMALL));
             }
         }, first, progress);
-        Thread.sleep(1000);
+        Thread.sleep(options.warmupMillis);
         long t0 = System.nanoTime();
         long n0 = trips.sum();
         sleepWithProgress(options.durationSeconds, () -> String.format("%.0f round trips/s so far",
@@ -140,7 +140,7 @@ final class Scenarios {
         Opener.closeAll(opened.conns());
         results.add("S4", route.name(), "n=" + sessions, repeat, values("round_trips_per_s", perSecond,
                 "failed_sessions", (double) opened.failures()));
-        Thread.sleep(1000); // let the closes settle before the next route
+        Thread.sleep(options.warmupMillis); // let the closes settle before the next route
     }
 
     /** S7: bytes crossing the client's sockets per 64 B message, one message in flight at a time. */
