@@ -55,6 +55,7 @@ final class Capacity {
         }
         long heap0 = probe.heapAfterGc();
         long rss0 = probe.rss();
+        long pss0 = probe.pss();
         long fds0 = probe.openFiles();
         long[] sock0 = Probe.tcpSockets();
         CountDownLatch echoed = new CountDownLatch(sessions);
@@ -74,6 +75,7 @@ final class Capacity {
         Thread.sleep(options.warmupMillis);
         long heap1 = probe.heapAfterGc();
         long rss1 = probe.rss();
+        long pss1 = probe.pss();
         long fds1 = probe.openFiles();
         long[] sock1 = Probe.tcpSockets();
         long cpu0 = probe.cpuNanos();
@@ -88,6 +90,7 @@ final class Capacity {
                 "failures", (double) Math.max(opened.failures(), notEchoed),
                 "heap_per_session_B", heap0 < 0 ? Double.NaN : (heap1 - heap0) / n,
                 "rss_per_session_B", (rss1 - rss0) / n,
+                "pss_per_session_B", (pss1 - pss0) / n,
                 "server_fds_per_session", (fds1 - fds0) / n,
                 "kernel_tcp_sockets_per_session", (sock1[0] - sock0[0]) / n,
                 "kernel_tcp_mem_per_session_B", (sock1[1] - sock0[1]) * 4096.0 / n,

@@ -32,6 +32,9 @@ final class GatewayConn implements Conn {
     private static final io.netty.buffer.ByteBufAllocator ALLOC = io.netty.buffer.ByteBufAllocator.DEFAULT;
 
     interface Carrier {
+        /** Connects; called once the connection knows its carrier (callbacks may use it at once). */
+        void start();
+
         /** Sends one upstream batch (owned by the carrier from here). */
         void sendUp(ByteBuf batch);
 
@@ -65,6 +68,7 @@ final class GatewayConn implements Conn {
         this.loop = context.nextLoop();
         java.net.InetAddress source = context.nextSource();
         this.carrier = route.transport().equals("websocket") ? new WsCarrier(this, source) : new HttpCarrier(this, source);
+        carrier.start();
     }
 
     @Override

@@ -44,6 +44,10 @@ final class HttpCarrier implements GatewayConn.Carrier {
         this.keepAlive = conn.context.postKeepAlive;
         this.upLink = new HttpLink(conn.context, conn.loop(), source, conn.route.address());
         this.downLink = new HttpLink(conn.context, conn.loop(), source, conn.route.address());
+    }
+
+    @Override
+    public void start() {
         conn.loop().execute(this::createSession);
     }
 

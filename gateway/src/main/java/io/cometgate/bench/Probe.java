@@ -45,7 +45,6 @@ final class Probe {
             return -1;
         }
         run("GC.run");
-        run("GC.run");
         Matcher m = HEAP_USED.matcher(run("GC.heap_info"));
         return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
     }
@@ -69,6 +68,24 @@ final class Probe {
         long total = 0;
         for (long p : tree()) {
             total += statusField(p, "VmRSS:") * 1024;
+        }
+        return total;
+    }
+
+    /** Proportional set size in bytes (shared pages split among sharers): fair for forked servers. */
+    long pss() {
+        long total = 0;
+        for (long p : tree()) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + p + "/smaps_rollup"))) {
+                    if (line.startsWith("Pss:")) {
+                        total += Long.parseLong(line.substring(4).trim().split("\\s+")[0]) * 1024;
+                        break;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile, or no smaps_rollup
+            }
         }
         return total;
     }

@@ -9,12 +9,18 @@ import java.net.URI;
 final class WsCarrier implements GatewayConn.Carrier, WsLink.Events {
 
     private final GatewayConn conn;
-    private final WsLink link;
+    private WsLink link;
+    private final InetAddress source;
     private boolean ready;
     private ByteBuf early;
 
     WsCarrier(GatewayConn conn, InetAddress source) {
         this.conn = conn;
+        this.source = source;
+    }
+
+    @Override
+    public void start() {
         URI base = conn.route.uri();
         URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + base.getPath() + "/ws");
         this.link = new WsLink(conn.context, conn.loop(), source, ws, this);
