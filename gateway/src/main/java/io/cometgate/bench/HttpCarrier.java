@@ -179,11 +179,14 @@ final class HttpCarrier implements GatewayConn.Carrier {
 
     /** A streaming response: base64 batches one per line (xhr-streaming) or in {@code data:} lines (SSE). */
     private final class DownStream implements HttpLink.Events {
-        private final StringBuilder line = new StringBuilder();
+        private ByteBuf partial;
         private int status;
 
         void reset() {
-            line.setLength(0);
+            if (partial != null) {
+                partial.release();
+                partial = null;
+            }
         }
 
         @Override
@@ -196,25 +199,41 @@ final class HttpCarrier implements GatewayConn.Carrier {
 
         @Override
         public void content(ByteBuf content) {
-            for (int i = content.readerIndex(); i < content.writerIndex(); i++) {
-                byte b = content.getByte(i);
-                if (b == '\n') {
-                    line(line);
-                    line.setLength(0);
-                } else {
-                    line.append((char) b);
+            ByteBuf in = content;
+            if (partial != null) {
+                in = Unpooled.wrappedBuffer(partial, content.retain());
+                partial = null;
+            }
+            try {
+                while (true) {
+                    int length = in.bytesBefore((byte) '\n');
+                    if (length < 0) {
+                        if (in.isReadable()) {
+                            partial = in.alloc().buffer(in.readableBytes() * 2).writeBytes(in);
+                        }
+                        return;
+                    }
+                    line(in.slice(in.readerIndex(), length));
+                    in.skipBytes(length + 1);
+                }
+            } finally {
+                if (in != content) {
+                    in.release();
                 }
             }
         }
 
-        private void line(CharSequence text) {
-            String s = text.toString();
-            if (s.startsWith("data: ")) {
-                s = s.substring(6);
-            } else if (transport.equals("eventsource") || s.isBlank()) {
+        private void line(ByteBuf text) {
+            if (!text.isReadable()) {
+                return;
+            }
+            if (text.readableBytes() > 6 && text.getByte(text.readerIndex()) == 'd'
+                    && text.toString(text.readerIndex(), 6, StandardCharsets.US_ASCII).equals("data: ")) {
+                text = text.slice(text.readerIndex() + 6, text.readableBytes() - 6);
+            } else if (transport.equals("eventsource") || text.getByte(text.readerIndex()) == ' ') {
                 return; // SSE comments, ids, retry; xhr-streaming's padding
             }
-            ByteBuf batch = Base64.decode(Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.US_ASCII)));
+            ByteBuf batch = Base64.decode(text);
             try {
                 conn.batch(batch);
             } finally {
@@ -224,11 +243,13 @@ final class HttpCarrier implements GatewayConn.Carrier {
 
         @Override
         public void end() {
+            reset();
             attachDown(); // the stream spent its budget: reconnect with our ack
         }
 
         @Override
         public void failed(String reason) {
+            reset();
             if (!closing) {
                 conn.fail(reason);
             }
