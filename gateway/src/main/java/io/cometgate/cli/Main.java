@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code cometgate}: the one jar's entry point; each job is a subcommand. */
 @Command(name = "cometgate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A gateway that gives web pages real TCP sockets over WebSocket and Comet transports.",
-        subcommands = {ServeCommand.class, io.cometgate.policy.cli.PolicyCommand.class,
+        subcommands = {ServeCommand.class, io.cometgate.policy.cli.PolicyCommand.class, io.cometgate.bench.BenchCommand.class,
                 CertCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

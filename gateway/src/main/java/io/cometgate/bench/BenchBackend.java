@@ -1,0 +1,163 @@
+package io.cometgate.bench;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark's backend. The first byte a connection sends picks its job, so one port
+ * serves every scenario and every route (direct, relay, gateway, websockify) alike:
+ * {@code 'E'} echo everything after it; {@code 'S'} source: send 64 KiB writes as fast as the
+ * peer reads until it hangs up; {@code 'T'} + count (int) + interval ms (int): send count
+ * 12-byte ticks ({@code System.nanoTime()}, index), one per interval.
+ */
+final class BenchBackend implements AutoCloseable {
+
+    static final byte ECHO = 'E';
+    static final byte SOURCE = 'S';
+    static final byte TICK = 'T';
+    static final int TICK_BYTES = 12;
+    static final int SOURCE_WRITE = 64 * 1024;
+
+    private static final ByteBuf CHUNK = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(SOURCE_WRITE).writeZero(SOURCE_WRITE)).asReadOnly();
+
+    private final List<Channel> listeners = new ArrayList<>();
+
+    List<InetSocketAddress> start(Loops loops, List<InetSocketAddress> addresses) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(loops.group()).channel(loops.server())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new Job());
+                    }
+                });
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (InetSocketAddress address : addresses) {
+            Loopback.require(address);
+            Channel ch = bootstrap.bind(address).syncUninterruptibly().channel();
+            listeners.add(ch);
+            bound.add((InetSocketAddress) ch.localAddress());
+        }
+        return bound;
+    }
+
+    @Override
+    public void close() {
+        listeners.forEach(ch -> ch.close().syncUninterruptibly());
+    }
+
+    /** One connection: waits for the mode byte (and its arguments), then does that job. */
+    private static final class Job extends ChannelInboundHandlerAdapter {
+        private byte mode;
+        private ByteBuf header;
+        private ScheduledFuture<?> ticker;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            if (mode == 0) {
+                if (header == null) {
+                    header = ctx.alloc().buffer(9);
+                }
+                int want = header.isReadable() && header.getByte(0) == TICK ? 9 : 1;
+                while (in.isReadable() && header.readableBytes() < want) {
+                    header.writeByte(in.readByte());
+                    want = header.getByte(0) == TICK ? 9 : 1;
+                }
+                if (header.readableBytes() < want) {
+                    in.release();
+                    return;
+                }
+                mode = header.readByte();
+                switch (mode) {
+                    case ECHO -> { }
+                    case SOURCE -> fill(ctx);
+                    case TICK -> startTicks(ctx, header.readInt(), header.readInt());
+                    default -> {
+                        in.release();
+                        ctx.close();
+                        return;
+                    }
+                }
+                header.release();
+                header = null;
+            }
+            if (mode == ECHO && in.isReadable()) {
+                ctx.write(in);
+            } else {
+                in.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+            if (mode == ECHO && !ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(false); // the echo stops reading while the peer is not reading
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                if (mode == SOURCE) {
+                    fill(ctx);
+                } else {
+                    ctx.channel().config().setAutoRead(true);
+                }
+            }
+        }
+
+        private void fill(ChannelHandlerContext ctx) {
+            Channel ch = ctx.channel();
+            while (ch.isActive() && ch.isWritable()) {
+                ctx.writeAndFlush(CHUNK.duplicate(), ctx.voidPromise());
+            }
+        }
+
+        private void startTicks(ChannelHandlerContext ctx, int count, int intervalMs) {
+            int[] sent = {0};
+            ticker = ctx.executor().scheduleAtFixedRate(() -> {
+                if (sent[0] >= count || !ctx.channel().isActive()) {
+                    ticker.cancel(false);
+                    return;
+                }
+                ctx.writeAndFlush(ctx.alloc().buffer(TICK_BYTES).writeLong(System.nanoTime()).writeInt(sent[0]++));
+            }, intervalMs, Math.max(1, intervalMs), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ticker != null) {
+                ticker.cancel(false);
+            }
+            if (header != null) {
+                header.release();
+                header = null;
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // resets from clients that hang up are expected
+        }
+    }
+}

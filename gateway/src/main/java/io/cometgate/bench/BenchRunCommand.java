@@ -1,0 +1,290 @@
+package io.cometgate.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cometgate bench run}: starts (or is pointed at) the backend, the bare relay and the
+ * gateway, runs the chosen scenarios over every route with the routes interleaved inside each
+ * repeat, and prints medians (table on stdout, JSON with {@code --json}). Progress goes to stderr.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs benchmark scenarios S0-S7 (docs/BENCHMARKS.md) against direct TCP, a bare relay and the gateway.",
+                "Without --backend/--relay/--via-gateway it starts each in its own JVM on 127.0.0.1:65001/65002/65080 "
+                        + "and stops them by PID at the end. Loopback only; every run is bounded."})
+public final class BenchRunCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--scenarios", split = ",", paramLabel = "LIST",
+            description = "S0..S7 (default S0,S2,S3,S4,S7; S0 = the direct and relay rows of S2-S4).")
+    List<String> scenarios = List.of("S0", "S2", "S3", "S4", "S7");
+
+    @Option(names = "--transports", split = ",", paramLabel = "LIST",
+            description = "Gateway transports (default websocket,xhr-streaming,eventsource,xhr-polling; 'none' for no gateway).")
+    List<String> transports = Route.TRANSPORTS;
+
+    @Option(names = "--backend", converter = HostPorts.class, paramLabel = "HOST:PORT", description = "A running bench backend (default: start one).")
+    InetSocketAddress backend;
+
+    @Option(names = "--relay", converter = HostPorts.class, paramLabel = "HOST:PORT", description = "A running bare relay (default: start one).")
+    InetSocketAddress relay;
+
+    @Option(names = "--no-relay", description = "Leave the bare relay out.")
+    boolean noRelay;
+
+    @Option(names = "--via-gateway", paramLabel = "URL", description = "A running gateway, e.g. http://127.0.0.1:65080/cometgate (default: start one).")
+    URI gateway;
+
+    @Option(names = "--gateway-pid", paramLabel = "PID", description = "PID of the --via-gateway process (for heap, RSS, files, CPU).")
+    Long gatewayPid;
+
+    @Option(names = "--gateway-target", paramLabel = "HOST:PORT", description = "What the gateway is asked to open (default: the backend address).")
+    String gatewayTarget;
+
+    @Option(names = "--raw-websocket", paramLabel = "URL", description = "Also drive a raw binary WebSocket bridge (websockify) at URL.")
+    URI rawWebSocket;
+
+    @Option(names = "--raw-websocket-pid", paramLabel = "PID", description = "PID of the raw WebSocket bridge (its children are counted too).")
+    Long rawPid;
+
+    @Option(names = "--repeat", description = "Repeats; medians are reported (default ${DEFAULT-VALUE}).")
+    int repeat = 3;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Measuring time of S2/S3/S4 per route (default ${DEFAULT-VALUE}).")
+    int duration = 5;
+
+    @Option(names = "--s3-rate", paramLabel = "MSG/S", description = "S3 open-loop send rate (default ${DEFAULT-VALUE}).")
+    int s3Rate = 1000;
+
+    @Option(names = "--s4-sessions", split = ",", description = "S4 session counts (default 100,1000).")
+    List<Integer> s4Sessions = List.of(100, 1000);
+
+    @Option(names = "--s1-sessions", split = ",", description = "S1 session counts (default 1000).")
+    List<Integer> s1Sessions = List.of(1000);
+
+    @Option(names = "--idle-seconds", description = "S1 idle CPU window (default ${DEFAULT-VALUE}).")
+    int idleSeconds = 10;
+
+    @Option(names = "--s5-sessions", description = "S5 sessions (default ${DEFAULT-VALUE}).")
+    int s5Sessions = 1000;
+
+    @Option(names = "--s5-seconds", description = "S5 ticks per session, one per second (default ${DEFAULT-VALUE}).")
+    int s5Seconds = 20;
+
+    @Option(names = "--s6-steady", description = "S6 steady sessions (default ${DEFAULT-VALUE}).")
+    int s6Steady = 200;
+
+    @Option(names = "--s6-rate", description = "S6 new sessions per second (default ${DEFAULT-VALUE}).")
+    int s6Rate = 50;
+
+    @Option(names = "--s6-seconds", description = "S6 churn time (default ${DEFAULT-VALUE}).")
+    int s6Seconds = 10;
+
+    @Option(names = "--s7-messages", description = "S7 messages (default ${DEFAULT-VALUE}).")
+    int s7Messages = 200;
+
+    @Option(names = "--sources", description = "Loopback source addresses 127.0.0.2.. to spread client sockets over (default ${DEFAULT-VALUE}).")
+    int sources = 16;
+
+    @Option(names = "--threads", description = "Client event-loop threads (default ${DEFAULT-VALUE}).")
+    int threads = 2;
+
+    @Option(names = "--gateway-jvm", paramLabel = "OPTION", description = "Extra JVM option for a started gateway (repeatable), e.g. -XX:StartFlightRecording=...")
+    List<String> gatewayJvm = new ArrayList<>();
+
+    @Option(names = "--gateway-threads", description = "Event-loop threads of a started gateway (default: its own default).")
+    Integer gatewayThreads;
+
+    @Option(names = "--warmup-ms", description = "Warm-up and settling pauses (default ${DEFAULT-VALUE}).")
+    int warmupMs = 1000;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write every row and the medians as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter progress = spec.commandLine().getErr();
+        Set<String> chosen = Set.copyOf(scenarios.stream().map(s -> s.trim().toUpperCase()).toList());
+        for (String s : chosen) {
+            if (!s.matches("S[0-7]")) {
+                progress.println("cometgate bench run: unknown scenario '" + s + "' (use S0..S7)");
+                return 2;
+            }
+        }
+        List<String> wanted = transports.contains("none") ? List.of() : transports;
+        for (String t : wanted) {
+            if (!Route.TRANSPORTS.contains(t)) {
+                progress.println("cometgate bench run: unknown transport '" + t + "' (use " + String.join(",", Route.TRANSPORTS) + " or none)");
+                return 2;
+            }
+        }
+        if (gateway != null && (gateway.getHost() == null || !"http".equals(gateway.getScheme()))) {
+            progress.println("cometgate bench run: --via-gateway must look like http://127.0.0.1:65080/cometgate");
+            return 2;
+        }
+        Results results = new Results();
+        machine(results);
+        Loops loops = Loops.create(threads);
+        try (Spawner spawner = new Spawner(List.of("-Xss512k"), progress)) {
+            InetSocketAddress backendAddress = backend;
+            if (backendAddress == null) {
+                backendAddress = new InetSocketAddress("127.0.0.1", 65001);
+                spawner.start("backend", backendAddress, List.of(), "bench", "backend", "--listen", "127.0.0.1:65001");
+            }
+            InetSocketAddress relayAddress = relay;
+            if (relayAddress == null && !noRelay && (chosen.contains("S0"))) {
+                relayAddress = new InetSocketAddress("127.0.0.1", 65002);
+                spawner.start("relay", relayAddress, List.of(), "bench", "relay", "--listen", "127.0.0.1:65002",
+                        "--target", hostPort(backendAddress));
+            }
+            URI gatewayUri = gateway;
+            Long gwPid = gatewayPid;
+            if (gatewayUri == null && !wanted.isEmpty()) {
+                Path policy = spawner.logDir().resolve("bench.policy");
+                Files.writeString(policy, policy(backendAddress));
+                List<String> args = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:65080", "--policy", policy.toString(),
+                        "--transports", "all", "--no-demo", "--log-level", "warn"));
+                if (gatewayThreads != null) {
+                    args.addAll(List.of("--threads", gatewayThreads.toString()));
+                }
+                Process p = spawner.start("gateway", new InetSocketAddress("127.0.0.1", 65080), gatewayJvm, args.toArray(String[]::new));
+                gatewayUri = URI.create("http://127.0.0.1:65080/cometgate");
+                gwPid = p.pid();
+            }
+            ClientContext context = new ClientContext(loops, sources,
+                    gatewayTarget != null ? gatewayTarget : hostPort(backendAddress), true);
+            List<Route> baselines = new ArrayList<>(List.of(Route.direct(backendAddress)));
+            if (relayAddress != null) {
+                baselines.add(Route.relay(relayAddress));
+            }
+            List<Route> measured = new ArrayList<>();
+            Map<String, Probe> probes = new LinkedHashMap<>();
+            for (String t : wanted) {
+                measured.add(Route.gateway(gatewayUri, t));
+                if (gwPid != null) {
+                    probes.put(t, new Probe(gwPid));
+                }
+            }
+            if (rawWebSocket != null) {
+                measured.add(Route.rawWebSocket(rawWebSocket));
+                if (rawPid != null) {
+                    probes.put("raw-websocket", new Probe(rawPid));
+                }
+            }
+            run(chosen, context, baselines, measured, probes, results, progress);
+            results.printTable(out);
+            if (json != null) {
+                results.writeJson(json);
+                out.println("JSON written to " + json);
+            }
+            out.flush();
+        } finally {
+            loops.shutdown();
+        }
+        return 0;
+    }
+
+    private void run(Set<String> chosen, ClientContext context, List<Route> baselines, List<Route> measured,
+                     Map<String, Probe> probes, Results results, PrintWriter progress) throws Exception {
+        Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs), results, progress);
+        Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds, s5Sessions, s5Seconds,
+                s6Steady, s6Rate, s6Seconds, warmupMs), results, progress);
+        List<Route> all = Scenarios.withBaselines(baselines, measured);
+        boolean baselinesOnly = chosen.contains("S0");
+        for (int r = 1; r <= repeat; r++) {
+            if (chosen.contains("S2") || baselinesOnly) {
+                for (Route route : chosen.contains("S2") ? all : baselines) {
+                    fast.bulk(route, r);
+                }
+            }
+            if (chosen.contains("S3") || baselinesOnly) {
+                for (Route route : chosen.contains("S3") ? all : baselines) {
+                    fast.latency(route, r);
+                }
+            }
+            if (chosen.contains("S4")) {
+                for (int n : s4Sessions) {
+                    for (Route route : all) {
+                        fast.rate(route, n, r);
+                    }
+                }
+            }
+            if (chosen.contains("S7")) {
+                for (Route route : measured) {
+                    fast.wire(route, r);
+                }
+            }
+            if (chosen.contains("S1")) {
+                for (int n : s1Sessions) {
+                    for (Route route : measured) {
+                        Probe probe = probes.get(route.name());
+                        if (probe != null) {
+                            capacity.idle(route, probe, n, r);
+                        }
+                    }
+                }
+            }
+            if (chosen.contains("S5")) {
+                for (Route route : Scenarios.withBaselines(List.of(baselines.get(0)), measured)) {
+                    capacity.fanOut(route, r);
+                }
+            }
+            if (chosen.contains("S6")) {
+                for (Route route : measured) {
+                    Probe probe = probes.get(route.name());
+                    if (probe != null) {
+                        capacity.churn(route, probe, r);
+                    }
+                }
+            }
+        }
+        Derived.addRatios(results);
+    }
+
+    static String policy(InetSocketAddress backend) {
+        return String.join("\n",
+                "cometgate-policy 1",
+                "# written by cometgate bench run: loopback only",
+                "host 127.0.0.1:65080",
+                "origin none",
+                "allow " + hostPort(backend) + " allow-loopback",
+                "limit max-sessions 20000",
+                "limit max-sessions-per-ip 20000",
+                "limit max-sessions-per-origin 20000",
+                "limit opens-per-ip-per-minute 999999",
+                "limit max-connections-per-target 20000",
+                "");
+    }
+
+    static String hostPort(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    private static void machine(Results results) {
+        results.machine("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        results.machine("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        results.machine("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        try {
+            results.machine("memory", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "));
+        } catch (IOException | RuntimeException e) {
+            results.machine("memory", "unknown");
+        }
+    }
+}

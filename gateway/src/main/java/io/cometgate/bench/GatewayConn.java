@@ -1,0 +1,283 @@
+package io.cometgate.bench;
+
+import io.cometgate.protocol.Frame;
+import io.cometgate.protocol.FrameCodec;
+import io.cometgate.protocol.FrameType;
+import io.cometgate.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A protocol v1 session with one channel to the backend, over one transport (the carrier):
+ * numbers upstream frames, delivers downstream frames in order once, grants downstream
+ * credit as data is consumed, spends upstream credit, and acknowledges (piggy-backed on
+ * upstream batches, alone every 32 KiB, and in every downstream request's {@code ack}).
+ * Lean on purpose: no retransmit buffer (a failed transport fails the run, loudly).
+ */
+final class GatewayConn implements Conn {
+
+    static final int CHANNEL = 1;
+    private static final Pattern WINDOW = Pattern.compile("\"window\":(\\d+)");
+    private static final Pattern SESSION = Pattern.compile("\"session\":\"([^\"]+)\"");
+    private static final int ACK_EVERY = 32 * 1024;
+    private static final io.netty.buffer.ByteBufAllocator ALLOC = io.netty.buffer.ByteBufAllocator.DEFAULT;
+
+    interface Carrier {
+        /** Connects; called once the connection knows its carrier (callbacks may use it at once). */
+        void start();
+
+        /** Sends one upstream batch (owned by the carrier from here). */
+        void sendUp(ByteBuf batch);
+
+        void shutdown();
+    }
+
+    final ClientContext context;
+    final Route route;
+    private final Listener listener;
+    private final EventLoop loop;
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private final Carrier carrier;
+    private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
+    private CompositeByteBuf up;
+    private String sessionId;
+    private long upSeq;
+    private long lastReceived;
+    private long ackSent;
+    private long unackedBytes;
+    private long window = 128 * 1024;
+    private long upCredit;
+    private long consumed;
+    private long granted;
+    private boolean channelOpen;
+    private boolean finished;
+
+    GatewayConn(ClientContext context, Route route, Listener listener) {
+        this.context = context;
+        this.route = route;
+        this.listener = listener;
+        this.loop = context.nextLoop();
+        java.net.InetAddress source = context.nextSource();
+        this.carrier = route.transport().equals("websocket") ? new WsCarrier(this, source) : new HttpCarrier(this, source);
+        carrier.start();
+    }
+
+    @Override
+    public CompletableFuture<Void> opened() {
+        return opened;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    long lastReceived() {
+        return lastReceived;
+    }
+
+    @Override
+    public void send(ByteBuf data) {
+        if (finished) {
+            data.release();
+            return;
+        }
+        waiting.add(data);
+        drainWaiting();
+        flushUp();
+    }
+
+    @Override
+    public void close() {
+        loop.execute(() -> {
+            if (finished) {
+                return;
+            }
+            appendUp(FrameCodec.encodeCode(ALLOC, FrameType.SESSION_CLOSE, 0, ++upSeq, 1000, ""));
+            flushUp();
+            finished = true;
+            waiting.forEach(ByteBuf::release);
+            waiting.clear();
+            carrier.shutdown();
+        });
+    }
+
+    // ---- from the carrier -------------------------------------------------------------
+
+    /** The session's HELLO (from the WebSocket, a stream, or the POST that created it). */
+    void hello(String json) {
+        if (sessionId != null) {
+            return;
+        }
+        Matcher session = SESSION.matcher(json);
+        Matcher win = WINDOW.matcher(json);
+        if (!session.find() || !win.find()) {
+            fail("HELLO without session or window: " + json);
+            return;
+        }
+        sessionId = session.group(1);
+        window = Long.parseLong(win.group(1));
+        byte[] target = context.gatewayTarget.getBytes(StandardCharsets.UTF_8);
+        appendUp(FrameCodec.encodeSmall(ALLOC, FrameType.OPEN, CHANNEL, ++upSeq, target));
+        flushUp();
+    }
+
+    /** One downstream batch; not released here. */
+    void batch(ByteBuf batch) {
+        List<Frame> frames;
+        try {
+            frames = FrameCodec.decodeBatch(batch, 1 << 20);
+        } catch (ProtocolException e) {
+            fail("malformed batch from the gateway: " + e.getMessage());
+            return;
+        }
+        try {
+            for (Frame frame : frames) {
+                if (!finished) {
+                    handle(frame);
+                }
+            }
+        } finally {
+            Frame.releaseAll(frames);
+        }
+        if (unackedBytes >= ACK_EVERY && !route.polling()) {
+            appendAck();
+        }
+        flushUp();
+    }
+
+    private void handle(Frame frame) {
+        FrameType type = frame.type();
+        if (type == FrameType.HELLO) {
+            hello(frame.payload().toString(StandardCharsets.UTF_8));
+            return;
+        }
+        if (type.sequenced()) {
+            if (frame.seq() <= lastReceived) {
+                return; // resent after a stream reconnect: seen already
+            }
+            if (frame.seq() != lastReceived + 1) {
+                fail("sequence gap from the gateway: expected " + (lastReceived + 1) + ", got " + frame.seq());
+                return;
+            }
+            lastReceived = frame.seq();
+            unackedBytes += FrameCodec.HEADER_BYTES + frame.payload().readableBytes();
+        }
+        try {
+            switch (type) {
+                case OPENED -> {
+                    Matcher win = WINDOW.matcher(frame.payload().toString(StandardCharsets.UTF_8));
+                    upCredit = win.find() ? Long.parseLong(win.group(1)) : window;
+                    channelOpen = true;
+                    drainWaiting();
+                    opened.complete(null);
+                }
+                case DATA -> {
+                    int n = frame.payload().readableBytes();
+                    listener.onData(this, frame.payload());
+                    consumed += n;
+                    if (consumed - granted >= window / 4) {
+                        appendUp(FrameCodec.encodeCount(ALLOC, FrameType.CREDIT, CHANNEL, ++upSeq, consumed - granted));
+                        granted = consumed;
+                    }
+                }
+                case CREDIT -> {
+                    upCredit += FrameCodec.count(frame);
+                    drainWaiting();
+                }
+                case CLOSE -> fail("channel closed by the gateway: " + FrameCodec.closeCode(frame.payload()) + " "
+                        + FrameCodec.closeReason(frame.payload()));
+                case SESSION_CLOSE -> fail("session closed by the gateway: " + FrameCodec.closeCode(frame.payload()) + " "
+                        + FrameCodec.closeReason(frame.payload()));
+                default -> { }
+            }
+        } catch (ProtocolException e) {
+            fail(e.getMessage());
+        }
+    }
+
+    void fail(String reason) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        waiting.forEach(ByteBuf::release);
+        waiting.clear();
+        if (up != null) {
+            up.release();
+            up = null;
+        }
+        opened.completeExceptionally(new IllegalStateException(reason));
+        if (carrier != null) {
+            carrier.shutdown();
+        }
+        listener.onClosed(this, reason);
+    }
+
+    // ---- upstream ------------------------------------------------------------------------
+
+    private void drainWaiting() {
+        while (channelOpen && !waiting.isEmpty() && upCredit >= waiting.peek().readableBytes()) {
+            ByteBuf data = waiting.poll();
+            while (data.isReadable()) {
+                int n = Math.min(data.readableBytes(), 64 * 1024);
+                upCredit -= n;
+                appendUp(FrameCodec.encode(ALLOC, FrameType.DATA, CHANNEL, ++upSeq, data.readRetainedSlice(n)));
+            }
+            data.release();
+        }
+    }
+
+    private void appendAck() {
+        appendUp(FrameCodec.encodeCount(ALLOC, FrameType.ACK, 0, 0, lastReceived));
+        ackSent = lastReceived;
+        unackedBytes = 0;
+    }
+
+    private void appendUp(ByteBuf frame) {
+        if (up == null) {
+            up = Unpooled.compositeBuffer(64);
+            if (lastReceived > ackSent && frame.getByte(0) != FrameType.ACK.code()) {
+                up.addComponent(true, FrameCodec.encodeCount(ALLOC, FrameType.ACK, 0, 0, lastReceived));
+                ackSent = lastReceived;
+                unackedBytes = 0;
+            }
+        }
+        up.addComponent(true, frame);
+    }
+
+    private void flushUp() {
+        if (up != null && !finished) {
+            ByteBuf batch = up;
+            up = null;
+            carrier.sendUp(batch);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return route.name() + " session " + (sessionId == null ? "(none yet)" : sessionId.substring(0, Math.min(6, sessionId.length())) + "...")
+                + " upSeq=" + upSeq + " lastReceived=" + lastReceived + " channelOpen=" + channelOpen + " finished=" + finished
+                + " carrier=" + carrier;
+    }
+
+    /** The ack a downstream request carries. */
+    long ackForRequest() {
+        ackSent = lastReceived;
+        unackedBytes = 0;
+        return lastReceived;
+    }
+}

@@ -1,0 +1,258 @@
+package io.cometgate.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.base64.Base64;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The HTTP transports: {@code POST session} creates the session, a downstream request
+ * (xhr-streaming, eventsource or xhr-polling) carries batches down, and {@code POST send}
+ * carries them up, one POST at a time (what queues meanwhile goes in the next one).
+ */
+final class HttpCarrier implements GatewayConn.Carrier {
+
+    private final GatewayConn conn;
+    private final String prefix;
+    private final String host;
+    private final String transport;
+    private final boolean keepAlive;
+    private final HttpLink upLink;
+    private final HttpLink downLink;
+    private CompositeByteBuf pendingUp;
+    private boolean posting;
+    private boolean closing;
+    private final DownStream down = new DownStream();
+
+    HttpCarrier(GatewayConn conn, InetAddress source) {
+        this.conn = conn;
+        URI base = conn.route.uri();
+        this.prefix = base.getPath();
+        this.host = base.getHost() + ":" + base.getPort();
+        this.transport = conn.route.transport();
+        this.keepAlive = conn.context.postKeepAlive;
+        this.upLink = new HttpLink(conn.context, conn.loop(), source, conn.route.address());
+        this.downLink = new HttpLink(conn.context, conn.loop(), source, conn.route.address());
+    }
+
+    @Override
+    public void start() {
+        conn.loop().execute(this::createSession);
+    }
+
+    private FullHttpRequest request(HttpMethod method, String path, ByteBuf body, boolean keep) {
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, prefix + path, body);
+        req.headers().set(HttpHeaderNames.HOST, host);
+        if (method == HttpMethod.POST) {
+            req.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        }
+        if (!keep) {
+            req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return req;
+    }
+
+    private void createSession() {
+        posting = true;
+        upLink.request(request(HttpMethod.POST, "/session", Unpooled.EMPTY_BUFFER, keepAlive), new Body(json -> {
+            posting = false;
+            conn.hello(json.toString(StandardCharsets.UTF_8));
+            attachDown();
+            postNext();
+        }));
+    }
+
+    private void attachDown() {
+        if (closing) {
+            return;
+        }
+        String path = "/" + transport + "?s=" + conn.sessionId() + "&ack=" + conn.ackForRequest();
+        if (transport.equals("xhr-polling")) {
+            downLink.request(request(HttpMethod.GET, path, Unpooled.EMPTY_BUFFER, true), new Body(body -> {
+                ByteBuf batch = Base64.decode(body);
+                try {
+                    conn.batch(batch);
+                } finally {
+                    batch.release();
+                }
+                attachDown();
+            }));
+        } else {
+            down.reset();
+            downLink.request(request(HttpMethod.GET, path, Unpooled.EMPTY_BUFFER, true), down);
+        }
+    }
+
+    @Override
+    public void sendUp(ByteBuf batch) {
+        if (pendingUp == null) {
+            pendingUp = Unpooled.compositeBuffer(64);
+        }
+        pendingUp.addComponent(true, batch);
+        if (!posting && conn.sessionId() != null) {
+            postNext();
+        }
+    }
+
+    private void postNext() {
+        if (pendingUp == null) {
+            if (closing) {
+                upLink.close();
+                downLink.close();
+            }
+            return;
+        }
+        ByteBuf body = pendingUp;
+        pendingUp = null;
+        posting = true;
+        upLink.request(request(HttpMethod.POST, "/send?s=" + conn.sessionId(), body, keepAlive && !closing), new Body(answer -> {
+            posting = false;
+            postNext();
+        }));
+    }
+
+    @Override
+    public String toString() {
+        return transport + "(posting=" + posting + " closing=" + closing + " pendingUp=" + (pendingUp != null) + ")";
+    }
+
+    @Override
+    public void shutdown() {
+        closing = true;
+        if (!posting) {
+            postNext();
+        }
+    }
+
+    /** Collects a small response body; anything but 200 fails the session. */
+    private final class Body implements HttpLink.Events {
+        private final java.util.function.Consumer<ByteBuf> done;
+        private final CompositeByteBuf body = Unpooled.compositeBuffer();
+        private int status;
+
+        Body(java.util.function.Consumer<ByteBuf> done) {
+            this.done = done;
+        }
+
+        @Override
+        public void head(HttpResponse response) {
+            status = response.status().code();
+        }
+
+        @Override
+        public void content(ByteBuf content) {
+            body.addComponent(true, content.retain());
+        }
+
+        @Override
+        public void end() {
+            try {
+                if (status != 200) {
+                    conn.fail("HTTP " + status + " from the gateway: " + body.toString(StandardCharsets.UTF_8));
+                } else {
+                    done.accept(body);
+                }
+            } finally {
+                body.release();
+            }
+        }
+
+        @Override
+        public void failed(String reason) {
+            body.release();
+            if (!closing) {
+                conn.fail(reason);
+            }
+        }
+    }
+
+    /** A streaming response: base64 batches one per line (xhr-streaming) or in {@code data:} lines (SSE). */
+    private final class DownStream implements HttpLink.Events {
+        private ByteBuf partial;
+        private int status;
+
+        void reset() {
+            if (partial != null) {
+                partial.release();
+                partial = null;
+            }
+        }
+
+        @Override
+        public void head(HttpResponse response) {
+            status = response.status().code();
+            if (status != 200) {
+                conn.fail("HTTP " + status + " on " + transport);
+            }
+        }
+
+        @Override
+        public void content(ByteBuf content) {
+            ByteBuf in = content;
+            if (partial != null) {
+                in = Unpooled.wrappedBuffer(partial, content.retain());
+                partial = null;
+            }
+            try {
+                while (true) {
+                    int length = in.bytesBefore((byte) '\n');
+                    if (length < 0) {
+                        if (in.isReadable()) {
+                            partial = in.alloc().buffer(in.readableBytes() * 2).writeBytes(in);
+                        }
+                        return;
+                    }
+                    line(in.slice(in.readerIndex(), length));
+                    in.skipBytes(length + 1);
+                }
+            } finally {
+                if (in != content) {
+                    in.release();
+                }
+            }
+        }
+
+        private void line(ByteBuf text) {
+            if (!text.isReadable()) {
+                return;
+            }
+            if (text.readableBytes() > 6 && text.getByte(text.readerIndex()) == 'd'
+                    && text.toString(text.readerIndex(), 6, StandardCharsets.US_ASCII).equals("data: ")) {
+                text = text.slice(text.readerIndex() + 6, text.readableBytes() - 6);
+            } else if (transport.equals("eventsource") || text.getByte(text.readerIndex()) == ' ') {
+                return; // SSE comments, ids, retry; xhr-streaming's padding
+            }
+            ByteBuf batch = Base64.decode(text);
+            try {
+                conn.batch(batch);
+            } finally {
+                batch.release();
+            }
+        }
+
+        @Override
+        public void end() {
+            reset();
+            attachDown(); // the stream spent its budget: reconnect with our ack
+        }
+
+        @Override
+        public void failed(String reason) {
+            reset();
+            if (!closing) {
+                conn.fail(reason);
+            }
+        }
+    }
+}

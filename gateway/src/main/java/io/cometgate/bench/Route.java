@@ -1,0 +1,47 @@
+package io.cometgate.bench;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+/**
+ * A way to reach the backend. {@code transport} is set for gateway routes only: websocket,
+ * xhr-streaming, eventsource, xhr-polling.
+ */
+record Route(String name, Kind kind, InetSocketAddress address, URI uri, String transport) {
+
+    enum Kind { DIRECT, RELAY, GATEWAY, RAW_WEBSOCKET }
+
+    static final java.util.List<String> TRANSPORTS = java.util.List.of("websocket", "xhr-streaming", "eventsource", "xhr-polling");
+
+    static Route direct(InetSocketAddress backend) {
+        return new Route("direct", Kind.DIRECT, backend, null, null);
+    }
+
+    static Route relay(InetSocketAddress relay) {
+        return new Route("relay", Kind.RELAY, relay, null, null);
+    }
+
+    static Route gateway(URI base, String transport) {
+        if (!TRANSPORTS.contains(transport)) {
+            throw new IllegalArgumentException("unknown transport '" + transport + "' (known: " + String.join(", ", TRANSPORTS) + ")");
+        }
+        return new Route(transport, Kind.GATEWAY, Loopback.of(base), base, transport);
+    }
+
+    static Route rawWebSocket(URI uri) {
+        return new Route("raw-websocket", Kind.RAW_WEBSOCKET, Loopback.of(uri), uri, null);
+    }
+
+    /** Whether this route is a long-poll one (one HTTP exchange per downstream batch). */
+    boolean polling() {
+        return "xhr-polling".equals(transport);
+    }
+
+    Conn connect(ClientContext context, Conn.Listener listener) {
+        return switch (kind) {
+            case DIRECT, RELAY -> new TcpConn(context, address, listener);
+            case RAW_WEBSOCKET -> new RawWebSocketConn(context, uri, listener);
+            case GATEWAY -> new GatewayConn(context, this, listener);
+        };
+    }
+}

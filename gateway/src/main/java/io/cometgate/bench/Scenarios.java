@@ -1,0 +1,225 @@
+package io.cometgate.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.HdrHistogram.Histogram;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The throughput and latency scenarios (S2 bulk, S3 ping-pong latency, S4 message rate,
+ * S7 bytes on the wire) for one route at a time; the caller interleaves routes within each
+ * repeat so noisy minutes hit every route alike. S0 is S2-S4 on the direct and relay routes.
+ */
+final class Scenarios {
+
+    static final int SMALL = 64;
+
+    record Options(int durationSeconds, int s3Rate, List<Integer> s4Sessions, int s7Messages, int warmupMillis) {
+    }
+
+    private final ClientContext context;
+    private final Options options;
+    private final Results results;
+    private final PrintWriter progress;
+
+    Scenarios(ClientContext context, Options options, Results results, PrintWriter progress) {
+        this.context = context;
+        this.options = options;
+        this.results = results;
+        this.progress = progress;
+    }
+
+    private void say(String format, Object... args) {
+        progress.printf("bench: " + format + "%n", args);
+        progress.flush();
+    }
+
+    /** S2: the backend sources 64 KiB writes as fast as one channel carries them. */
+    void bulk(Route route, int repeat) throws Exception {
+        say("S2 bulk %s (repeat %d, %d s)", route.name(), repeat, options.durationSeconds);
+        LongAdder bytes = new LongAdder();
+        Conn conn = one(route, (c, data) -> bytes.add(data.readableBytes()), new byte[] {BenchBackend.SOURCE});
+        Thread.sleep(options.warmupMillis / 2);
+        long b0 = bytes.sum();
+        long t0 = System.nanoTime();
+        sleepWithProgress(options.durationSeconds, () -> String.format("%.0f MB/s so far",
+                (bytes.sum() - b0) / ((System.nanoTime() - t0) / 1e9) / 1e6));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double mbps = (bytes.sum() - b0) / seconds / 1e6;
+        conn.close();
+        results.add("S2", route.name(), "", repeat, values("MB_per_s", mbps));
+    }
+
+    /** S3: open-loop 64 B ping-pong at a fixed rate; latency from the intended send time. */
+    void latency(Route route, int repeat) throws Exception {
+        int rate = options.s3Rate;
+        say("S3 latency %s (repeat %d, %d msg/s for %d s)", route.name(), repeat, rate, options.durationSeconds);
+        Histogram histogram = new org.HdrHistogram.SynchronizedHistogram(TimeUnit.SECONDS.toNanos(10), 3);
+        AtomicLong received = new AtomicLong();
+        long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.warmupMillis);
+        Conn conn = one(route, new Stamped(SMALL) {
+            @Override
+            void message(Conn c, long stamp) {
+                long now = System.nanoTime();
+                if (stamp >= warmupEnd) {
+                    histogram.recordValue(Math.max(0, now - stamp));
+                    received.incrementAndGet();
+                }
+            }
+        }, new byte[] {BenchBackend.ECHO});
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        long end = warmupEnd + TimeUnit.SECONDS.toNanos(options.durationSeconds);
+        long[] next = {start};
+        long[] sent = {0};
+        CountDownLatch done = new CountDownLatch(1);
+        // Pacing runs on the connection's own loop, so sending never races the receive path.
+        Runnable pace = new Runnable() {
+            @Override
+            public void run() {
+                long now = System.nanoTime();
+                while (next[0] <= now && next[0] < end) {
+                    conn.send(Opener.stamp(next[0], SMALL));
+                    if (next[0] >= warmupEnd) {
+                        sent[0]++;
+                    }
+                    next[0] += interval;
+                }
+                if (next[0] >= end) {
+                    done.countDown();
+                } else {
+                    conn.loop().schedule(this, Math.max(0, next[0] - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+            }
+        };
+        conn.loop().execute(pace);
+        done.await(options.durationSeconds + 30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (received.get() < sent[0] && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        conn.close();
+        Histogram copy;
+        synchronized (histogram) {
+            copy = histogram.copy();
+        }
+        results.add("S3", route.name(), "", repeat, values(
+                "p50_us", copy.getValueAtPercentile(50) / 1e3, "p99_us", copy.getValueAtPercentile(99) / 1e3,
+                "p999_us", copy.getValueAtPercentile(99.9) / 1e3, "max_us", copy.getMaxValue() / 1e3,
+                "sent", (double) sent[0], "received", (double) received.get()));
+    }
+
+    /** S4: N sessions, each with one 64 B message in flight; round trips per second. */
+    void rate(Route route, int sessions, int repeat) throws Exception {
+        say("S4 rate %s x %d sessions (repeat %d, %d s)", route.name(), sessions, repeat, options.durationSeconds);
+        LongAdder trips = new LongAdder();
+        byte[] first = new byte[1 + SMALL];
+        first[0] = BenchBackend.ECHO;
+        Opener.Opened opened = Opener.open(context, route, sessions, () -> new Stamped(SMALL) {
+            @Override
+            void message(Conn c, long stamp) {
+                trips.increment();
+                c.send(Opener.stamp(System.nanoTime(), SMALL));
+            }
+        }, first, progress);
+        Thread.sleep(options.warmupMillis);
+        long t0 = System.nanoTime();
+        long n0 = trips.sum();
+        sleepWithProgress(options.durationSeconds, () -> String.format("%.0f round trips/s so far",
+                (trips.sum() - n0) / ((System.nanoTime() - t0) / 1e9)));
+        double perSecond = (trips.sum() - n0) / ((System.nanoTime() - t0) / 1e9);
+        Opener.closeAll(opened.conns());
+        results.add("S4", route.name(), "n=" + sessions, repeat, values("round_trips_per_s", perSecond,
+                "failed_sessions", (double) opened.failures()));
+        Thread.sleep(options.warmupMillis); // let the closes settle before the next route
+    }
+
+    /** S7: bytes crossing the client's sockets per 64 B message, one message in flight at a time. */
+    void wire(Route route, int repeat) throws Exception {
+        int messages = options.s7Messages;
+        say("S7 wire bytes %s (repeat %d, %d messages)", route.name(), repeat, messages);
+        ClientContext counted = context.withPostKeepAlive(true);
+        int[] left = {0};
+        CountDownLatch[] round = {new CountDownLatch(1)};
+        Conn conn = one(counted, route, new Stamped(SMALL) {
+            @Override
+            void message(Conn c, long stamp) {
+                round[0].countDown();
+            }
+        }, new byte[] {BenchBackend.ECHO});
+        long up0 = 0;
+        long down0 = 0;
+        for (int i = -20; i < messages; i++) {
+            if (i == 0) {
+                Thread.sleep(300); // let trailing acks and credits from the warm-up settle
+                up0 = counted.wire.written.sum();
+                down0 = counted.wire.read.sum();
+            }
+            round[0] = new CountDownLatch(1);
+            conn.loop().execute(() -> conn.send(Opener.stamp(System.nanoTime(), SMALL)));
+            if (!round[0].await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("S7 " + route.name() + ": no echo within 30 s");
+            }
+            left[0]++;
+        }
+        Thread.sleep(300);
+        double up = (counted.wire.written.sum() - up0) / (double) messages;
+        double down = (counted.wire.read.sum() - down0) / (double) messages;
+        conn.close();
+        results.add("S7", route.name(), "", repeat, values("up_bytes_per_msg", up, "down_bytes_per_msg", down,
+                "payload_bytes", (double) SMALL, "overhead_x", (up + down) / (2.0 * SMALL)));
+    }
+
+    private Conn one(Route route, Conn.Listener listener, byte[] first) throws Exception {
+        return one(context, route, listener, first);
+    }
+
+    private Conn one(ClientContext ctx, Route route, Conn.Listener listener, byte[] first) throws Exception {
+        Opener.Opened opened = Opener.open(ctx, route, 1, () -> listener, first, progress);
+        if (opened.failures() > 0) {
+            throw new IllegalStateException(route.name() + ": could not open a connection: " + opened.firstFailure());
+        }
+        return opened.conns().get(0);
+    }
+
+    private void sleepWithProgress(int seconds, java.util.function.Supplier<String> status) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 5000));
+            if (end - System.nanoTime() > 0) {
+                say("  %s", status.get());
+            }
+        }
+    }
+
+    static Map<String, Double> values(Object... pairs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put((String) pairs[i], ((Number) pairs[i + 1]).doubleValue());
+        }
+        return out;
+    }
+
+    static ByteBuf copy(byte[] bytes) {
+        return Unpooled.wrappedBuffer(bytes.clone());
+    }
+
+    static List<Route> withBaselines(List<Route> baselines, List<Route> routes) {
+        List<Route> all = new ArrayList<>(baselines);
+        all.addAll(routes);
+        return all;
+    }
+}

@@ -1,0 +1,103 @@
+package io.cometgate.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+
+import java.net.InetAddress;
+import java.net.URI;
+
+/**
+ * One client WebSocket: RFC 6455 handshake, masked binary messages out, aggregated binary
+ * messages in. No Origin header (a non-browser client, as the bench policy says).
+ */
+final class WsLink extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    interface Events {
+        void ready();
+
+        void message(ByteBuf payload);
+
+        void closed(String reason);
+    }
+
+    private final Events events;
+    private Channel channel;
+    private boolean ready;
+
+    WsLink(ClientContext context, EventLoop loop, InetAddress source, URI uri, Events events) {
+        this.events = events;
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .generateOriginHeader(false)
+                .maxFramePayloadLength(1 << 20)
+                .handshakeTimeoutMillis(10_000)
+                .dropPongFrames(true)
+                .build();
+        context.bootstrap(loop, source, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(16 * 1024),
+                        new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(1 << 20), WsLink.this);
+            }
+        }).connect(Loopback.of(uri)).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                channel = f.channel();
+            } else {
+                events.closed("connect failed: " + f.cause());
+            }
+        });
+    }
+
+    void send(ByteBuf payload) {
+        channel.writeAndFlush(new BinaryWebSocketFrame(payload), channel.voidPromise());
+    }
+
+    void close() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            channel = ctx.channel();
+            ready = true;
+            events.ready();
+        } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            events.closed("WebSocket handshake timed out");
+            ctx.close();
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof BinaryWebSocketFrame) {
+            events.message(frame.content());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        events.closed(ready ? "WebSocket closed" : "WebSocket closed before the handshake completed");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        events.closed(String.valueOf(cause.getMessage()));
+        ctx.close();
+    }
+}

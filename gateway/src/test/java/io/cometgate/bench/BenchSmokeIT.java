@@ -1,0 +1,103 @@
+package io.cometgate.bench;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.cometgate.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every scenario with tiny numbers, end to end: `cometgate bench run` starts a backend, a bare
+ * relay and a gateway in their own JVMs, drives them, and must report sane figures (everything
+ * delivered, throughput above zero, JSON that parses). No timing is asserted.
+ */
+class BenchSmokeIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void throughputLatencyRateAndWireScenariosReportEveryRouteWithNothingLost() throws Exception {
+        Map<String, Map<String, Object>> medians = run("--scenarios", "S0,S2,S3,S4,S7", "--duration", "1",
+                "--s3-rate", "200", "--s4-sessions", "5", "--s7-messages", "10");
+        List<String> routes = List.of("direct", "relay", "websocket", "xhr-streaming", "eventsource", "xhr-polling");
+        for (String route : routes) {
+            assertTrue(number(medians, "S2 | " + route, "MB_per_s") > 0, route + " moved no bytes");
+            assertEquals(number(medians, "S3 | " + route, "sent"), number(medians, "S3 | " + route, "received"),
+                    route + " lost ping-pong messages");
+            assertTrue(number(medians, "S3 | " + route, "sent") > 0);
+            assertTrue(number(medians, "S4 | " + route + " | n=5", "round_trips_per_s") > 0, route + " made no round trips");
+            assertEquals(0.0, number(medians, "S4 | " + route + " | n=5", "failed_sessions"));
+        }
+        for (String route : routes.subList(2, routes.size())) {
+            assertTrue(number(medians, "S7 | " + route, "down_bytes_per_msg") > Scenarios.SMALL,
+                    route + " cannot carry 64 B in fewer bytes than that");
+            assertTrue(medians.containsKey("S2-ratio | " + route), "no ratio to direct for " + route);
+        }
+    }
+
+    @Test
+    void capacityFanOutAndChurnScenariosHoldEverySessionAndReturnToBaseline() throws Exception {
+        Map<String, Map<String, Object>> medians = run("--scenarios", "S1,S5,S6", "--transports", "websocket,xhr-polling",
+                "--s1-sessions", "20", "--idle-seconds", "1", "--s5-sessions", "10", "--s5-seconds", "2",
+                "--s6-steady", "5", "--s6-rate", "10", "--s6-seconds", "1");
+        for (String route : List.of("websocket", "xhr-polling")) {
+            assertEquals(20.0, number(medians, "S1 | " + route + " | n=20", "held"), route + " did not hold every session");
+            assertEquals(0.0, number(medians, "S1 | " + route + " | n=20", "failures"));
+            assertEquals(100.0, number(medians, "S5 | " + route + " | n=10", "delivered_percent"), route + " lost ticks");
+            assertTrue(number(medians, "S6 | " + route, "churned_sessions") > 0, route + " churned nothing");
+            assertTrue(number(medians, "S6 | " + route, "server_fds_after") <= number(medians, "S6 | " + route, "server_fds_before") + 2,
+                    route + " kept files open after the drain");
+        }
+        assertEquals(100.0, number(medians, "S5 | direct | n=10", "delivered_percent"));
+    }
+
+    @Test
+    void anUnknownScenarioIsAUsageErrorThatNamesTheChoices() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        int code = cli.execute("bench", "run", "--scenarios", "S9", "--transports", "none", "--no-relay");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("S0..S7"), err.toString());
+    }
+
+    private Map<String, Map<String, Object>> run(String... extra) throws Exception {
+        Path json = dir.resolve("bench.json");
+        List<String> args = new ArrayList<>(List.of("bench", "run", "--repeat", "1", "--warmup-ms", "100", "--json", json.toString()));
+        args.addAll(List.of(extra));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args.toArray(String[]::new));
+        assertEquals(0, code, "bench run failed:\n" + err + out);
+        assertTrue(out.toString().contains("median over repeats"), out.toString());
+        Map<String, Object> parsed = JSONObjectUtils.parse(Files.readString(json));
+        assertTrue(parsed.containsKey("machine"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> medians = (Map<String, Map<String, Object>>) (Map<?, ?>) parsed.get("medians");
+        return medians;
+    }
+
+    private static double number(Map<String, Map<String, Object>> medians, String key, String metric) {
+        Map<String, Object> row = medians.get(key);
+        assertTrue(row != null, "no row '" + key + "' in " + medians.keySet());
+        Object value = row.get(metric);
+        assertTrue(value instanceof Number, "no number " + metric + " in " + key + ": " + row);
+        return ((Number) value).doubleValue();
+    }
+}
