@@ -130,7 +130,8 @@ final class GatewayConn implements Conn {
         }
         sessionId = session.group(1);
         window = Long.parseLong(win.group(1));
-        byte[] target = context.gatewayTarget.getBytes(StandardCharsets.UTF_8);
+        // docs/PROTOCOL.md: OPEN carries {"target":"..."}; bench targets are host:port, nothing to escape.
+        byte[] target = ("{\"target\":\"" + context.gatewayTarget + "\"}").getBytes(StandardCharsets.UTF_8);
         appendUp(FrameCodec.encodeSmall(ALLOC, FrameType.OPEN, CHANNEL, ++upSeq, target));
         flushUp();
     }
