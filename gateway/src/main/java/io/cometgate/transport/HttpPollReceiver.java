@@ -9,7 +9,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.base64.Base64;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -102,12 +101,7 @@ abstract class HttpPollReceiver implements Receiver {
             holdTimer.cancel(false);
         }
         session.context().metrics().receiverDetached(kind);
-        ByteBuf base64;
-        try {
-            base64 = Base64.encode(batch, false);
-        } finally {
-            batch.release();
-        }
+        ByteBuf base64 = Base64Batches.encode(batch);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body(channel, base64));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType())
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.base64.Base64;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -68,12 +67,7 @@ abstract class HttpStreamReceiver implements Receiver {
 
     @Override
     public boolean deliver(ByteBuf batch, long highestSeq) {
-        ByteBuf base64;
-        try {
-            base64 = Base64.encode(batch, false);
-        } finally {
-            batch.release();
-        }
+        ByteBuf base64 = Base64Batches.encode(batch);
         ByteBuf framed = frame(channel, base64, highestSeq);
         written += framed.readableBytes();
         channel.writeAndFlush(new DefaultHttpContent(framed));

@@ -16,7 +16,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.base64.Base64;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -243,8 +242,7 @@ public final class ProtocolEndpoints {
         }
         byte[] hello = context.registry().helloJson(session).getBytes(StandardCharsets.UTF_8);
         ByteBuf frame = FrameCodec.encodeSmall(ctx.alloc(), FrameType.HELLO, 0, 0, hello);
-        ByteBuf base64 = Base64.encode(frame, false);
-        frame.release();
+        ByteBuf base64 = Base64Batches.encode(frame);
         String body = "/**/" + param(query, "c") + "(\"" + base64.toString(StandardCharsets.US_ASCII) + "\");";
         base64.release();
         HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, "application/javascript; charset=us-ascii",

@@ -3,6 +3,7 @@ package io.cometgate.transport;
 import io.cometgate.config.TransportKind;
 import io.cometgate.session.Session;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
 /** {@code xhr-streaming}: a chunked text/plain body, one base64 batch per line. */
@@ -13,6 +14,7 @@ final class XhrStreamingReceiver extends HttpStreamReceiver {
      * a padding line gets the stream flowing (SockJS does the same).
      */
     private static final String PRELUDE = " ".repeat(2048) + "\n";
+    private static final byte[] NEWLINE = {'\n'};
 
     XhrStreamingReceiver(Channel channel, Session session) {
         super(TransportKind.XHR_STREAMING, channel, session);
@@ -30,6 +32,6 @@ final class XhrStreamingReceiver extends HttpStreamReceiver {
 
     @Override
     ByteBuf frame(Channel ch, ByteBuf base64, long highestSeq) {
-        return base64.writeByte('\n');
+        return Unpooled.wrappedBuffer(base64, Unpooled.wrappedBuffer(NEWLINE));
     }
 }
