@@ -108,6 +108,9 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--gateway-jvm", paramLabel = "OPTION", description = "Extra JVM option for a started gateway (repeatable), e.g. -XX:StartFlightRecording=...")
     List<String> gatewayJvm = new ArrayList<>();
 
+    @Option(names = "--gateway-arg", paramLabel = "FLAG", description = "Extra `serve` flag for a started gateway (repeatable), e.g. --gateway-arg=--window=1m.")
+    List<String> gatewayArgs = new ArrayList<>();
+
     @Option(names = "--gateway-threads", description = "Event-loop threads of a started gateway (default: its own default).")
     Integer gatewayThreads;
 
@@ -164,6 +167,7 @@ public final class BenchRunCommand implements Callable<Integer> {
                 if (gatewayThreads != null) {
                     args.addAll(List.of("--threads", gatewayThreads.toString()));
                 }
+                args.addAll(gatewayArgs);
                 Process p = spawner.start("gateway", new InetSocketAddress("127.0.0.1", 65080), gatewayJvm, args.toArray(String[]::new));
                 gatewayUri = URI.create("http://127.0.0.1:65080/cometgate");
                 gwPid = p.pid();
