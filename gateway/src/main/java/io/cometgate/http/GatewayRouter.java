@@ -167,7 +167,8 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             // listener, so a counter and a debug line, never an ERROR with a stack trace per attempt.
             context.metrics().tlsHandshakeFailures.increment();
             LOG.debug("TLS failure from {}: {}", ctx.channel().remoteAddress(), cause.getCause().toString());
-        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException
+                || cause instanceof java.util.concurrent.RejectedExecutionException) { // the last: loops stopping
             LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             LOG.error("unexpected error on {}", ctx.channel().remoteAddress(), cause);

@@ -12,9 +12,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -24,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code websocket}: both directions of a session over one RFC 6455 connection, one batch of
@@ -36,7 +39,11 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     private final Channel channel;
     private final Session session;
     private final int maxFramePayload;
+    private static final long LINGER_MILLIS = 2_000;
+
     private boolean ended;
+    /** A close frame went out: everything the client still sends is discarded. */
+    private boolean closing;
 
     WebSocketReceiver(Channel channel, Session session) {
         this.channel = channel;
@@ -52,7 +59,9 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof BinaryWebSocketFrame binary) {
+            if (closing) {
+                return;
+            } else if (msg instanceof BinaryWebSocketFrame binary) {
                 receiveBatch(binary.content());
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
@@ -105,6 +114,8 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             closeWebSocket(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over " + session.context().config().maxMessageBytes() + " bytes");
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            closeWebSocket(corrupted.closeStatus(), corrupted.getMessage() == null ? "protocol error" : corrupted.getMessage());
         } else {
             LOG.debug("websocket error: {}", cause.toString());
             ctx.close();
@@ -149,9 +160,24 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
         }
     }
 
+    /**
+     * Sends the close frame, then half-closes and keeps discarding input for a moment before
+     * closing. Closing at once while the client is still sending (the rest of an oversized
+     * message, say) would answer with a TCP reset, and a reset destroys the close frame in
+     * flight: the client would never learn why.
+     */
     private void closeWebSocket(WebSocketCloseStatus status, String reason) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+        if (closing || !channel.isActive()) {
+            return;
         }
+        closing = true;
+        channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess() && channel instanceof SocketChannel socket) {
+                socket.shutdownOutput();
+                channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                channel.close();
+            }
+        });
     }
 }

@@ -49,7 +49,7 @@ final class WebSocketUpgrade {
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessage)
                 .allowExtensions(false)
-                .closeOnProtocolViolation(true)
+                .closeOnProtocolViolation(false) // WebSocketReceiver closes gracefully, with the status
                 .build();
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(webSocketUrl(req), null, decoder).newHandshaker(req);
