@@ -8,13 +8,13 @@ package io.cometgate.policy;
  *
  * <p>Nothing here touches DNS or {@code InetAddress.getByName}; results are raw bytes.
  */
-final class IpLiterals {
+public final class IpLiterals {
 
     private IpLiterals() {
     }
 
     /** Exactly four decimal octets 0-255 without leading zeros, or {@code null}. */
-    static byte[] parseIpv4(String s) {
+    public static byte[] parseIpv4(String s) {
         if (s == null || s.isEmpty() || s.length() > 15) {
             return null;
         }
@@ -58,7 +58,7 @@ final class IpLiterals {
      * an optional trailing canonical dotted IPv4, never a {@code %zone}. Returns 16 bytes or
      * {@code null}.
      */
-    static byte[] parseIpv6(String s) {
+    public static byte[] parseIpv6(String s) {
         if (s == null || s.length() < 2 || s.length() > 45) {
             return null;
         }
