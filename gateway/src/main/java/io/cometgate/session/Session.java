@@ -160,12 +160,12 @@ public final class Session {
 
     // ---- frames from the client -----------------------------------------------------------
 
-    /** Handles a decoded batch from the client; releases every frame. */
+    /** Handles a decoded batch from the client; releases every frame, handled or not. */
     public void receive(List<Frame> frames) {
-        int i = 0;
+        int handled = 0;
         try {
-            for (; i < frames.size() && !closed; i++) {
-                Frame frame = frames.get(i);
+            while (handled < frames.size() && !closed) {
+                Frame frame = frames.get(handled++);
                 try {
                     handle(frame);
                 } finally {
@@ -175,8 +175,8 @@ public final class Session {
         } catch (ProtocolException e) {
             close(CloseCode.PROTOCOL_ERROR, e.getMessage());
         } finally {
-            for (i++; i < frames.size(); i++) {
-                frames.get(i).release();
+            for (int i = handled; i < frames.size(); i++) {
+                frames.get(i).release(); // after a SESSION_CLOSE or a protocol error
             }
         }
         outbox.scheduleFlush();

@@ -224,6 +224,22 @@ class SessionTest {
     }
 
     @Test
+    void framesAfterASessionCloseInTheSameBatchAreReleasedUnhandled() throws Exception {
+        session.attach(new FakeReceiver(false), 0);
+        ByteBuf batch = Unpooled.wrappedBuffer(
+                FrameCodec.encodeCode(ByteBufAllocator.DEFAULT, FrameType.SESSION_CLOSE, 0, 1, 1000, "bye"),
+                FrameCodec.encodeSmall(ByteBufAllocator.DEFAULT, FrameType.OPEN, 1, 2, OPEN_22.getBytes(StandardCharsets.UTF_8)),
+                FrameCodec.encodeSmall(ByteBufAllocator.DEFAULT, FrameType.OPEN, 3, 3, OPEN_22.getBytes(StandardCharsets.UTF_8)));
+        List<Frame> frames = FrameCodec.decodeBatch(batch, 65536);
+        session.receive(frames);
+        runTasks();
+        assertTrue(session.isClosed());
+        assertTrue(denied.isEmpty(), "nothing after SESSION_CLOSE is handled");
+        assertEquals(1, batch.refCnt(), "every frame's retained slice was released, handled or not");
+        batch.release();
+    }
+
+    @Test
     void aSessionWithNoReceiverExpiresAfterItsTimeout() throws Exception {
         Thread.sleep(300);
         loopHolder.runScheduledPendingTasks();
