@@ -46,6 +46,10 @@ final class SessionOutbox {
     }
 
     void enqueue(FrameType type, int channelId, ByteBuf payload) {
+        if (session.isClosed()) {
+            payload.release(); // the retransmit buffer is gone: nothing may be kept after close
+            return;
+        }
         long seq = frames.nextSeq();
         frames.add(FrameCodec.encode(session.alloc(), type, channelId, seq, payload));
         scheduleFlush();
