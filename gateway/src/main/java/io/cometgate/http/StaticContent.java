@@ -57,8 +57,7 @@ final class StaticContent {
             if (in == null) {
                 return MISSING;
             }
-            String type = resource.endsWith(".html") ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8";
-            return new Asset(in.readAllBytes(), type);
+            return new Asset(in.readAllBytes(), StaticFiles.contentType(resource));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

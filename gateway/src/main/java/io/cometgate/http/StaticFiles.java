@@ -33,6 +33,7 @@ public final class StaticFiles implements AutoCloseable {
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
             Map.entry("js", "text/javascript; charset=utf-8"), Map.entry("mjs", "text/javascript; charset=utf-8"),
+            Map.entry("ts", "text/plain; charset=utf-8"),
             Map.entry("css", "text/css; charset=utf-8"), Map.entry("json", "application/json"),
             Map.entry("map", "application/json"), Map.entry("txt", "text/plain; charset=utf-8"),
             Map.entry("md", "text/plain; charset=utf-8"), Map.entry("svg", "image/svg+xml"),

@@ -25,6 +25,9 @@ public final class BackendConnector {
     /** One read never exceeds this, which bounds what a channel holds beyond its credit. */
     static final int MAX_READ_BYTES = 64 * 1024;
 
+    /** Shared: the allocator only sizes reads; each channel gets its own handle from it. */
+    private static final AdaptiveRecvByteBufAllocator READS = oneReadAtATime();
+
     private final Class<? extends SocketChannel> channelType;
     private final BackendExtras extras = new BackendExtras();
 
@@ -34,15 +37,13 @@ public final class BackendConnector {
 
     ChannelFuture connect(EventLoop loop, Decision decision, ChannelHandler initializer) {
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, decision.options().connectTimeout().toMillis());
-        AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES);
-        reads.maxMessagesPerRead(1);
         return new Bootstrap()
                 .group(loop)
                 .channel(channelType)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, reads)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
                 .handler(initializer)
                 .connect(decision.address());
     }
@@ -92,5 +93,11 @@ public final class BackendConnector {
             }
         });
         return ready;
+    }
+
+    private static AdaptiveRecvByteBufAllocator oneReadAtATime() {
+        AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES);
+        reads.maxMessagesPerRead(1);
+        return reads;
     }
 }

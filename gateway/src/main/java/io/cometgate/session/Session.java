@@ -127,7 +127,7 @@ public final class Session {
         }
         everAttached = true;
         cancelExpiry();
-        outbox.restartFrom(clientAck, !newReceiver.isPoll());
+        outbox.restartAfterAck(!newReceiver.isPoll());
         outbox.flush();
     }
 
@@ -144,18 +144,6 @@ public final class Session {
     /** The attached receiver can take data again. */
     public void receiverWritable() {
         outbox.flush();
-    }
-
-    Receiver currentReceiver() {
-        return receiver;
-    }
-
-    void receiverDone() {
-        Receiver done = receiver;
-        receiver = null;
-        if (done != null && !closed) {
-            armExpiry();
-        }
     }
 
     // ---- frames from the client -----------------------------------------------------------

@@ -74,7 +74,7 @@ final class SessionOutbox {
     }
 
     /** A new receiver: resend everything not acknowledged, led by a HELLO if it wants one. */
-    void restartFrom(long clientAck, boolean hello) {
+    void restartAfterAck(boolean hello) {
         sentUpTo = frames.firstSeq() - 1;
         helloPending = hello;
     }
@@ -89,7 +89,7 @@ final class SessionOutbox {
     void flush() {
         flushScheduled = false;
         while (true) {
-            Receiver receiver = session.currentReceiver();
+            Receiver receiver = session.receiver();
             if (receiver == null || !receiver.isWritable()) {
                 return;
             }
@@ -107,7 +107,7 @@ final class SessionOutbox {
             ByteBuf batch = nextBatch();
             lastDeliveryNanos = System.nanoTime();
             if (!receiver.deliver(batch, sentUpTo > before ? sentUpTo : 0)) {
-                session.receiverDone();
+                session.detach(receiver);
                 return;
             }
         }
@@ -152,14 +152,14 @@ final class SessionOutbox {
     }
 
     void heartbeatIfIdle(long intervalNanos) {
-        Receiver receiver = session.currentReceiver();
+        Receiver receiver = session.receiver();
         if (receiver == null || !receiver.isWritable() || System.nanoTime() - lastDeliveryNanos < intervalNanos * 9 / 10) {
             return;
         }
         lastDeliveryNanos = System.nanoTime();
         ByteBuf beat = FrameCodec.encodeSmall(session.alloc(), FrameType.HEARTBEAT, 0, 0, new byte[0]);
         if (!receiver.deliver(beat, 0)) {
-            session.receiverDone();
+            session.detach(receiver);
         }
     }
 

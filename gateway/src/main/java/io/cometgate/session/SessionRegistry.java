@@ -141,7 +141,7 @@ public final class SessionRegistry {
         }
     }
 
-    /** Sum of open channels, read on each session's loop would be exact; this is a metrics estimate. */
+    /** Live sessions (the cap's own counter, so it never lags the caps). */
     public int sessionCount() {
         return total.get();
     }
