@@ -6,6 +6,8 @@ import io.cometgate.demo.DemoBackends;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
 import io.cometgate.http.StaticFiles;
+import io.cometgate.http.ListenFailure;
+import io.cometgate.policy.Decider;
 import io.cometgate.policy.PolicyDecider;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.Problem;
@@ -18,10 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +34,9 @@ import java.util.concurrent.CountDownLatch;
 /** {@code cometgate serve}: runs the gateway until SIGTERM/SIGINT (graceful drain) or a second signal. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Runs the gateway.",
-                "With no flags: listens on 127.0.0.1:8080 with the bundled demo policy, starts the demo echo and "
-                        + "chat backends on loopback, and serves a demo page at /."},
+                "With no --policy: serves a demo page at / on the --listen addresses (default 127.0.0.1:8080), "
+                        + "starts the demo echo and chat backends on free loopback ports, and allows exactly "
+                        + "those, for pages served by this gateway."},
         sortOptions = false)
 public final class ServeCommand implements Callable<Integer> {
 
@@ -66,7 +66,8 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> hostnames = new java.util.ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "FILE",
-            description = "Access policy file (see policy/README.md). Default: the bundled demo policy.")
+            description = "Access policy file (see policy/README.md). Default: the built-in demo policy, "
+                    + "which allows only this gateway's own pages and the demo backends.")
     Path policy;
 
     @Option(names = "--static", paramLabel = "DIR",
@@ -75,7 +76,8 @@ public final class ServeCommand implements Callable<Integer> {
     Path staticDir;
 
     @Option(names = "--demo", negatable = true,
-            description = "Start the demo echo (127.0.0.1:65101) and chat (127.0.0.1:65102) backends. "
+            description = "Start the demo echo and chat backends: on free ports without --policy (the built-in "
+                    + "policy names them), on 127.0.0.1:65101 and 127.0.0.1:65102 with it. "
                     + "Default: on without --policy, off with it.")
     Boolean demo;
 
@@ -155,81 +157,164 @@ public final class ServeCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
-        PolicyDecider decider;
-        try {
-            decider = PolicyDecider.load(policy != null ? policy : bundledPolicy());
-        } catch (PolicyException e) {
-            e.problems().forEach(p -> err.println(p.render()));
-            err.println("cometgate serve: the policy has errors; check it with 'cometgate policy check FILE'");
-            return ExitCodes.USAGE;
-        }
-        for (Problem warning : decider.warnings()) {
-            org.slf4j.LoggerFactory.getLogger("cometgate.policy").warn("{}", warning.render());
+        PolicyDecider filePolicy = null;
+        if (policy != null) {
+            try {
+                filePolicy = PolicyDecider.load(policy);
+            } catch (PolicyException e) {
+                e.problems().forEach(p -> err.println(p.render()));
+                err.println("cometgate serve: the policy has errors; check it with 'cometgate policy check FILE'");
+                return ExitCodes.USAGE;
+            }
+            for (Problem warning : filePolicy.warnings()) {
+                org.slf4j.LoggerFactory.getLogger("cometgate.policy").warn("{}", warning.render());
+            }
         }
         ReloadingServerTls tls;
         try {
             tls = serverTls();
         } catch (TlsConfigException | IllegalArgumentException e) {
             err.println("cometgate serve: " + e.getMessage());
-            decider.close();
+            if (filePolicy != null) {
+                filePolicy.close();
+            }
             return ExitCodes.USAGE;
         }
-        EventLoops loops = EventLoops.create(threads);
-        DemoBackends demoBackends = new DemoBackends();
-        ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
-        GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(logFormat.equals("json")), loops, forwarded::clientAddress);
-        if (files != null) {
-            server.serveStaticFiles(files);
-        }
+        Running running = new Running(EventLoops.create(threads), filePolicy, tls);
         try {
-            if (demo != null ? demo : policy == null) {
-                demoBackends.start(loops);
-            }
-            List<InetSocketAddress> bound = server.start();
-            List<InetSocketAddress> secure = tls == null ? List.of() : server.startTls(tlsListen, tls);
-            decider.addReloadListener(() -> {
-                if (decider.closeDisallowedOnReload()) {
-                    server.context().registry().forEachOnLoop(session -> session.closeChannelsNoLongerAllowed(decider::stillAllowed));
-                }
-            });
-            decider.watch();
-            for (InetSocketAddress address : bound) {
-                out.println("cometgate is listening on http://" + hostPort(address) + "/");
-            }
-            for (InetSocketAddress address : secure) {
-                out.println("cometgate is listening on https://" + hostPort(address) + "/");
-            }
-            out.flush();
+            start(running, config, files);
+        } catch (ListenFailure e) {
+            running.close();
+            err.println("cometgate serve: " + e.getMessage());
+            return ExitCodes.RUNTIME;
         } catch (Exception e) {
-            server.close();
-            demoBackends.close();
-            loops.shutdown();
-            decider.close();
-            if (tls != null) {
-                tls.close();
-            }
-            err.println("cometgate serve: cannot start: " + describe(e));
+            running.close();
+            err.println("cometgate serve: cannot start: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return ExitCodes.RUNTIME;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Signals.install(decider::reload, () -> {
+        Signals.install(running::reloadPolicy, () -> {
             try {
-                server.drain(drainTimeout);
+                running.server.drain(drainTimeout);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                server.close();
-                demoBackends.close();
-                decider.close();
-                if (tls != null) {
-                    tls.close();
-                }
-                loops.shutdown();
+                running.close();
                 stopped.countDown();
             }
         });
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Starts the demo backends, the policy and the listeners, in that order: the built-in demo
+     * policy names the backends' ports, and is rendered again once the listeners' ports are known.
+     * Bind failures come back as {@link ListenFailure} with a message naming the address and the fix.
+     */
+    private void start(Running running, GatewayConfig config, StaticFiles files) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        boolean builtIn = policy == null;
+        if (demo != null ? demo : builtIn) {
+            running.demoBackends = new DemoBackends();
+            try {
+                running.demoBackends.start(running.loops, builtIn ? DemoBackends.FREE_PORT : DemoBackends.FIXED_ECHO,
+                        builtIn ? DemoBackends.FREE_PORT : DemoBackends.FIXED_CHAT);
+            } catch (ListenFailure e) {
+                throw new ListenFailure(e.address(), e.getCause(), BindErrors.forDemoBackend(e));
+            }
+        }
+        Decider decider;
+        if (builtIn) {
+            running.demoPolicy = BuiltInDemoPolicy.forListeners(config.listen(), or(tlsListen, List.of()), hostnames,
+                    running.demoBackends);
+            decider = running.demoPolicy.decider();
+        } else {
+            decider = running.filePolicy;
+        }
+        ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
+        running.server = new GatewayServer(config, decider, new LoggingChannelAudit(logFormat.equals("json")),
+                running.loops, forwarded::clientAddress);
+        if (files != null) {
+            running.server.serveStaticFiles(files);
+        }
+        List<InetSocketAddress> bound = bind(() -> running.server.start(), "--listen");
+        List<InetSocketAddress> secure = running.tls == null ? List.of()
+                : bind(() -> running.server.startTls(tlsListen, running.tls), "--tls-listen");
+        if (builtIn) {
+            running.demoPolicy.listenersBound(bound, secure);
+        } else {
+            PolicyDecider fileDecider = running.filePolicy;
+            GatewayServer server = running.server;
+            fileDecider.addReloadListener(() -> {
+                if (fileDecider.closeDisallowedOnReload()) {
+                    server.context().registry().forEachOnLoop(session -> session.closeChannelsNoLongerAllowed(fileDecider::stillAllowed));
+                }
+            });
+            fileDecider.watch();
+        }
+        for (InetSocketAddress address : bound) {
+            out.println("cometgate is listening on http://" + ListenFailure.hostPort(address) + "/");
+        }
+        for (InetSocketAddress address : secure) {
+            out.println("cometgate is listening on https://" + ListenFailure.hostPort(address) + "/");
+        }
+        out.flush();
+    }
+
+    private interface Binding {
+        List<InetSocketAddress> bind() throws InterruptedException;
+    }
+
+    private static List<InetSocketAddress> bind(Binding binding, String flag) throws InterruptedException {
+        try {
+            return binding.bind();
+        } catch (ListenFailure e) {
+            throw new ListenFailure(e.address(), e.getCause(), BindErrors.forListener(e, flag));
+        }
+    }
+
+    /** What a running gateway holds, closed in reverse order of starting. */
+    private static final class Running {
+        final EventLoops loops;
+        final PolicyDecider filePolicy;
+        final ReloadingServerTls tls;
+        DemoBackends demoBackends;
+        BuiltInDemoPolicy demoPolicy;
+        GatewayServer server;
+
+        Running(EventLoops loops, PolicyDecider filePolicy, ReloadingServerTls tls) {
+            this.loops = loops;
+            this.filePolicy = filePolicy;
+            this.tls = tls;
+        }
+
+        void reloadPolicy() {
+            if (filePolicy != null) {
+                filePolicy.reload();
+            } else {
+                org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("the built-in demo policy has no file to re-read");
+            }
+        }
+
+        void close() {
+            if (server != null) {
+                server.close();
+            }
+            if (demoBackends != null) {
+                demoBackends.close();
+            }
+            if (demoPolicy != null) {
+                demoPolicy.decider().close();
+            }
+            if (filePolicy != null) {
+                filePolicy.close();
+            }
+            if (tls != null) {
+                tls.close();
+            }
+            loops.shutdown();
+        }
     }
 
     /** The TLS listeners' certificate source, or {@code null} when there are none. */
@@ -298,30 +383,5 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
-    }
-
-    /** The demo policy ships inside the jar; the policy engine reads files, so it gets a private copy. */
-    private static Path bundledPolicy() throws IOException {
-        Path copy = Files.createTempFile("cometgate-default-", ".policy");
-        copy.toFile().deleteOnExit();
-        try (InputStream in = ServeCommand.class.getClassLoader().getResourceAsStream("policy/default.policy")) {
-            if (in == null) {
-                throw new IOException("the bundled policy is missing from the jar");
-            }
-            Files.write(copy, in.readAllBytes());
-        }
-        return copy;
-    }
-
-    private static String hostPort(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    private static String describe(Throwable e) {
-        if (e instanceof BindException || e.getCause() instanceof BindException) {
-            return "address already in use or not available (" + e.getMessage() + ")";
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 }

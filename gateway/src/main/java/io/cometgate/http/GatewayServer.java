@@ -14,6 +14,7 @@ import io.cometgate.session.SessionRegistry;
 import io.cometgate.tls.ReloadingServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import org.slf4j.Logger;
@@ -66,7 +67,7 @@ public final class GatewayServer implements AutoCloseable {
         this.staticFiles = files;
     }
 
-    /** Binds every plain listener; fails (and unbinds what it bound) if any address is taken. */
+    /** Binds every plain listener; throws {@link ListenFailure} (and unbinds what it bound) if any address is taken. */
     public List<InetSocketAddress> start() throws InterruptedException {
         return bind(context.config().listen(), null);
     }
@@ -87,7 +88,11 @@ public final class GatewayServer implements AutoCloseable {
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
             for (InetSocketAddress address : addresses) {
-                Channel listener = bootstrap.bind(address).sync().channel();
+                ChannelFuture bind = bootstrap.bind(address).await();
+                if (!bind.isSuccess()) {
+                    throw new ListenFailure(address, bind.cause());
+                }
+                Channel listener = bind.channel();
                 listeners.add(listener);
                 bound.add((InetSocketAddress) listener.localAddress());
                 LOG.info("listening on {}://{}", tls == null ? "http" : "https", hostPort((InetSocketAddress) listener.localAddress()));

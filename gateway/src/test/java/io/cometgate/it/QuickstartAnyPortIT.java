@@ -1,0 +1,63 @@
+package io.cometgate.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The quickstart without a policy works on whatever address it is given: two gateways on two
+ * free ports at once both serve the demo page and relay to their own demo echo backend, and
+ * neither warns about its own bundled policy.
+ */
+class QuickstartAnyPortIT {
+
+    private static final Duration BOUND = Duration.ofSeconds(10);
+
+    @Test
+    void twoDemoGatewaysOnFreePortsBothServeTheDemoPageAndEcho() throws Exception {
+        try (GatewayProcess first = GatewayProcess.start("--listen", "127.0.0.1:0");
+             GatewayProcess second = GatewayProcess.start("--listen", "127.0.0.1:0")) {
+            for (GatewayProcess gateway : new GatewayProcess[] {first, second}) {
+                String host = "127.0.0.1:" + gateway.http().getPort();
+                PlainHttp.Response page = PlainHttp.get(gateway.http(), "/", host);
+                assertEquals(200, page.status(), page.body());
+                assertTrue(page.body().contains("demo.js"), page.body());
+                assertEquals(200, PlainHttp.get(gateway.http(), "/", "localhost:" + gateway.http().getPort()).status());
+                assertEcho(gateway.http(), host, "http://" + host);
+                assertFalse(gateway.output().contains("allow-loopback"), gateway::output);
+                assertFalse(gateway.output().contains("WARN"), gateway::output);
+            }
+        }
+    }
+
+    @Test
+    void theDemoPolicyStillRefusesOtherHostsAndOrigins() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0")) {
+            int port = gateway.http().getPort();
+            assertEquals(403, PlainHttp.get(gateway.http(), "/", "evil.example:" + port).status());
+            assertEquals(403, PlainHttp.get(gateway.http(), "/", "127.0.0.1:" + (port == 1 ? 2 : port - 1)).status());
+            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> WsClient.connect(gateway.http(), "127.0.0.1:" + port, "http://evil.example"));
+            assertTrue(refused.getMessage().contains("403"), refused.getMessage());
+        }
+    }
+
+    private static void assertEcho(InetSocketAddress gateway, String host, String origin) throws IOException {
+        try (WsClient client = WsClient.connect(gateway, host, origin)) {
+            client.open(1, "echo");
+            WsClient.Frame opened = client.await(f -> f.channel() == 1, BOUND);
+            assertEquals(WsClient.OPENED, opened.type(), opened::text);
+            byte[] sent = ("hello from " + host).getBytes(StandardCharsets.UTF_8);
+            client.send(1, sent);
+            assertArrayEquals(sent, client.readData(1, sent.length, BOUND));
+        }
+    }
+}
