@@ -24,9 +24,10 @@ public final class Main implements Runnable {
             cmd.getErr().println("cometgate: " + e.getMessage());
             return ExitCodes.RUNTIME;
         });
+        // One line: what is wrong and where to look, so it reads well in a journal or a CI log.
         cli.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("cometgate: " + e.getMessage());
-            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
+            e.getCommandLine().getErr().println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
             return ExitCodes.USAGE;
         });
         return cli;

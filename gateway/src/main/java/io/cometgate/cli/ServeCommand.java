@@ -16,6 +16,7 @@ import io.cometgate.tls.ReloadingServerTls;
 import io.cometgate.tls.SelfSigned;
 import io.cometgate.tls.ServerTlsContexts;
 import io.cometgate.tls.TlsConfigException;
+import io.cometgate.cli.flags.Converters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,24 +106,26 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Bytes after which a streaming response is recycled (default 1m).")
     Integer streamBudget;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.Time.class, description = "Default 25s.")
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
+            description = "Heartbeat toward idle streams and WebSockets (default 25s).")
     Duration heartbeat;
 
-    @Option(names = "--session-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+    @Option(names = "--session-timeout", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
             description = "A session with no transport attached this long expires (default 30s).")
     Duration sessionTimeout;
 
-    @Option(names = "--poll-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+    @Option(names = "--poll-timeout", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
             description = "How long a long-poll is held (default 25s).")
     Duration pollTimeout;
 
     @Option(names = "--no-bind-client-address", description = "Let a session be used from another client address (mobile clients behind changing NAT).")
     boolean unboundClientAddress;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
+    @Option(names = "--threads", paramLabel = "N", converter = Converters.Threads.class,
+            description = "Event-loop threads, 1 to 1024 (default: one per core).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = Converters.GraceDuration.class,
             description = "On SIGTERM, how long open channels may finish (default 30s).")
     Duration drainTimeout = Duration.ofSeconds(30);
 
