@@ -19,7 +19,13 @@ public final class Main implements Runnable {
 
     /** The configured command line (tests run it with their own output streams). */
     public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** As {@link #commandLine()}, with {@code serve} settings read from {@code env} (tests pass their own). */
+    static CommandLine commandLine(java.util.Map<String, String> env) {
         CommandLine cli = new CommandLine(new Main());
+        cli.getSubcommands().get("serve").setDefaultValueProvider(new ServeDefaults(env));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("cometgate: " + e.getMessage());
             return ExitCodes.RUNTIME;

@@ -44,11 +44,17 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
-            description = "Address to listen on (repeatable). Default: 127.0.0.1:8080.")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from FILE ('name = value' lines, e.g. 'listen = 127.0.0.1:8080'; "
+                    + "also COMETGATE_CONFIG). Every flag can also come from the environment (--drain-timeout is "
+                    + "COMETGATE_DRAIN_TIMEOUT). Precedence: flag > environment > file > default.")
+    Path config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class, split = ",",
+            description = "Address to listen on (repeatable, or comma-separated). Default: 127.0.0.1:8080.")
     List<InetSocketAddress> listen;
 
-    @Option(names = "--tls-listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
+    @Option(names = "--tls-listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class, split = ",",
             description = "HTTPS/WSS listener (repeatable); needs --tls-cert and --tls-key, or --tls-self-signed.")
     List<InetSocketAddress> tlsListen;
 
@@ -63,7 +69,8 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(cert.pem, key.pem; SANs localhost, 127.0.0.1, ::1 and every --hostname).")
     Path tlsSelfSigned;
 
-    @Option(names = "--hostname", paramLabel = "NAME", description = "Extra name for --tls-self-signed (repeatable).")
+    @Option(names = "--hostname", paramLabel = "NAME", split = ",", description = "Extra name this gateway is reached by (repeatable): put in the certificate of "
+                    + "--tls-self-signed, and in the Host/Origin allowlists of the built-in demo policy.")
     List<String> hostnames = new java.util.ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "FILE",
@@ -139,6 +146,13 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (spec.defaultValueProvider() instanceof ServeDefaults defaults) {
+            List<String> problems = defaults.problems(spec);
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> err.println("cometgate serve: " + p));
+                return ExitCodes.USAGE;
+            }
+        }
         String logProblem = Logging.configure(logLevel, logFormat);
         if (logProblem != null) {
             err.println("cometgate serve: " + logProblem);

@@ -1,11 +1,15 @@
 package io.cometgate.it;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,16 +20,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The quickstart without a policy works on whatever address it is given: two gateways on two
  * free ports at once both serve the demo page and relay to their own demo echo backend,
- * neither warns about its own built-in policy, and each refuses Hosts and Origins not its own.
+ * neither warns about its own built-in policy, and each refuses Hosts and Origins not its own. The
+ * second takes its settings from COMETGATE_* variables and a config file, as in a container.
  */
 class QuickstartAnyPortIT {
 
     private static final Duration BOUND = Duration.ofSeconds(10);
 
+    @TempDir
+    Path dir;
+
     @Test
     void twoDemoGatewaysOnFreePortsBothServeTheDemoPageEchoAndRefuseOtherHosts() throws Exception {
+        // The second one is configured as a container or a systemd drop-in would: environment and config file.
+        Path conf = Files.writeString(dir.resolve("serve.conf"), "log-format = json\n");
         try (GatewayProcess first = GatewayProcess.start("--listen", "127.0.0.1:0");
-             GatewayProcess second = GatewayProcess.start("--listen", "127.0.0.1:0")) {
+             GatewayProcess second = GatewayProcess.start(Map.of("COMETGATE_LISTEN", "127.0.0.1:0",
+                     "COMETGATE_CONFIG", conf.toString()), 1)) {
+            assertTrue(second.output().lines().anyMatch(l -> l.startsWith("{")), "json logs from the config file:\n"
+                    + second.output());
             for (GatewayProcess gateway : new GatewayProcess[] {first, second}) {
                 String host = "127.0.0.1:" + gateway.http().getPort();
                 PlainHttp.Response page = PlainHttp.get(gateway.http(), "/", host);
