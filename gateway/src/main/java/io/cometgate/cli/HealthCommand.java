@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = "Asks a running gateway's /healthz (or URL); exit 0 if it answers 200, 1 if not.")
 final class HealthCommand implements Callable<Integer> {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,7 +34,8 @@ final class HealthCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("cometgate health: '" + url + "' is not an http(s) URL");
             return ExitCodes.USAGE;
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        // HTTP/1.1: the JDK client otherwise asks for an h2c upgrade, which the gateway does not speak.
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
