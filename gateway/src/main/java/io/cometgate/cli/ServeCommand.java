@@ -197,7 +197,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             return ExitCodes.USAGE;
         }
-        Running running = new Running(EventLoops.create(threads), filePolicy, tls);
+        RunningGateway running = new RunningGateway(EventLoops.create(threads), filePolicy, tls);
         try {
             start(running, config, files);
         } catch (ListenFailure e) {
@@ -229,7 +229,7 @@ public final class ServeCommand implements Callable<Integer> {
      * policy names the backends' ports, and is rendered again once the listeners' ports are known.
      * Bind failures come back as {@link ListenFailure} with a message naming the address and the fix.
      */
-    private void start(Running running, GatewayConfig config, StaticFiles files) throws Exception {
+    private void start(RunningGateway running, GatewayConfig config, StaticFiles files) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         boolean builtIn = policy == null;
         if (demo != null ? demo : builtIn) {
@@ -288,49 +288,6 @@ public final class ServeCommand implements Callable<Integer> {
             return binding.bind();
         } catch (ListenFailure e) {
             throw new ListenFailure(e.address(), e.getCause(), BindErrors.forListener(e, flag));
-        }
-    }
-
-    /** What a running gateway holds, closed in reverse order of starting. */
-    private static final class Running {
-        final EventLoops loops;
-        final PolicyDecider filePolicy;
-        final ReloadingServerTls tls;
-        DemoBackends demoBackends;
-        BuiltInDemoPolicy demoPolicy;
-        GatewayServer server;
-
-        Running(EventLoops loops, PolicyDecider filePolicy, ReloadingServerTls tls) {
-            this.loops = loops;
-            this.filePolicy = filePolicy;
-            this.tls = tls;
-        }
-
-        void reloadPolicy() {
-            if (filePolicy != null) {
-                filePolicy.reload();
-            } else {
-                org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("the built-in demo policy has no file to re-read");
-            }
-        }
-
-        void close() {
-            if (server != null) {
-                server.close();
-            }
-            if (demoBackends != null) {
-                demoBackends.close();
-            }
-            if (demoPolicy != null) {
-                demoPolicy.decider().close();
-            }
-            if (filePolicy != null) {
-                filePolicy.close();
-            }
-            if (tls != null) {
-                tls.close();
-            }
-            loops.shutdown();
         }
     }
 
