@@ -1,7 +1,6 @@
 package io.cometgate.http;
 
 import io.cometgate.config.GatewayConfig;
-import io.cometgate.session.GatewayContext;
 import io.cometgate.tls.ReloadingServerTls;
 import io.cometgate.transport.ConnectionWatcher;
 import io.cometgate.transport.ProtocolEndpoints;

@@ -1,7 +1,6 @@
 package io.cometgate.http;
 
 import io.cometgate.metrics.PrometheusText;
-import io.cometgate.session.GatewayContext;
 import io.cometgate.transport.ProtocolEndpoints;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

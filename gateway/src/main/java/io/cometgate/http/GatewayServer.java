@@ -8,8 +8,9 @@ import io.cometgate.policy.Decider;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.relay.BackendConnector;
 import io.cometgate.relay.OpenLimiter;
-import io.cometgate.session.ChannelAudit;
-import io.cometgate.session.GatewayContext;
+import io.cometgate.relay.BackendRelay;
+import io.cometgate.relay.ChannelAudit;
+import io.cometgate.session.SessionContext;
 import io.cometgate.session.SessionRegistry;
 import io.cometgate.tls.ReloadingServerTls;
 import io.netty.bootstrap.ServerBootstrap;
@@ -50,10 +51,11 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
         this.loops = loops;
-        SessionRegistry registry = new SessionRegistry();
-        this.context = new GatewayContext(config, decider, new GatewayMetrics(), registry,
-                new BackendConnector(loops.socketChannel()), audit, new OpenLimiter());
-        registry.bind(context);
+        GatewayMetrics metrics = new GatewayMetrics();
+        BackendRelay relay = new BackendRelay(config, decider, metrics, new BackendConnector(loops.socketChannel()),
+                audit, new OpenLimiter());
+        SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay));
+        this.context = new GatewayContext(config, decider, metrics, registry);
         this.clientAddresses = clientAddresses;
         this.lag = EventLoopLag.start(loops.workers(), LAG_PROBE_INTERVAL, LAG_WINDOW);
         this.processStats = ProcessStats.start(PROCESS_SAMPLE_INTERVAL);

@@ -5,7 +5,8 @@ import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.relay.clientaddr.WebIrcLine;
-import io.cometgate.session.Session;
+import io.cometgate.session.ChannelOwner;
+import io.cometgate.session.SessionChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -35,13 +36,14 @@ import java.util.concurrent.TimeUnit;
  * credit and the session's retransmit buffer has room; upstream, credit goes back to the
  * client as the backend accepts bytes. Runs entirely on its session's event loop.
  */
-public final class VirtualChannel {
+public final class VirtualChannel implements SessionChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(VirtualChannel.class);
 
     private enum State { DECIDING, CONNECTING, OPEN, CLOSED }
 
-    private final Session session;
+    private final BackendRelay relay;
+    private final ChannelOwner session;
     private final int id;
     private final String target;
     private final GatewayMetrics metrics;
@@ -67,46 +69,51 @@ public final class VirtualChannel {
     private WebIrcLine webirc;
     private boolean holdsTargetSlot;
 
-    public VirtualChannel(Session session, int id, String target) {
+    VirtualChannel(BackendRelay relay, ChannelOwner session, int id, String target) {
+        this.relay = relay;
         this.session = session;
         this.id = id;
         this.target = target;
-        this.metrics = session.context().metrics();
-        this.maxFrame = session.context().config().maxFramePayload();
-        this.downCredit = session.context().config().channelWindow();
-        this.upGranted = session.context().config().channelWindow();
-        this.creditThreshold = Math.max(1, session.context().config().channelWindow() / 8);
+        this.metrics = relay.metrics;
+        this.maxFrame = relay.config.maxFramePayload();
+        this.downCredit = relay.config.channelWindow();
+        this.upGranted = relay.config.channelWindow();
+        this.creditThreshold = Math.max(1, relay.config.channelWindow() / 8);
     }
 
+    @Override
     public int id() {
         return id;
     }
 
     /** What the page asked for (an alias or host:port). */
+    @Override
     public String target() {
         return target;
     }
 
     /** The address the backend is connected to, or {@code null} before the policy allowed it. */
+    @Override
     public InetSocketAddress address() {
         return decision == null || !decision.allowed() ? null : decision.address();
     }
 
     // ---- opening ----------------------------------------------------------------------
 
+    @Override
     public void open(String token) {
         metrics.opensRequested.increment();
-        int perMinute = session.context().decider().limits().opensPerIpPerMinute();
-        if (!session.context().limiter().tryOpen(session.clientAddress(), perMinute)) {
+        int perMinute = relay.decider.limits().opensPerIpPerMinute();
+        if (!relay.limiter.tryOpen(session.clientAddress(), perMinute)) {
             metrics.opensDenied("limit: opens per minute");
             closeWith(CloseCode.LIMIT_EXCEEDED, "limit reached: " + perMinute + " channel opens per minute from this address");
             return;
         }
         ConnectRequest request = new ConnectRequest(target, session.origin(), session.clientAddress(), token);
-        session.context().decider().decide(request, session.loop()).addListener((Future<Decision> f) -> {
+        relay.decider.decide(request, session.loop()).addListener((Future<Decision> f) -> {
             Decision d = f.isSuccess() ? f.getNow()
                     : Decision.deny(Decision.Verdict.DENY, "policy engine error: " + f.cause(), null);
-            session.context().audit().decision(request, d);
+            relay.audit.decision(request, d);
             onDecision(d);
         });
     }
@@ -126,15 +133,15 @@ public final class VirtualChannel {
             closeWith(code, d.reason());
             return;
         }
-        int perTarget = session.context().decider().limits().maxConnectionsPerTarget();
-        if (!session.context().limiter().tryConnect(d.address(), perTarget)) {
+        int perTarget = relay.decider.limits().maxConnectionsPerTarget();
+        if (!relay.limiter.tryConnect(d.address(), perTarget)) {
             metrics.opensDenied("limit: connections per target");
             closeWith(CloseCode.LIMIT_EXCEEDED, "limit reached: " + perTarget + " connections to " + d.address());
             return;
         }
         holdsTargetSlot = true;
         state = State.CONNECTING;
-        session.context().connector().extras(d, session.loop()).addListener((Future<BackendExtras.Loaded> f) -> {
+        relay.connector.extras(d, session.loop()).addListener((Future<BackendExtras.Loaded> f) -> {
             if (state == State.CLOSED) {
                 return;
             }
@@ -149,12 +156,12 @@ public final class VirtualChannel {
 
     private void connect(Decision d, BackendExtras.Loaded extras) {
         long started = System.nanoTime();
-        BackendConnector connector = session.context().connector();
+        BackendConnector connector = relay.connector;
         ChannelFuture connect = connector.connect(session.loop(), d, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 connector.addTransportHandlers(ch, d, extras, new InetSocketAddress(session.clientAddress(), 0));
-                long idle = session.context().decider().limits().channelIdleTimeout().toMillis();
+                long idle = relay.decider.limits().channelIdleTimeout().toMillis();
                 if (idle > 0) {
                     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
                 }
@@ -186,8 +193,8 @@ public final class VirtualChannel {
         metrics.channelsOpened.increment();
         InetSocketAddress remote = decision.address();
         session.sendOpened(id, "{\"remoteAddress\":\"" + remote.getAddress().getHostAddress() + "\",\"remotePort\":"
-                + remote.getPort() + ",\"window\":" + session.context().config().channelWindow() + "}");
-        long life = session.context().decider().limits().channelMaxLifetime().toMillis();
+                + remote.getPort() + ",\"window\":" + relay.config.channelWindow() + "}");
+        long life = relay.decider.limits().channelMaxLifetime().toMillis();
         if (life > 0) {
             lifetime = session.loop().schedule(() -> closeWith(CloseCode.LIFETIME_EXCEEDED,
                     "channel open longer than " + life / 1000 + " s"), life, TimeUnit.MILLISECONDS);
@@ -204,6 +211,7 @@ public final class VirtualChannel {
 
     // ---- client -> backend ------------------------------------------------------------
 
+    @Override
     public void fromClient(ByteBuf data) {
         int n = data.readableBytes();
         if (state == State.CLOSED) {
@@ -254,6 +262,7 @@ public final class VirtualChannel {
         }
     }
 
+    @Override
     public void closeFromClient(int code) {
         if (state == State.CLOSED) {
             return;
@@ -301,6 +310,7 @@ public final class VirtualChannel {
         }
     }
 
+    @Override
     public void grantDownstream(long bytes) {
         if (state == State.CLOSED) {
             return;
@@ -331,6 +341,7 @@ public final class VirtualChannel {
     }
 
     /** Asks the backend for one more read if the client can take it. */
+    @Override
     public void resumeReading() {
         if (state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends()) {
             backend.read();
@@ -362,12 +373,13 @@ public final class VirtualChannel {
 
     void idle() {
         closeWith(CloseCode.IDLE_TIMEOUT, "no data either way for "
-                + session.context().decider().limits().channelIdleTimeout().toSeconds() + " s");
+                + relay.decider.limits().channelIdleTimeout().toSeconds() + " s");
     }
 
     // ---- closing ----------------------------------------------------------------------
 
     /** The gateway ends the channel and tells the client why. */
+    @Override
     public void closeWith(CloseCode code, String reason) {
         if (state == State.CLOSED) {
             return;
@@ -382,6 +394,7 @@ public final class VirtualChannel {
     }
 
     /** The session is ending: close without a CLOSE frame (SESSION_CLOSE covers it). */
+    @Override
     public void abort(CloseCode code, String reason) {
         if (state == State.CLOSED) {
             return;
@@ -407,12 +420,12 @@ public final class VirtualChannel {
         }
         if (holdsTargetSlot) {
             holdsTargetSlot = false;
-            session.context().limiter().release(decision.address());
+            relay.limiter.release(decision.address());
         }
-        session.channelClosed(this);
+        session.channelClosed(id);
         if (!neverOpened) {
             metrics.channelsClosed.increment();
-            session.context().audit().channelClosed(session, target, decision, bytesUp, bytesDown,
+            relay.audit.channelClosed(session, target, decision, bytesUp, bytesDown,
                     (System.nanoTime() - createdNanos) / 1_000_000, code, reason);
         }
     }

@@ -9,7 +9,7 @@ import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
-import io.cometgate.session.GatewayContext;
+import io.cometgate.http.GatewayContext;
 import io.cometgate.session.Session;
 import io.cometgate.session.SessionRegistry;
 import io.netty.buffer.ByteBuf;

@@ -2,7 +2,7 @@ package io.cometgate.transport;
 
 import io.cometgate.http.RequestInfo;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.session.GatewayContext;
+import io.cometgate.http.GatewayContext;
 import io.cometgate.session.Session;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
