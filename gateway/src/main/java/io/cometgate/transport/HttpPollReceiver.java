@@ -62,11 +62,6 @@ abstract class HttpPollReceiver implements Receiver {
     }
 
     @Override
-    public TransportKind kind() {
-        return kind;
-    }
-
-    @Override
     public boolean deliver(ByteBuf batch, long highestSeq) {
         answer(batch);
         return false;

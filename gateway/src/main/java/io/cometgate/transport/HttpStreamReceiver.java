@@ -61,11 +61,6 @@ abstract class HttpStreamReceiver implements Receiver {
     }
 
     @Override
-    public TransportKind kind() {
-        return kind;
-    }
-
-    @Override
     public boolean deliver(ByteBuf batch, long highestSeq) {
         ByteBuf base64 = Base64Batches.encode(batch);
         ByteBuf framed = frame(channel, base64, highestSeq);

@@ -123,11 +123,6 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     }
 
     @Override
-    public TransportKind kind() {
-        return TransportKind.WEBSOCKET;
-    }
-
-    @Override
     public boolean deliver(ByteBuf batch, long highestSeq) {
         channel.writeAndFlush(new BinaryWebSocketFrame(batch), channel.voidPromise());
         return true;
