@@ -25,7 +25,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     public static final String REQUEST_TIMEOUT = "request-timeout";
     public static final String WATCHER = "watcher";
     public static final String ROUTER = "router";
-    // After a WebSocket upgrade: TLS, HTTP_CODEC (now the WebSocket codec's host), AGGREGATOR, then these.
+    // After a WebSocket upgrade: TLS, the WebSocket codec (Netty's handshaker swaps it for the HTTP
+    // codec and drops the HTTP aggregator), then these two.
     public static final String WS_AGGREGATOR = "ws-aggregator";
     public static final String WS_SESSION = "ws-session";
 

@@ -98,6 +98,7 @@ class SessionTest {
 
     @BeforeEach
     void createSession() throws Exception {
+        loopHolder.freezeTime(); // timers move only with advance(): no sleeping, however slow the machine
         GatewayConfig config = GatewayConfig.defaults().withSizes(128 * 1024, 128 * 1024, 4096, 256 * 1024)
                 .withTimeouts(Duration.ofSeconds(25), Duration.ofMillis(200), Duration.ofSeconds(25));
         registry = new SessionRegistry(new SessionContext(config, limitsOnly, noMetrics, denyingOpener));
@@ -109,6 +110,11 @@ class SessionTest {
         session.close(CloseCode.NORMAL, "test over");
         runTasks();
         assertFalse(loopHolder.finishAndReleaseAll());
+    }
+
+    private void advance(long millis) {
+        loopHolder.advanceTimeBy(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        loopHolder.runScheduledPendingTasks();
     }
 
     private void runTasks() {
@@ -225,8 +231,9 @@ class SessionTest {
         receive(FrameType.CREDIT, 1, 2, credit.toString(StandardCharsets.ISO_8859_1)); // for the closed channel: no reply
         credit.release();
         assertEquals(batches, receiver.batches, "no batch for an ACK alone right away");
-        Thread.sleep(SessionOutbox.ACK_DELAY_MILLIS * 3);
-        loopHolder.runScheduledPendingTasks();
+        advance(SessionOutbox.ACK_DELAY_MILLIS - 1);
+        assertEquals(batches, receiver.batches, "not before the delay");
+        advance(2);
         assertEquals(batches + 1, receiver.batches);
         assertEquals(FrameType.ACK, receiver.frames.get(receiver.frames.size() - 1).type());
     }
@@ -260,9 +267,10 @@ class SessionTest {
     }
 
     @Test
-    void aSessionWithNoReceiverExpiresAfterItsTimeout() throws Exception {
-        Thread.sleep(300);
-        loopHolder.runScheduledPendingTasks();
+    void aSessionWithNoReceiverExpiresAfterItsTimeout() {
+        advance(199);
+        assertFalse(session.isClosed(), "not before the 200 ms timeout");
+        advance(2);
         assertTrue(session.isClosed());
         assertEquals(0, registry.size());
     }
