@@ -1,6 +1,6 @@
 package io.cometgate.bench;
 
-import io.cometgate.cli.flags.Converters;
+import io.cometgate.flags.Converters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package io.cometgate.cli;
 
-import io.cometgate.cli.flags.Converters;
+import io.cometgate.flags.Converters;
 import io.cometgate.relay.clientaddr.IpLiteral;
 import io.cometgate.tls.DevCa;
 import io.cometgate.tls.PemPair;

@@ -16,7 +16,7 @@ import io.cometgate.tls.ReloadingServerTls;
 import io.cometgate.tls.SelfSigned;
 import io.cometgate.tls.ServerTlsContexts;
 import io.cometgate.tls.TlsConfigException;
-import io.cometgate.cli.flags.Converters;
+import io.cometgate.flags.Converters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -250,7 +250,7 @@ public final class ServeCommand implements Callable<Integer> {
             decider = running.filePolicy;
         }
         ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
-        running.server = new GatewayServer(config, decider, new LoggingChannelAudit(logFormat.equals("json")),
+        running.server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(logFormat.equals("json")),
                 running.loops, forwarded::clientAddress);
         if (files != null) {
             running.server.serveStaticFiles(files);

@@ -1,4 +1,4 @@
-package io.cometgate.cli.flags;
+package io.cometgate.flags;
 
 import io.cometgate.policy.Durations;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package io.cometgate.cli.flags;
+package io.cometgate.flags;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
