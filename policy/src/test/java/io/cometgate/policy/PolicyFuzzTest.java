@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -22,13 +22,19 @@ class PolicyFuzzTest {
     void policyParserNeverThrowsAndEveryProblemIsLocated(byte[] data) {
         String text = new String(data, StandardCharsets.UTF_8);
         PolicyParser.Result r = PolicyParser.parse("fuzz.policy", FILE, text);
-        assertNotNull(r.problems());
-        long lines = text.split("\r?\n", -1).length;
+        boolean errors = r.problems().stream().anyMatch(Problem::isError);
+        // A policy comes back exactly when nothing is wrong: never a half-validated one, never none without a reason.
+        assertEquals(r.policy() == null, errors, () -> "policy " + r.policy() + " with " + r.problems());
+        String[] lines = text.split("\r?\n", -1);
         for (Problem p : r.problems()) {
-            assertTrue(p.line() >= 1 && p.line() <= Math.max(1, lines), p::headline);
-            assertTrue(p.column() >= 1, p::headline);
+            assertEquals("fuzz.policy", p.file(), p::headline);
+            assertTrue(p.line() >= 1 && p.line() <= Math.max(1, lines.length), p::headline);
+            int width = p.line() <= lines.length ? lines[p.line() - 1].length() : 0;
+            assertTrue(p.column() >= 1 && p.column() <= width + 1, () -> p.headline() + " (line is " + width + " chars)");
+            assertFalse(p.message().isBlank(), p::headline);
+            assertTrue(p.headline().startsWith("fuzz.policy:" + p.line() + ":" + p.column() + ": "), p::headline);
         }
-        assertTrue(r.policy() != null || r.problems().stream().anyMatch(Problem::isError));
+        assertEquals(r.problems(), PolicyParser.parse("fuzz.policy", FILE, text).problems(), "same text, same report");
     }
 
     @FuzzTest(maxDuration = "30s")

@@ -6,16 +6,22 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * For random policies and random requests, an ALLOW is always backed by an allow line the
- * request really matches (checked by a deliberately naive oracle), never by a deny line, and
- * always names the requested port and an address the resolver returned.
+ * For random policies and random requests, the engine agrees with a deliberately naive oracle
+ * both ways: a request is allowed exactly when an allow line covers it and no deny line does,
+ * and an ALLOW names the requested port and the address the resolver returned (or the literal).
+ * Coverage checks make sure both verdicts really occur, so a policy engine that denied
+ * everything (or allowed everything) could not pass.
  */
 class PolicyPropertyTest {
 
@@ -50,27 +56,78 @@ class PolicyPropertyTest {
     }
 
     @Property(tries = 400)
-    void noDecisionAllowsATargetOutsideThePolicy(@ForAll("policies") List<Line> lines,
-                                                 @ForAll("requests") String target) {
+    void aRequestIsAllowedExactlyWhenAnAllowLineAndNoDenyLineCoversIt(@ForAll("cases") Case example) {
+        List<Line> lines = example.lines();
+        String target = example.target();
         StringBuilder text = new StringBuilder(Policies.HEADER);
         lines.forEach(l -> text.append(l.text()).append('\n'));
         PolicyEngine engine = Policies.engine(text.toString(), DNS);
         Decision d = Policies.decide(engine, target, "https://app.example.com");
-        if (!d.allowed()) {
-            return;
-        }
         int colon = target.lastIndexOf(':');
         String host = target.substring(0, colon);
         int port = Integer.parseInt(target.substring(colon + 1));
-        assertTrue(lines.stream().anyMatch(l -> !l.deny() && covers(l, host, port)), () -> "allowed " + target + " by " + d);
-        assertTrue(lines.stream().noneMatch(l -> l.deny() && covers(l, host, port)), () -> "deny lost for " + target);
-        assertEquals(port, d.address().getPort());
+        boolean expected = lines.stream().anyMatch(l -> !l.deny() && covers(l, host, port))
+                && lines.stream().noneMatch(l -> l.deny() && covers(l, host, port));
+        Statistics.label("verdict").collect(d.verdict());
+        Statistics.label("verdict").coverage(c -> {
+            c.check(Decision.Verdict.ALLOW).count(n -> n >= 20);
+            c.check(Decision.Verdict.DENY).count(n -> n >= 20);
+        });
+        assertEquals(expected, d.allowed(), () -> target + " under " + lines + ": " + d);
+        if (d.allowed()) {
+            assertEquals(port, d.address().getPort());
+            assertEquals(expectedAddress(host), d.address().getAddress(), d::toString);
+            assertTrue(d.rule().startsWith("test.policy:"), d::toString);
+        } else {
+            assertNull(d.address(), "a refusal names no address to connect to");
+        }
+    }
+
+    /** A literal connects to itself; a name to the single answer the table gives for it. */
+    private static InetAddress expectedAddress(String host) {
+        try {
+            if (host.startsWith("[")) {
+                return InetAddress.getByAddress(IpLiterals.parseIpv6(host.substring(1, host.length() - 1)));
+            }
+            byte[] v4 = IpLiterals.parseIpv4(host);
+            if (v4 != null) {
+                return InetAddress.getByAddress(v4);
+            }
+            return InetAddress.getByAddress(IpLiterals.parseIpv4(
+                    "93.184.216." + (Math.abs(host.hashCode()) % 200 + 1)));
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A policy and one request; half the requests aim inside one of the policy's allow lines. */
+    record Case(List<Line> lines, String target) {
     }
 
     @Provide
+    Arbitrary<Case> cases() {
+        return policies().flatMap(lines -> Arbitraries.oneOf(requests(), requestsInside(lines))
+                .map(target -> new Case(lines, target)));
+    }
+
     Arbitrary<String> requests() {
         return Combinators.combine(Arbitraries.of(REQUEST_HOSTS), Arbitraries.integers().between(1, 70))
                 .as((h, p) -> h + ":" + p);
+    }
+
+    /** A host:port some allow line of {@code lines} covers (by the oracle), or any request if none can. */
+    private Arbitrary<String> requestsInside(List<Line> lines) {
+        List<String> inside = new ArrayList<>();
+        for (Line l : lines) {
+            for (String h : REQUEST_HOSTS) {
+                if (!l.deny() && covers(l, h, l.lo())) {
+                    for (int port = l.lo(); port <= l.hi(); port++) {
+                        inside.add(h + ":" + port);
+                    }
+                }
+            }
+        }
+        return inside.isEmpty() ? requests() : Arbitraries.of(inside);
     }
 
     /** The naive oracle: string suffixes and a hand-listed set of block memberships. */
