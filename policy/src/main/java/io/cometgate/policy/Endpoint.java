@@ -13,36 +13,18 @@ record Endpoint(String host, byte[] ip, int port) {
         if (text.length() > MAX_TARGET) {
             throw new IllegalArgumentException("target longer than " + MAX_TARGET + " characters");
         }
-        String host;
-        String port;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-                throw new IllegalArgumentException("expected [IPv6]:PORT");
-            }
-            host = text.substring(1, close);
-            port = text.substring(close + 2);
-            byte[] v6 = IpLiterals.parseIpv6(host);
-            if (v6 == null) {
-                throw new IllegalArgumentException("'" + host + "' is not a canonical IPv6 address (no zone ids)");
-            }
-            return new Endpoint(IpLiterals.format(v6), v6, PortSet.port(port));
-        }
-        int colon = text.lastIndexOf(':');
-        if (colon < 0) {
-            throw new IllegalArgumentException("expected HOST:PORT");
-        }
-        host = text.substring(0, colon);
-        port = text.substring(colon + 1);
-        if (host.indexOf(':') >= 0) {
+        HostPort hp = HostPort.parse(text, 1);
+        if (!hp.bracketed() && hp.host().indexOf(':') >= 0) {
             throw new IllegalArgumentException("IPv6 addresses must be in brackets, e.g. [2001:db8::1]:22");
         }
-        int p = PortSet.port(port);
-        byte[] v4 = IpLiterals.parseIpv4(host);
-        if (v4 != null) {
-            return new Endpoint(host, v4, p);
+        if (!hp.hasPort()) {
+            throw new IllegalArgumentException(hp.bracketed() ? "expected [IPv6]:PORT" : "expected HOST:PORT");
         }
-        return new Endpoint(HostNames.normalize(host), null, p);
+        byte[] ip = hp.ip();
+        if (hp.bracketed()) {
+            return new Endpoint(IpLiterals.format(ip), ip, hp.port());
+        }
+        return ip != null ? new Endpoint(hp.host(), ip, hp.port()) : new Endpoint(HostNames.normalize(hp.host()), null, hp.port());
     }
 
     boolean isLiteral() {

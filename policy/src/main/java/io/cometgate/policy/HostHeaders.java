@@ -10,30 +10,15 @@ final class HostHeaders {
 
     /** The canonical spelling, or an {@link IllegalArgumentException}. */
     static String canonical(String raw) {
-        String s = raw.toLowerCase(Locale.ROOT);
+        HostPort hp = HostPort.parse(raw.toLowerCase(Locale.ROOT), 1);
         String host;
-        String port = null;
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            byte[] v6 = close < 0 ? null : IpLiterals.parseIpv6(s.substring(1, close));
-            if (v6 == null) {
-                throw new IllegalArgumentException("bad IPv6 host '" + raw + "'");
-            }
-            host = "[" + IpLiterals.format(v6) + "]";
-            if (close + 1 < s.length()) {
-                if (s.charAt(close + 1) != ':') {
-                    throw new IllegalArgumentException("bad host '" + raw + "'");
-                }
-                port = s.substring(close + 2);
-            }
+        if (hp.bracketed()) {
+            host = "[" + IpLiterals.format(hp.ip()) + "]";
+        } else if (IpLiterals.parseIpv4(hp.host()) != null) {
+            host = hp.host();
         } else {
-            int colon = s.indexOf(':');
-            host = colon < 0 ? s : s.substring(0, colon);
-            port = colon < 0 ? null : s.substring(colon + 1);
-            if (IpLiterals.parseIpv4(host) == null) {
-                host = HostNames.normalize(host);
-            }
+            host = HostNames.normalize(hp.host());
         }
-        return port == null ? host : host + ":" + PortSet.port(port);
+        return hp.hasPort() ? host + ":" + hp.port() : host;
     }
 }

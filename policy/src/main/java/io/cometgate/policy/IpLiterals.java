@@ -1,16 +1,46 @@
 package io.cometgate.policy;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
 /**
  * Strict parsers for canonical IP literals, written here because every platform parser is
  * lenient in a different way: the JDK reads {@code 0177.0.0.1} as 177.0.0.1, glibc as
  * 127.0.0.1, and both accept {@code 127.1}. Only one spelling of each address is accepted,
  * so a rule and the address it guards can never disagree about what a string means.
  *
- * <p>Nothing here touches DNS or {@code InetAddress.getByName}; results are raw bytes.
+ * <p>This is the only IP-literal parser in cometgate: headers, command-line flags, certificate
+ * names and policy files all read addresses here. Nothing here touches DNS or
+ * {@code InetAddress.getByName}.
  */
 public final class IpLiterals {
 
     private IpLiterals() {
+    }
+
+    /**
+     * The address written in {@code text}: a canonical IPv4 or an IPv6 literal without brackets
+     * or zone; empty for anything else, names included.
+     */
+    public static Optional<InetAddress> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        byte[] raw = text.indexOf(':') >= 0 ? parseIpv6(text) : parseIpv4(text);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(raw));
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible); // only thrown for a wrong array length
+        }
+    }
+
+    /** True if {@code text} is a canonical IPv4 or IPv6 literal. */
+    public static boolean isLiteral(String text) {
+        return parse(text).isPresent();
     }
 
     /** Exactly four decimal octets 0-255 without leading zeros, or {@code null}. */
@@ -155,7 +185,7 @@ public final class IpLiterals {
     }
 
     /** Canonical text of an address: dotted quad, or RFC 5952 compressed lowercase IPv6. */
-    static String format(byte[] a) {
+    public static String format(byte[] a) {
         if (a.length == 4) {
             return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
         }

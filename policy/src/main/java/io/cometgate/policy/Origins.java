@@ -24,32 +24,25 @@ final class Origins {
             throw new IllegalArgumentException("origin '" + raw + "' has a path or pattern; origins are exact"
                     + " scheme://host[:port], e.g. https://app.example.com");
         }
-        String host = rest;
-        String port = null;
-        if (rest.startsWith("[")) {
-            int close = rest.indexOf(']');
-            if (close < 0 || IpLiterals.parseIpv6(rest.substring(1, close)) == null) {
-                throw new IllegalArgumentException("bad IPv6 address in origin '" + raw + "'");
+        HostPort hp;
+        try {
+            hp = HostPort.parse(rest, 1);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad origin '" + raw + "': " + e.getMessage());
+        }
+        if (!hp.bracketed()) {
+            if (hp.host().indexOf(':') >= 0) {
+                throw new IllegalArgumentException("bad origin '" + raw + "': IPv6 addresses must be in brackets");
             }
-            host = null;
-            if (close + 1 < rest.length()) {
-                if (rest.charAt(close + 1) != ':') {
-                    throw new IllegalArgumentException("bad origin '" + raw + "'");
+            if (IpLiterals.parseIpv4(hp.host()) == null) {
+                HostNames.normalize(hp.host());
+                if (hp.host().endsWith(".")) {
+                    throw new IllegalArgumentException("origin host '" + hp.host() + "' ends with '.'");
                 }
-                port = rest.substring(close + 2);
-            }
-        } else if (rest.contains(":")) {
-            host = rest.substring(0, rest.indexOf(':'));
-            port = rest.substring(rest.indexOf(':') + 1);
-        }
-        if (host != null && IpLiterals.parseIpv4(host) == null) {
-            HostNames.normalize(host);
-            if (host.endsWith(".")) {
-                throw new IllegalArgumentException("origin host '" + host + "' ends with '.'");
             }
         }
-        if (port != null) {
-            int p = PortSet.port(port);
+        if (hp.hasPort()) {
+            int p = hp.port();
             if ((scheme.equals("https") && p == 443) || (scheme.equals("http") && p == 80)) {
                 throw new IllegalArgumentException("browsers omit the default port: write '"
                         + s.substring(0, s.lastIndexOf(':')) + "'");

@@ -30,15 +30,7 @@ record PortSet(List<int[]> ranges) {
 
     /** One decimal port 1-65535 without sign or leading zeros. */
     static int port(String s) {
-        if (!s.matches("[1-9][0-9]{0,4}")) {
-            throw new IllegalArgumentException(s.matches("0+") ? "port 0 is not a valid port (1-65535)"
-                    : "bad port '" + s + "' (a number 1-65535, a list 80,443 or a range 8000-8100)");
-        }
-        int p = Integer.parseInt(s);
-        if (p > 65535) {
-            throw new IllegalArgumentException("port " + p + " out of range (1-65535)");
-        }
-        return p;
+        return HostPort.port(s, 1);
     }
 
     boolean contains(int port) {

@@ -2,6 +2,7 @@ package io.cometgate.policy.cli;
 
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
+import io.cometgate.policy.IpLiterals;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.PolicyTools;
 import io.cometgate.policy.Problem;
@@ -65,7 +66,7 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         InetAddress client = null;
         if (clientIp != null) {
-            client = ClientIps.parse(clientIp);
+            client = IpLiterals.parse(clientIp).orElse(null);
             if (client == null) {
                 err.println("--client-ip: '" + clientIp + "' is not a canonical IP address");
                 err.flush();

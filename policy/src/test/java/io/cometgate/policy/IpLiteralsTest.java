@@ -1,4 +1,4 @@
-package io.cometgate.relay.clientaddr;
+package io.cometgate.policy;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -9,7 +9,7 @@ import java.net.InetAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class IpLiteralTest {
+class IpLiteralsTest {
 
     @ParameterizedTest(name = "{0} is {1}")
     @CsvSource({
@@ -27,7 +27,7 @@ class IpLiteralTest {
             "64:ff9b::192.0.2.1, 64:ff9b:0:0:0:0:c000:201",
     })
     void canonicalLiteralsParse(String text, String expected) throws Exception {
-        assertEquals(InetAddress.getByName(expected), IpLiteral.parse(text).orElseThrow());
+        assertEquals(InetAddress.getByName(expected), IpLiterals.parse(text).orElseThrow());
     }
 
     @ParameterizedTest
@@ -38,6 +38,6 @@ class IpLiteralTest {
             "12345::", "g::1", "::ffff:01.2.3.4", "::ffff:1.2.3", "1.2.3.4::", "::1.2.3.4:1", "localhost",
             "example.com", "", "1:2:3:4:5:6:7::8:9"})
     void oddNotationsAndNamesAreRefused(String text) {
-        assertTrue(IpLiteral.parse(text).isEmpty(), text);
+        assertTrue(IpLiterals.parse(text).isEmpty(), text);
     }
 }
