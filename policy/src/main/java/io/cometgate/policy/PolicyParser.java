@@ -344,10 +344,13 @@ final class PolicyParser {
     }
 
     private void tokenKey(int line, Token t) {
-        if (tokenKey != null) {
+        if (tokenKeyLine != 0) {
             problems.error(line, t.column(), "token-key set twice", "keep one");
             return;
         }
+        // The directive is there even if its file is unreadable: that one error says so, and
+        // token rules must not draw a second, wrong "no token-key directive" error.
+        tokenKeyLine = line;
         Path p = file.toAbsolutePath().getParent().resolve(t.text()).normalize();
         try {
             byte[] key = new String(Files.readAllBytes(p), StandardCharsets.UTF_8).strip()
@@ -358,7 +361,6 @@ final class PolicyParser {
                 return;
             }
             tokenKey = key;
-            tokenKeyLine = line;
         } catch (IOException e) {
             problems.error(line, t.column(), "cannot read token key " + p + ": " + e.getClass().getSimpleName(), null);
         }
@@ -377,7 +379,7 @@ final class PolicyParser {
     }
 
     private Policy finish() {
-        if (firstTokenRuleLine > 0 && tokenKey == null) {
+        if (firstTokenRuleLine > 0 && tokenKeyLine == 0) {
             problems.error(firstTokenRuleLine, 1, "rule requires a token but there is no token-key directive",
                     "add: token-key FILE (a file holding at least 32 bytes of secret)");
         }

@@ -1,9 +1,14 @@
 package io.cometgate.policy;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
-/** Collects problems for one file while it is parsed, so every error is reported at once. */
+/**
+ * Collects problems for one file while it is parsed, so every error is reported at once.
+ * Reported in file order (line, then column), whatever order the checks found them in: checks
+ * that need the whole file (missing {@code host}, token rules without a key) run at the end.
+ */
 final class Problems {
 
     private final String file;
@@ -25,12 +30,15 @@ final class Problems {
         return list.stream().anyMatch(Problem::isError);
     }
 
+    private static final Comparator<Problem> FILE_ORDER =
+            Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column);
+
     List<Problem> all() {
-        return List.copyOf(list);
+        return list.stream().sorted(FILE_ORDER).toList();
     }
 
     List<Problem> warnings() {
-        return list.stream().filter(p -> !p.isError()).toList();
+        return list.stream().filter(p -> !p.isError()).sorted(FILE_ORDER).toList();
     }
 
     String file() {

@@ -94,6 +94,32 @@ class PolicyParseErrorTest {
     }
 
     @Test
+    void aMissingTokenKeyFileIsReportedOnceNotAsAMissingDirective() {
+        PolicyParser.Result r = Policies.parse(Policies.HEADER + "token-key no-such-file.key\nalias db 10.0.0.6:5432 token\n");
+        List<String> errors = r.problems().stream().filter(Problem::isError).map(Problem::headline).toList();
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("test.policy:4:11: cannot read token key "), errors.toString());
+    }
+
+    @Test
+    void aTooShortTokenKeyIsReportedOnce() {
+        PolicyParser.Result r = Policies.parse(Policies.HEADER
+                + "token-key src/test/resources/policy/good/short.key\nalias db 10.0.0.6:5432 token\n");
+        List<String> errors = r.problems().stream().filter(Problem::isError).map(Problem::message).toList();
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("HS256 needs at least 32"), errors.toString());
+    }
+
+    @Test
+    void problemsAreReportedInFileOrder() {
+        // Found in another order: line 3 while reading, line 2 (token rule, no key) and 1 (no host) at the end.
+        PolicyParser.Result r = Policies.parse("cometgate-policy 1\nalias db 10.0.0.6:5432 token\nallow *:1\n"
+                + "limit nope 1\nallow 127.0.0.1:80\n");
+        List<String> where = r.problems().stream().map(p -> p.line() + ":" + p.column()).toList();
+        assertEquals(List.of("1:1", "2:1", "3:7", "4:7", "5:7"), where, r.problems().toString());
+    }
+
+    @Test
     void theBundledPolicyFilesParse() throws IOException {
         try (Stream<Path> files = Stream.concat(Stream.of(Path.of("default.policy")), Files.walk(Path.of("examples")))) {
             List<Path> all = files.filter(p -> p.toString().endsWith(".policy")).toList();

@@ -7,6 +7,7 @@ import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.PolicyTools;
 import io.cometgate.policy.Problem;
 import io.cometgate.policy.Resolver;
+import io.cometgate.policy.StaticResolver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -49,6 +51,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "JWT", description = "signed token the page would pass")
     String token;
 
+    @Option(names = "--resolve", paramLabel = "NAME=IP[,IP...]",
+            description = "answer NAME with these addresses instead of asking DNS (repeatable);"
+                    + " with any --resolve, no DNS query is made and other names fail to resolve")
+    List<String> resolve;
+
     private final Supplier<Resolver> resolvers;
 
     ExplainCommand() {
@@ -73,8 +80,19 @@ final class ExplainCommand implements Callable<Integer> {
                 return PolicyCommand.BAD_CONFIG;
             }
         }
+        Resolver table = null;
+        if (resolve != null) {
+            try {
+                table = StaticResolver.of(resolve);
+            } catch (IllegalArgumentException e) {
+                err.println("--resolve: " + e.getMessage());
+                err.flush();
+                return PolicyCommand.BAD_CONFIG;
+            }
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try (Resolver resolver = resolvers != null ? resolvers.get() : Resolver.dns(PolicyTools.dnsTimeout(policy))) {
+        try (Resolver resolver = table != null ? table
+                : resolvers != null ? resolvers.get() : Resolver.dns(PolicyTools.dnsTimeout(policy))) {
             PolicyTools.Explanation e = PolicyTools.explain(policy, new ConnectRequest(target, origin, client, token),
                     resolver, group.next()).get(2, TimeUnit.MINUTES);
             Decision d = e.decision();
