@@ -1,7 +1,6 @@
 package io.cometgate.client;
 
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.protocol.FlatJson;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
 
@@ -238,7 +237,7 @@ public final class ClientChannel {
 
     private void onOpened(String json) throws ProtocolException {
         try {
-            Map<String, String> answer = FlatJson.parse(json);
+            Map<String, String> answer = ClientFrames.jsonFields(json);
             int window = Integer.parseInt(answer.get("window"));
             // The HELLO window was assumed until now; OPENED's is authoritative.
             upCredit = window + creditReceived - bytesWritten;

@@ -2,11 +2,14 @@ package io.cometgate.client;
 
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
+import io.cometgate.protocol.ProtocolJson;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The client's side of the frame format (docs/PROTOCOL.md, "Frames") over plain byte arrays,
@@ -15,6 +18,13 @@ import java.util.List;
 final class ClientFrames {
 
     static final int HEADER_BYTES = 13;
+
+    /** The members of a flat JSON object (HELLO, OPENED) as text, read by the gateway's own Jackson reader. */
+    static Map<String, String> jsonFields(String json) {
+        Map<String, String> out = new HashMap<>();
+        ProtocolJson.readObject(json).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
 
     /** One decoded frame; the payload is a copy. */
     record InFrame(FrameType type, int channel, long seq, byte[] payload) {

@@ -2,7 +2,7 @@ package io.cometgate.client;
 
 import io.cometgate.config.TransportKind;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.protocol.FlatJson;
+import io.cometgate.protocol.ProtocolJson;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
 
@@ -126,8 +126,7 @@ public final class ClientSession implements AutoCloseable {
             nextChannel += 2;
             ClientChannel channel = new ClientChannel(this, channelId, target, window, maxFrame);
             channels.put(channelId, channel);
-            String request = "{\"target\":" + FlatJson.quote(target)
-                    + (token == null ? "" : ",\"token\":" + FlatJson.quote(token)) + "}";
+            String request = ProtocolJson.write(new ProtocolJson.Open(target, token));
             enqueue(FrameType.OPEN, channelId, request.getBytes(StandardCharsets.UTF_8));
             return channel;
         }
@@ -324,7 +323,7 @@ public final class ClientSession implements AutoCloseable {
     private void onHello(String json) throws ProtocolException {
         Map<String, String> hello;
         try {
-            hello = FlatJson.parse(json);
+            hello = ClientFrames.jsonFields(json);
         } catch (RuntimeException e) {
             throw new ProtocolException("unreadable HELLO: " + e.getMessage());
         }

@@ -1,8 +1,17 @@
 package io.cometgate.policy;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -11,13 +20,16 @@ import java.util.Map;
 /**
  * One line per channel decision and per channel close, through the SLF4J logger
  * {@code cometgate.audit} (route it to its own file in logback.xml). Text is
- * {@code key=value} pairs, or one JSON object per line when configured. Page-supplied values
- * are escaped so a target or Origin cannot forge log lines; session ids, tokens and payloads
+ * {@code key=value} pairs, or one JSON object per line when configured (written by Jackson).
+ * Page-supplied values are escaped so a target or Origin cannot forge log lines; session ids, tokens and payloads
  * are never passed in, so they can never be logged.
  */
 public final class AuditLog {
 
     public static final String LOGGER = "cometgate.audit";
+
+    private static final int MAX_VALUE = 512;
+    private static final JsonFactory JSON = new JsonFactoryBuilder().characterEscapes(new AuditEscapes()).build();
 
     private final Logger log;
     private final boolean json;
@@ -62,45 +74,73 @@ public final class AuditLog {
     }
 
     private String render(Map<String, Object> fields) {
-        StringBuilder sb = new StringBuilder(json ? "{" : "");
-        for (Map.Entry<String, Object> e : fields.entrySet()) {
-            Object v = e.getValue();
-            if (json) {
-                sb.append(sb.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":");
-                sb.append(v == null ? "null" : v instanceof Number ? v.toString() : quote(v.toString()));
-            } else {
+        if (!json) {
+            StringBuilder sb = new StringBuilder();
+            for (Map.Entry<String, Object> e : fields.entrySet()) {
+                Object v = e.getValue();
                 sb.append(sb.length() > 0 ? " " : "").append(e.getKey()).append('=');
                 sb.append(v == null ? "-" : v instanceof Number ? v.toString() : quote(v.toString()));
             }
+            return sb.toString();
         }
-        return json ? sb.append('}').toString() : sb.toString();
-    }
-
-    /** JSON string escaping; also safe for the text form (no raw quotes, newlines or controls). */
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        int max = Math.min(s.length(), 512);
-        for (int i = 0; i < max; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            for (Map.Entry<String, Object> e : fields.entrySet()) {
+                g.writeFieldName(e.getKey());
+                Object v = e.getValue();
+                if (v == null) {
+                    g.writeNull();
+                } else if (v instanceof Number n) {
+                    g.writeNumber(n.longValue());
+                } else {
+                    g.writeString(truncated(v.toString()));
                 }
             }
+            g.writeEndObject();
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible); // a StringWriter does not fail
         }
-        if (s.length() > max) {
-            sb.append("...");
+        return out.toString();
+    }
+
+    /** A JSON string literal (Jackson's escaping, plus DEL, U+2028 and U+2029); also safe in the text form. */
+    static String quote(String s) {
+        StringWriter out = new StringWriter(s.length() + 8);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeString(truncated(s));
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
         }
-        return sb.append('"').toString();
+        return out.toString();
+    }
+
+    /** Page-supplied text is cut at 512 characters so one request cannot write a huge log line. */
+    private static String truncated(String s) {
+        return s.length() > MAX_VALUE ? s.substring(0, MAX_VALUE) + "..." : s;
+    }
+
+    /**
+     * JSON's mandatory escapes (quote, backslash, controls) plus DEL and the two Unicode line
+     * separators, which some log viewers and JavaScript-based tools treat as line breaks.
+     */
+    private static final class AuditEscapes extends CharacterEscapes {
+
+        private static final int[] ASCII = standardAsciiEscapesForJSON();
+
+        static {
+            ASCII[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch == 0x2028 || ch == 0x2029 ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
     }
 
     private static String host(InetAddress a) {

@@ -6,6 +6,8 @@ import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
@@ -13,6 +15,7 @@ import java.net.InetSocketAddress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AuditLogTest {
 
@@ -54,5 +57,20 @@ class AuditLogTest {
                 + "\"target\":\"x:1\\r\\nevent=fake\",\"address\":null,\"bytes_up\":10,\"bytes_down\":20,"
                 + "\"duration_ms\":30,\"code\":1000,\"reason\":\"normal\"}", line);
         assertFalse(line.contains("\n"));
+    }
+
+    @Test
+    void lineSeparatorsAndDeleteAreEscapedAndLongPageTextIsCut() throws Exception {
+        String origin = "https://a\u2028b\u2029c\u007fd";
+        String target = "t".repeat(2000) + ":1";
+        new AuditLog(true).channelClosed(null, origin, target, null, 0, 0, 0, 1000, "normal");
+        String line = lines.list.get(0).getFormattedMessage();
+        assertFalse(line.contains("\u2028") || line.contains("\u2029") || line.contains("\u007f"), line);
+        assertTrue(line.length() < 800, "one request cannot write a huge line: " + line.length());
+        JsonNode back = new ObjectMapper().readTree(line);
+        assertEquals(origin, back.get("origin").asText());
+        assertEquals("t".repeat(512) + "...", back.get("target").asText());
+        assertEquals(1000, back.get("code").asInt());
+        assertTrue(back.get("client").isNull());
     }
 }
