@@ -4,6 +4,7 @@ import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.ProtocolJson;
 import io.cometgate.relay.clientaddr.WebIrcLine;
 import io.cometgate.session.Session;
 import io.netty.buffer.ByteBuf;
@@ -185,8 +186,8 @@ public final class VirtualChannel {
         metrics.connectLatency.record(System.nanoTime() - startedNanos);
         metrics.channelsOpened.increment();
         InetSocketAddress remote = decision.address();
-        session.sendOpened(id, "{\"remoteAddress\":\"" + remote.getAddress().getHostAddress() + "\",\"remotePort\":"
-                + remote.getPort() + ",\"window\":" + session.context().config().channelWindow() + "}");
+        session.sendOpened(id, ProtocolJson.write(new ProtocolJson.Opened(remote.getAddress().getHostAddress(),
+                remote.getPort(), session.context().config().channelWindow())));
         long life = session.context().decider().limits().channelMaxLifetime().toMillis();
         if (life > 0) {
             lifetime = session.loop().schedule(() -> closeWith(CloseCode.LIFETIME_EXCEEDED,

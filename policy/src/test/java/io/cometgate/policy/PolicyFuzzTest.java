@@ -60,5 +60,15 @@ class PolicyFuzzTest {
         } catch (IllegalArgumentException expected) {
             // rejected input: fine, as long as nothing else was thrown
         }
+        try {
+            HostPort hp = HostPort.parse(text, 0);
+            assertTrue(hp.port() == HostPort.NO_PORT || (hp.port() >= 0 && hp.port() <= 65535));
+            assertTrue(!hp.bracketed() || hp.ip() != null, "brackets hold only IPv6 literals");
+            if (hp.hasPort()) {
+                assertTrue(text.endsWith(":" + hp.port()), "the port is the text after the last colon");
+            }
+        } catch (IllegalArgumentException expected) {
+            // rejected input
+        }
     }
 }
