@@ -41,13 +41,15 @@ function listen(onConnection) {
 }
 
 /**
- * Backends: `echo` echoes; `bye` says "bye\n" and closes; `flood` writes `floodTotal` bytes as
+ * Backends: `echo` echoes; `bye` says "bye\n" and closes; `quit` answers its first bytes with
+ * "+OK\r\n" and closes at once (Redis QUIT); `flood` writes `floodTotal` bytes as
  * fast as TCP lets it and counts what the kernel took; `sink` never reads and counts nothing.
  */
 export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
   const stats = { floodFlushed: 0, floodConnections: 0, sinkConnections: 0 };
   const echo = await listen((s) => s.pipe(s));
   const bye = await listen((s) => s.end('bye\n'));
+  const quit = await listen((s) => s.once('data', () => s.end('+OK\r\n')));
   const flood = await listen((s) => {
     stats.floodConnections++;
     stats.floodFlushed = 0;
@@ -67,9 +69,9 @@ export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
     stats.sinkConnections++;
     s.pause(); // never read: the gateway's writes fill the kernel buffers, then it withholds credit
   });
-  const all = [echo, bye, flood, sink];
+  const all = [echo, bye, quit, flood, sink];
   return {
-    ports: { echo: echo.port, bye: bye.port, flood: flood.port, sink: sink.port },
+    ports: { echo: echo.port, bye: bye.port, quit: quit.port, flood: flood.port, sink: sink.port },
     stats,
     close() {
       for (const b of all) {
@@ -129,6 +131,8 @@ export async function startGateway({ jar, port, proxyPort, backends, extraArgs =
     'cometgate-policy 1',
     `host 127.0.0.1:${port} 127.0.0.1:${proxyPort}`,
     `origin http://127.0.0.1:${port} http://127.0.0.1:${proxyPort}`,
+    // Every page of the bench comes from one address; the default 120 opens a minute is for real users.
+    'limit opens-per-ip-per-minute 100000',
   ];
   for (const [name, p] of Object.entries(backends)) {
     lines.push(`alias ${name} 127.0.0.1:${p} allow-loopback`);

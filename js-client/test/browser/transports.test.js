@@ -156,6 +156,28 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(r.events, ['error 4004', 'close 4004']);
     });
 
+    test('a server that answers and closes at once: its last bytes come before close, every time', { timeout: 90000 }, async () => {
+      const bad = await page.evaluate(async (runs) => {
+        const wrong = [];
+        for (let i = 0; i < runs; i++) {
+          const s = new window.cg.TCPSocket('quit', undefined, window.h.opts({ binaryType: 'string' }));
+          let text = '';
+          s.ondata = (e) => { text += e.data; };
+          s.onopen = () => s.send('QUIT\r\n');
+          const tcp = await new Promise((resolve) => { s.onclose = (e) => resolve({ api: 'TCPSocket', text, code: e.code }); });
+          if (tcp.text !== '+OK\r\n' || tcp.code !== 4000) wrong.push(tcp);
+          const ws = new window.cg.CometSocket('quit', window.h.opts({ text: true }));
+          let message = '';
+          ws.onmessage = (e) => { message += e.data; };
+          ws.onopen = () => ws.send('QUIT\r\n');
+          const facade = await new Promise((resolve) => { ws.onclose = (e) => resolve({ api: 'CometSocket', text: message, code: e.code }); });
+          if (facade.text !== '+OK\r\n' || facade.code !== 4000) wrong.push(facade);
+        }
+        return wrong;
+      }, 20);
+      assert.deepEqual(bad, [], `close came before the last bytes in ${bad.length} of 40 runs`);
+    });
+
     test('cutting every connection mid-transfer loses, duplicates and reorders nothing', { timeout: 120000 }, async () => {
       const cutsBefore = proxy.cuts;
       const r = await page.evaluate((n) => window.h.echo(n, [200 * 1024, 600 * 1024]), MiB);

@@ -96,8 +96,20 @@ export class FakeGateway {
     this.deliver(bytes);
   }
 
+  /** Until {@link uncork}, downstream frames are collected into one batch (as a real gateway batches). */
+  cork() {
+    this.corked = [];
+  }
+
+  uncork() {
+    const frames = this.corked;
+    this.corked = null;
+    if (frames && frames.length > 0) this.deliver(concatBytes(frames));
+  }
+
   /** @param {Uint8Array} batch */
   deliver(batch) {
+    if (this.corked) { this.corked.push(batch); return; }
     const t = this.transport;
     if (!t) return;
     const n = ++this.downBatches;
