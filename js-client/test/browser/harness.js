@@ -42,14 +42,20 @@ function listen(onConnection) {
 
 /**
  * Backends: `echo` echoes; `bye` says "bye\n" and closes; `quit` answers its first bytes with
- * "+OK\r\n" and closes at once (Redis QUIT); `flood` writes `floodTotal` bytes as
+ * "+OK\r\n" and closes at once (Redis QUIT); `watch` notes when its connection ends; `flood` writes `floodTotal` bytes as
  * fast as TCP lets it and counts what the kernel took; `sink` never reads and counts nothing.
  */
 export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
-  const stats = { floodFlushed: 0, floodConnections: 0, sinkConnections: 0 };
+  const stats = { floodFlushed: 0, floodConnections: 0, sinkConnections: 0, watchEnds: /** @type {number[]} */ ([]) };
   const echo = await listen((s) => s.pipe(s));
   const bye = await listen((s) => s.end('bye\n'));
   const quit = await listen((s) => s.once('data', () => s.end('+OK\r\n')));
+  // `watch` notes when the gateway ends its connection (FIN or reset): the page went away.
+  const watch = await listen((s) => {
+    s.resume();
+    const ended = () => { if (!s.noted) { s.noted = true; stats.watchEnds.push(Date.now()); } };
+    s.on('end', ended).on('close', ended);
+  });
   const flood = await listen((s) => {
     stats.floodConnections++;
     stats.floodFlushed = 0;
@@ -69,9 +75,9 @@ export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
     stats.sinkConnections++;
     s.pause(); // never read: the gateway's writes fill the kernel buffers, then it withholds credit
   });
-  const all = [echo, bye, quit, flood, sink];
+  const all = [echo, bye, quit, watch, flood, sink];
   return {
-    ports: { echo: echo.port, bye: bye.port, quit: quit.port, flood: flood.port, sink: sink.port },
+    ports: { echo: echo.port, bye: bye.port, quit: quit.port, watch: watch.port, flood: flood.port, sink: sink.port },
     stats,
     close() {
       for (const b of all) {
@@ -83,22 +89,38 @@ export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
 }
 
 /**
- * A TCP proxy in front of the gateway whose `cutAll()` resets every live connection, as a
- * flaky network would; new connections keep working.
+ * A TCP proxy in front of the gateway, as a network between browser and gateway: `cutAll()`
+ * resets every live connection (new ones keep working); `partition()` makes it silent, with no
+ * RST and no FIN (nothing is read either way, new connections get no answer) until `heal()`
+ * lets everything through again, as a network that dropped packets for a while.
  * @param {number} targetPort
  */
 export async function startProxy(targetPort) {
   const pairs = new Set();
+  /** @type {Array<() => void>} connections that arrived during a partition */
+  const held = [];
   let cuts = 0;
+  let partitioned = false;
   const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    const pair = { client, upstream };
-    pairs.add(pair);
-    const end = () => { pairs.delete(pair); client.destroy(); upstream.destroy(); };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    const join = () => {
+      if (client.destroyed) return;
+      const upstream = net.connect(targetPort, '127.0.0.1');
+      const pair = { client, upstream };
+      pairs.add(pair);
+      const end = () => { pairs.delete(pair); client.destroy(); upstream.destroy(); };
+      client.on('error', end).on('close', end);
+      upstream.on('error', end).on('close', end);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      if (partitioned) { client.pause(); upstream.pause(); }
+    };
+    client.on('error', () => client.destroy());
+    if (partitioned) {
+      client.pause();
+      held.push(join);
+    } else {
+      join();
+    }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -112,6 +134,15 @@ export async function startProxy(targetPort) {
         upstream.destroy();
       }
       pairs.clear();
+    },
+    partition() {
+      partitioned = true;
+      for (const { client, upstream } of pairs) { client.pause(); upstream.pause(); }
+    },
+    heal() {
+      partitioned = false;
+      for (const { client, upstream } of pairs) { client.resume(); upstream.resume(); }
+      for (const join of held.splice(0)) join();
     },
     close() {
       for (const { client, upstream } of pairs) { client.destroy(); upstream.destroy(); }

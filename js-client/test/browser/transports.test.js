@@ -178,6 +178,30 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(bad, [], `close came before the last bytes in ${bad.length} of 40 runs`);
     });
 
+    for (const leave of ['navigates away', 'is closed']) {
+      test(`a page that ${leave} closes its session: the backend sees the end within a second`, { timeout: 60000 }, async () => {
+        const gone = await context.newPage();
+        await gone.goto(`http://127.0.0.1:${proxy.port}/`);
+        const endsBefore = backends.stats.watchEnds.length;
+        await gone.evaluate(async (t) => {
+          const cg = await import('/cometgate.js');
+          const s = new cg.TCPSocket('watch', undefined, { transports: t });
+          await s.opened;
+          s.send('hello');
+        }, transport);
+        const left = Date.now();
+        if (leave === 'is closed') await gone.close({ runBeforeUnload: true });
+        else await gone.goto('about:blank');
+        const deadline = Date.now() + 10000;
+        while (backends.stats.watchEnds.length === endsBefore && Date.now() < deadline) await sleep(20);
+        if (!gone.isClosed()) await gone.close();
+        assert.ok(backends.stats.watchEnds.length > endsBefore, 'the backend connection was still open 10 s after the page left');
+        const ms = backends.stats.watchEnds[backends.stats.watchEnds.length - 1] - left;
+        if (process.env.DEBUG_BROWSER) console.log(`[${transport}] page ${leave}: backend ended after ${ms} ms`);
+        assert.ok(ms < 1500, `the backend saw the end ${ms} ms after the page left`);
+      });
+    }
+
     test('cutting every connection mid-transfer loses, duplicates and reorders nothing', { timeout: 120000 }, async () => {
       const cutsBefore = proxy.cuts;
       const r = await page.evaluate((n) => window.h.echo(n, [200 * 1024, 600 * 1024]), MiB);
