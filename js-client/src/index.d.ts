@@ -26,9 +26,9 @@ export interface SessionOptions {
   deadAfterMs?: number;
   /** Frames sent and nothing heard back this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding). */
   ackTimeoutMs?: number;
-  /** One attempt to reattach a session that had a transport (default 3000). */
+  /** One attempt to reattach a session that had a transport (default 2000, or 3 times what the last successful attach took). */
   reattachTimeoutMs?: number;
-  /** The longest pause between reattach attempts (default 1000). */
+  /** The longest pause between reattach attempts (default 500). */
   reattachMaxDelayMs?: number;
   /** Close the session when the page goes away (`pagehide`), so backends see the disconnect at once (default true). */
   closeOnPageHide?: boolean;

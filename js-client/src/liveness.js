@@ -18,8 +18,9 @@ export const PARTITION_MARGIN_MS = 5000;
  * @typedef {object} LivenessOptions
  * @property {number} [deadAfterMs] a transport silent this long is replaced (default: see {@link livenessPlan})
  * @property {number} [ackTimeoutMs] frames sent and nothing heard this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding)
- * @property {number} [reattachTimeoutMs] one attempt to reattach a session that had a transport (default 3000)
- * @property {number} [reattachMaxDelayMs] the longest pause between reattach attempts (default 1000)
+ * @property {number} [reattachTimeoutMs] one attempt to reattach a session that had a transport (default 2000,
+ *   or three times what the last successful attach took, if more)
+ * @property {number} [reattachMaxDelayMs] the longest pause between reattach attempts (default 500)
  * @property {number} [connectTimeoutMs] one attempt before any transport ever worked (default 10000)
  */
 
@@ -54,8 +55,8 @@ export function livenessPlan(hello, options = {}) {
     deadAfterMs,
     ackTimeoutMs: options.ackTimeoutMs ?? 5000,
     pollTimeoutMs: deadAfterMs,
-    reattachTimeoutMs: options.reattachTimeoutMs ?? 3000,
-    reattachMaxDelayMs: options.reattachMaxDelayMs ?? 1000,
+    reattachTimeoutMs: options.reattachTimeoutMs ?? 2000,
+    reattachMaxDelayMs: options.reattachMaxDelayMs ?? 500,
     giveUpAfterMs: timeout + PARTITION_MARGIN_MS,
   };
 }

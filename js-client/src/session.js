@@ -110,6 +110,9 @@ export class Session extends EventTarget {
     this.confirmed = false;
     /** when the gateway was last heard from (any bytes), for giving up */
     this.lastHeardAt = 0;
+    /** when the current attempt started, and how long the last successful one took */
+    this.attemptStartedAt = 0;
+    this.lastAttachMs = 0;
     /** @type {{reconnect?: ReturnType<typeof setTimeout>, linger?: ReturnType<typeof setTimeout>}} */
     this.timers = {};
     /** @type {(() => void)|null} removes the pagehide listener */
@@ -219,8 +222,9 @@ export class Session extends EventTarget {
       }
       throw e;
     }
-    // Frames still unanswered after this batch: the next answer is due afresh.
-    if (this.link.awaitingAck && !isPoll(t)) this.watchdog.expectAnswer(this.#answerMs());
+    // Still waiting for an answer after this batch (an ACK; for a poll transport, the answer
+    // to the POST in flight, which travels apart from the polls): it is due afresh.
+    if (isPoll(t) ? this.link.sending : this.link.awaitingAck) this.watchdog.expectAnswer(this.#answerMs());
     this.link.scheduleAck();
     this.link.flush();
   }
@@ -309,6 +313,7 @@ export class Session extends EventTarget {
     if (this.confirmed || t !== this.transport) return;
     this.confirmed = true;
     this.lastHeardAt = Date.now();
+    this.lastAttachMs = this.lastHeardAt - this.attemptStartedAt;
     this.watchdog.proven();
     const cls = /** @type {TransportClass} */ (t.constructor);
     this.choice.worked(cls);
@@ -352,8 +357,12 @@ export class Session extends EventTarget {
     this.transport = t;
     this.confirmed = false;
     this.link.detach();
-    // A session that had a transport retries briskly: the gateway keeps it only for timeoutMs.
-    const attemptMs = this.choice.everAttached ? plan.reattachTimeoutMs : this.connectTimeoutMs;
+    // A session that had a transport retries briskly (the gateway keeps it only for timeoutMs),
+    // though never faster than this network has shown it can attach.
+    const attemptMs = this.choice.everAttached
+      ? Math.min(this.connectTimeoutMs, Math.max(plan.reattachTimeoutMs, 3 * this.lastAttachMs))
+      : this.connectTimeoutMs;
+    this.attemptStartedAt = Date.now();
     this.watchdog.watch(t, attemptMs, this.#silenceMs(t));
     try {
       t.start();

@@ -91,35 +91,70 @@ export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
 /**
  * A TCP proxy in front of the gateway, as a network between browser and gateway: `cutAll()`
  * resets every live connection (new ones keep working); `partition()` makes it silent, with no
- * RST and no FIN (nothing is read either way, new connections get no answer) until `heal()`
- * lets everything through again, as a network that dropped packets for a while.
+ * RST and no FIN: nothing moves on any connection, and new ones get no answer. After `heal()`,
+ * as with real packet loss, idle connections and new ones work at once, while those that
+ * tried to send during the partition (and new ones whose handshake it swallowed) stay silent
+ * `staleMs` longer, their retransmissions having backed off: a client that waits for them
+ * instead of starting afresh is slow.
  * @param {number} targetPort
+ * @param {{staleMs?: number}} [options]
  */
-export async function startProxy(targetPort) {
+export async function startProxy(targetPort, { staleMs = 8000 } = {}) {
   const pairs = new Set();
-  /** @type {Array<() => void>} connections that arrived during a partition */
+  /** @type {Array<() => void>} connections whose handshake the partition swallowed */
   const held = [];
+  /** @type {Set<ReturnType<typeof setTimeout>>} */
+  const timers = new Set();
   let cuts = 0;
   let partitioned = false;
+  const later = (fn, ms) => {
+    const timer = setTimeout(() => { timers.delete(timer); fn(); }, ms);
+    timers.add(timer);
+  };
+  const join = (client) => {
+    if (client.destroyed) return;
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    const pair = { client, upstream, frozen: null };
+    pairs.add(pair);
+    const end = () => { pairs.delete(pair); client.destroy(); upstream.destroy(); };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    if (partitioned) freeze(pair);
+  };
+  /** Stops forwarding; what arrives is kept (the kernel would) and marks the pair as having tried. */
+  const freeze = (pair) => {
+    const frozen = { dirty: false, up: [], down: [] };
+    frozen.onUp = (c) => { frozen.dirty = true; frozen.up.push(c); };
+    frozen.onDown = (c) => { frozen.dirty = true; frozen.down.push(c); };
+    pair.client.unpipe(pair.upstream);
+    pair.upstream.unpipe(pair.client);
+    pair.client.on('data', frozen.onUp);
+    pair.upstream.on('data', frozen.onDown);
+    // unpipe() left both paused: read on, so that what either side sends is seen (and kept).
+    pair.client.resume();
+    pair.upstream.resume();
+    pair.frozen = frozen;
+  };
+  const thaw = (pair) => {
+    const { frozen, client, upstream } = pair;
+    if (!frozen || client.destroyed || upstream.destroyed) return;
+    pair.frozen = null;
+    client.off('data', frozen.onUp);
+    upstream.off('data', frozen.onDown);
+    for (const c of frozen.up) upstream.write(c);
+    for (const c of frozen.down) client.write(c);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  };
   const server = net.createServer((client) => {
-    const join = () => {
-      if (client.destroyed) return;
-      const upstream = net.connect(targetPort, '127.0.0.1');
-      const pair = { client, upstream };
-      pairs.add(pair);
-      const end = () => { pairs.delete(pair); client.destroy(); upstream.destroy(); };
-      client.on('error', end).on('close', end);
-      upstream.on('error', end).on('close', end);
-      client.pipe(upstream);
-      upstream.pipe(client);
-      if (partitioned) { client.pause(); upstream.pause(); }
-    };
     client.on('error', () => client.destroy());
     if (partitioned) {
       client.pause();
-      held.push(join);
+      held.push(() => { client.resume(); join(client); });
     } else {
-      join();
+      join(client);
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -137,14 +172,19 @@ export async function startProxy(targetPort) {
     },
     partition() {
       partitioned = true;
-      for (const { client, upstream } of pairs) { client.pause(); upstream.pause(); }
+      for (const pair of pairs) freeze(pair);
     },
     heal() {
       partitioned = false;
-      for (const { client, upstream } of pairs) { client.resume(); upstream.resume(); }
-      for (const join of held.splice(0)) join();
+      for (const pair of pairs) {
+        if (!pair.frozen) continue;
+        if (pair.frozen.dirty) later(() => thaw(pair), staleMs);
+        else thaw(pair);
+      }
+      for (const go of held.splice(0)) later(go, staleMs);
     },
     close() {
+      for (const timer of timers) clearTimeout(timer);
       for (const { client, upstream } of pairs) { client.destroy(); upstream.destroy(); }
       server.close();
     },
