@@ -290,8 +290,10 @@ export class Session extends EventTarget {
 
   /** @returns {number} how long sent frames may go unanswered */
   #answerMs() {
+    const own = /** @type {any} */ (this.transport?.constructor)?.ackTimeoutMs;
+    const base = this.options.ackTimeoutMs ?? own ?? this.liveness.ackTimeoutMs;
     // Over a slow uplink a large batch takes a while to arrive: allow 1 ms per 32 bytes.
-    return this.liveness.ackTimeoutMs + Math.ceil(this.link.unackedBytes / 32);
+    return base + Math.ceil(this.link.unackedBytes / 32);
   }
 
   /**

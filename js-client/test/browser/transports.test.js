@@ -214,6 +214,31 @@ for (const transport of TRANSPORTS) {
       assert.equal(r.transport, transport);
     });
 
+    test('after a cut while data moves, data flows again within 5 s (a dead htmlfile frame included)', { timeout: 90000 }, async () => {
+      await page.evaluate(async () => {
+        const s = new window.cg.TCPSocket('echo', undefined, window.h.opts({ binaryType: 'string' }));
+        window.ticker = { socket: s, arrivals: [] };
+        s.ondata = () => window.ticker.arrivals.push(Date.now());
+        await s.opened;
+        window.ticker.timer = setInterval(() => s.send('x'), 50);
+      });
+      const stalls = [];
+      for (let i = 0; i < 3; i++) {
+        await sleep(700);
+        const cutAt = await page.evaluate(() => Date.now());
+        proxy.cutAll();
+        let next;
+        for (let w = 0; w < 150 && !next; w++) {
+          await sleep(100);
+          next = await page.evaluate((c) => window.ticker.arrivals.find((at) => at > c + 50), cutAt);
+        }
+        stalls.push(next ? next - cutAt : Infinity);
+      }
+      await page.evaluate(() => { clearInterval(window.ticker.timer); window.ticker.socket.close(); });
+      console.log(`# ${transport}: data again ${stalls.join(', ')} ms after a cut`);
+      assert.ok(stalls.every((ms) => ms < 5000), `stalls after a cut: ${stalls.join(', ')} ms`);
+    });
+
     test('a page that stops reading stops the gateway reading the backend', { timeout: 120000 }, async () => {
       await page.evaluate(async () => {
         window.flood = new window.cg.TCPSocket('flood', undefined, window.h.opts());
