@@ -44,21 +44,34 @@ export const PARTITION_MARGIN_MS = 5000;
  * would tear down healthy idle transports.
  * @param {{heartbeatMs: number, timeoutMs: number}|null} hello
  * @param {LivenessOptions} [options]
+ * @param {{deadAfterMs?: number, ackTimeoutMs?: number}} [transport] the transport class's own deadlines
  * @returns {LivenessPlan}
  */
-export function livenessPlan(hello, options = {}) {
+export function livenessPlan(hello, options = {}, transport = {}) {
   const heartbeat = hello?.heartbeatMs ?? 25000;
   const timeout = hello?.timeoutMs ?? 30000;
   const deadAfterMs = options.deadAfterMs
     ?? Math.max(heartbeat + 1000, Math.min(heartbeat + 5000, timeout - PARTITION_MARGIN_MS));
   return {
-    deadAfterMs,
-    ackTimeoutMs: options.ackTimeoutMs ?? 5000,
+    // A transport may know that it dies more quietly than the others (htmlfile).
+    deadAfterMs: Math.min(deadAfterMs, transport.deadAfterMs ?? Infinity),
+    ackTimeoutMs: options.ackTimeoutMs ?? transport.ackTimeoutMs ?? 5000,
     pollTimeoutMs: deadAfterMs,
     reattachTimeoutMs: options.reattachTimeoutMs ?? 2000,
     reattachMaxDelayMs: options.reattachMaxDelayMs ?? 500,
     giveUpAfterMs: timeout + PARTITION_MARGIN_MS,
   };
+}
+
+/**
+ * How long sent frames may go unanswered: over a slow uplink a large batch takes a while to
+ * arrive, so 1 ms per 32 bytes outstanding is added to the plan's deadline.
+ * @param {LivenessPlan} plan
+ * @param {number} unackedBytes
+ * @returns {number}
+ */
+export function answerDeadline(plan, unackedBytes) {
+  return plan.ackTimeoutMs + Math.ceil(unackedBytes / 32);
 }
 
 /**

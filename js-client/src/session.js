@@ -18,7 +18,7 @@ import { resolveGateway } from './gateway-url.js';
 import { TransportChoice, choiceKey, fatalFailure } from './transport-choice.js';
 import { ReliableLink } from './reliable-link.js';
 import { ChannelTable } from './channel-table.js';
-import { Watchdog, livenessPlan } from './liveness.js';
+import { Watchdog, livenessPlan, answerDeadline } from './liveness.js';
 import { closeOnPageHide, sendFinal } from './page-exit.js';
 import { postSession } from './transports/base.js';
 import { readHello } from './hello.js';
@@ -208,7 +208,7 @@ export class Session extends EventTarget {
   _onBatch(t, bytes) {
     if (t !== this.transport || this.state === 'closed') return;
     this.lastHeardAt = Date.now();
-    this.watchdog.heard(this.#silenceMs(t));
+    this.watchdog.heard(this.#plan(t).deadAfterMs);
     if (this.link.transport === t) this._confirm(t);
     try {
       for (const frame of decodeBatch(bytes, { maxFrame: this.hello?.maxFrame ?? DEFAULT_MAX_FRAME })) {
@@ -288,21 +288,17 @@ export class Session extends EventTarget {
     if (isPoll(t) && !this.link.awaitingAck) this.watchdog.answered();
   }
 
-  /** @returns {number} how long sent frames may go unanswered */
+  /** @returns {number} how long sent frames may go unanswered on the current transport */
   #answerMs() {
-    const own = /** @type {any} */ (this.transport?.constructor)?.ackTimeoutMs;
-    const base = this.options.ackTimeoutMs ?? own ?? this.liveness.ackTimeoutMs;
-    // Over a slow uplink a large batch takes a while to arrive: allow 1 ms per 32 bytes.
-    return base + Math.ceil(this.link.unackedBytes / 32);
+    return answerDeadline(this.#plan(this.transport), this.link.unackedBytes);
   }
 
   /**
-   * @param {Transport} t
-   * @returns {number}
+   * @param {Transport|null} t
+   * @returns {import('./liveness.js').LivenessPlan} the deadlines for `t`
    */
-  #silenceMs(t) {
-    const own = /** @type {any} */ (t.constructor).deadAfterMs ?? Infinity;
-    return Math.min(this.liveness.deadAfterMs, own);
+  #plan(t) {
+    return livenessPlan(this.hello, this.options, /** @type {any} */ (t?.constructor));
   }
 
   // --- transport lifecycle ---
@@ -365,7 +361,7 @@ export class Session extends EventTarget {
       ? Math.min(this.connectTimeoutMs, Math.max(plan.reattachTimeoutMs, 3 * this.lastAttachMs))
       : this.connectTimeoutMs;
     this.attemptStartedAt = Date.now();
-    this.watchdog.watch(t, attemptMs, this.#silenceMs(t));
+    this.watchdog.watch(t, attemptMs, this.#plan(t).deadAfterMs);
     try {
       t.start();
       // A poll transport gets no HELLO: one upstream POST (a HEARTBEAT if nothing else) proves it.
