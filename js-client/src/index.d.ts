@@ -21,7 +21,7 @@ export interface SessionOptions {
   ackBytes?: number;
   /**
    * Treat the transport as dead after this long without any bytes. Default: from HELLO,
-   * max(heartbeatMs + 1 s, min(heartbeatMs + 5 s, timeoutMs - 5 s)); see docs/PROTOCOL.md "Liveness".
+   * 28.5 s (long polls 26 s) with the gateway's defaults; see docs/PROTOCOL.md "Liveness".
    */
   deadAfterMs?: number;
   /** Frames sent and nothing heard back this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding). */

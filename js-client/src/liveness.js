@@ -37,21 +37,25 @@ export const PARTITION_MARGIN_MS = 5000;
 /**
  * The deadlines for a session with this HELLO.
  *
- * The gateway sends something at least every `heartbeatMs` on an attached transport (a long
- * poll is answered within its poll timeout, at most `heartbeatMs`), so silence beyond that
- * means a dead transport; the detection is due early enough that a reattach still finds the
- * session (`timeoutMs - PARTITION_MARGIN_MS`), but never before `heartbeatMs + 1 s`, which
- * would tear down healthy idle transports.
+ * The gateway sends something at least every 1.1 `heartbeatMs` on an attached stream or
+ * WebSocket, and answers a long poll within its poll timeout (at most `heartbeatMs`), so
+ * silence beyond that means a dead transport; the detection is due early enough that a
+ * reattach still finds the session (`timeoutMs - PARTITION_MARGIN_MS`), but never before that
+ * bound plus 1 s, which would tear down healthy idle transports.
  * @param {{heartbeatMs: number, timeoutMs: number}|null} hello
  * @param {LivenessOptions} [options]
- * @param {{deadAfterMs?: number, ackTimeoutMs?: number}} [transport] the transport class's own deadlines
+ * @param {{deadAfterMs?: number, ackTimeoutMs?: number, attachesOnStart?: boolean}} [transport] the
+ *   transport class: its own deadlines, and whether it long-polls
  * @returns {LivenessPlan}
  */
 export function livenessPlan(hello, options = {}, transport = {}) {
   const heartbeat = hello?.heartbeatMs ?? 25000;
   const timeout = hello?.timeoutMs ?? 30000;
+  // The gateway looks for idle streams once a heartbeat and beats those idle for 90% of it, so
+  // a stream may be silent up to 1.1 heartbeats; a long poll is answered on its own timer.
+  const floor = transport.attachesOnStart ? heartbeat + 1000 : Math.ceil(heartbeat * 11 / 10) + 1000;
   const deadAfterMs = options.deadAfterMs
-    ?? Math.max(heartbeat + 1000, Math.min(heartbeat + 5000, timeout - PARTITION_MARGIN_MS));
+    ?? Math.max(floor, Math.min(heartbeat + 5000, timeout - PARTITION_MARGIN_MS));
   return {
     // A transport may know that it dies more quietly than the others (htmlfile).
     deadAfterMs: Math.min(deadAfterMs, transport.deadAfterMs ?? Infinity),

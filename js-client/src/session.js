@@ -294,11 +294,11 @@ export class Session extends EventTarget {
   }
 
   /**
-   * @param {Transport|null} t
-   * @returns {import('./liveness.js').LivenessPlan} the deadlines for `t`
+   * @param {Transport|TransportClass|null} t a transport or its class
+   * @returns {import('./liveness.js').LivenessPlan} the deadlines for it
    */
   #plan(t) {
-    return livenessPlan(this.hello, this.options, /** @type {any} */ (t?.constructor));
+    return livenessPlan(this.hello, this.options, /** @type {any} */ (typeof t === 'function' ? t : t?.constructor));
   }
 
   // --- transport lifecycle ---
@@ -339,7 +339,7 @@ export class Session extends EventTarget {
       }
       if (this.state === 'closed' || this.transport) return;
     }
-    const plan = this.liveness;
+    const plan = this.#plan(Cls);
     /** @type {Transport} */
     let t;
     const ctx = {

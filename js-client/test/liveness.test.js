@@ -4,20 +4,25 @@ import { livenessPlan, PARTITION_MARGIN_MS } from '../src/liveness.js';
 import { TCPSocket } from '../src/tcp-socket.js';
 import { fakeSession, randomBytes, readBytes, until } from './helpers/util.js';
 
-test('the silence deadline follows HELLO: before the session timeout minus the margin, never before a heartbeat', () => {
+test('the silence deadline follows HELLO: before the session timeout minus the margin, never before a healthy transport may be silent', () => {
   assert.equal(PARTITION_MARGIN_MS, 5000);
   const table = [
-    // heartbeatMs, timeoutMs -> deadAfterMs, giveUpAfterMs
-    [25000, 30000, 26000, 35000], // the gateway's defaults: timeout - margin is below heartbeat + 1 s
-    [10000, 30000, 15000, 35000], // room enough: heartbeat + 5 s
-    [10000, 13000, 11000, 18000], // a short timeout: heartbeat + 1 s at the least
-    [25000, 60000, 30000, 65000],
+    // heartbeatMs, timeoutMs -> deadAfterMs for a stream, for a long poll; giveUpAfterMs
+    [25000, 30000, 28500, 26000, 35000], // the defaults: timeout - margin is below what an idle transport may be silent
+    [10000, 30000, 15000, 15000, 35000], // room enough: heartbeat + 5 s
+    [10000, 13000, 12000, 11000, 18000], // a short timeout: the silence a healthy transport may show, plus 1 s
+    [25000, 60000, 30000, 30000, 65000],
   ];
-  for (const [heartbeatMs, timeoutMs, dead, giveUp] of table) {
+  const poll = { attachesOnStart: true };
+  for (const [heartbeatMs, timeoutMs, stream, polls, giveUp] of table) {
     const plan = livenessPlan({ heartbeatMs, timeoutMs });
-    assert.deepEqual([plan.deadAfterMs, plan.giveUpAfterMs, plan.pollTimeoutMs], [dead, giveUp, dead], `${heartbeatMs}/${timeoutMs}`);
+    assert.deepEqual([plan.deadAfterMs, plan.giveUpAfterMs], [stream, giveUp], `stream ${heartbeatMs}/${timeoutMs}`);
+    const p = livenessPlan({ heartbeatMs, timeoutMs }, {}, poll);
+    assert.deepEqual([p.deadAfterMs, p.pollTimeoutMs], [polls, polls], `poll ${heartbeatMs}/${timeoutMs}`);
   }
-  assert.equal(livenessPlan(null).deadAfterMs, 26000, 'before HELLO the gateway defaults are assumed');
+  assert.equal(livenessPlan(null).deadAfterMs, 28500, 'before HELLO the gateway defaults are assumed');
+  assert.equal(livenessPlan(null, {}, { deadAfterMs: 10000, ackTimeoutMs: 2000 }).deadAfterMs, 10000, 'a transport may be stricter');
+  assert.equal(livenessPlan(null, {}, { deadAfterMs: 10000, ackTimeoutMs: 2000 }).ackTimeoutMs, 2000);
   assert.equal(livenessPlan({ heartbeatMs: 25000, timeoutMs: 30000 }, { deadAfterMs: 1234 }).deadAfterMs, 1234);
 });
 
