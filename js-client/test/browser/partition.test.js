@@ -70,7 +70,12 @@ describe('a silent partition shorter than the session timeout minus the margin',
         if (process.env.DEBUG_BROWSER) console.log(`${Date.now() % 100000} heal`);
         proxy.heal();
         const healedAt = await page.evaluate(() => Date.now());
-        await sleep(4000);
+        // Wait for the data to flow again (or for 4.5 s), then a little longer for the backlog.
+        for (let w = 0; w < 45; w++) {
+          await sleep(100);
+          if (await page.evaluate((healed) => window.tick.arrivals.some((at) => at > healed), healedAt)) break;
+        }
+        await sleep(1000);
         const r = await page.evaluate((healed) => {
           clearInterval(window.tick.timer);
           const firstAfter = window.tick.arrivals.find((at) => at > healed);
@@ -87,7 +92,7 @@ describe('a silent partition shorter than the session timeout minus the margin',
         const lines = r.text.split('\n').filter(Boolean);
         const expected = Array.from({ length: lines.length }, (_, i) => String(i));
         assert.deepEqual(lines, expected, 'lines lost, duplicated or reordered');
-        assert.ok(lines.length > r.sent - 15, `only ${lines.length} of ${r.sent} lines came back`);
+        assert.ok(lines.length > r.sent - 10, `only ${lines.length} of ${r.sent} lines came back`);
         assert.notEqual(r.resumedMs, null, 'nothing arrived after healing');
         // The target is ~3 s; a loaded CI machine gets some slack.
         assert.ok(r.resumedMs < 4500, `data flowed again only ${r.resumedMs} ms after healing`);

@@ -174,8 +174,8 @@ for (const transport of TRANSPORTS) {
           if (facade.text !== '+OK\r\n' || facade.code !== 4000) wrong.push(facade);
         }
         return wrong;
-      }, 20);
-      assert.deepEqual(bad, [], `close came before the last bytes in ${bad.length} of 40 runs`);
+      }, 15);
+      assert.deepEqual(bad, [], `close came before the last bytes in ${bad.length} of 30 runs`);
     });
 
     for (const leave of ['navigates away', 'is closed']) {
