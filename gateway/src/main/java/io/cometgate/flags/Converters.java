@@ -4,7 +4,6 @@ import io.cometgate.policy.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -155,34 +154,14 @@ public final class Converters {
         }
     }
 
-    /** {@code 127.0.0.1:8080}, {@code [::1]:8080}, {@code 0.0.0.0:443}; port 0 picks a free one. */
+    /** {@code IP:PORT} or {@code [v6]:PORT} through the policy module's strict parser; port 0 = any free port. */
     public static final class HostPort implements CommandLine.ITypeConverter<InetSocketAddress> {
         @Override
         public InetSocketAddress convert(String value) {
-            int colon = value.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new TypeConversionException("'" + value + "' is not HOST:PORT (examples: 127.0.0.1:8080, [::1]:8080, 0.0.0.0:443)");
-            }
-            String host = value.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
             try {
-                port = Integer.parseInt(value.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "': the port must be a number");
-            }
-            if (port < 0 || port > 65535) {
-                throw new TypeConversionException("'" + value + "': port out of range 0-65535");
-            }
-            if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-                throw new TypeConversionException("'" + value + "': listen on an IP address, not a name");
-            }
-            try {
-                return new InetSocketAddress(InetAddress.getByName(host), port);
-            } catch (java.net.UnknownHostException e) {
-                throw new TypeConversionException("'" + value + "': not an IP address");
+                return io.cometgate.policy.HostPort.literalSocketAddress(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage() + " (examples: 127.0.0.1:8080, [::1]:8080, 0.0.0.0:443)");
             }
         }
     }
