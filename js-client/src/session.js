@@ -532,6 +532,9 @@ export class Session extends EventTarget {
     if (info.status === 403 || info.wsCode === 1008) {
       return { code: CloseCode.POLICY_VIOLATION, reason: `the gateway refused this page: ${why}` };
     }
+    if (info.status === 410 || info.wsCode === CloseCode.SESSION_UNKNOWN) {
+      return { code: CloseCode.SESSION_UNKNOWN, reason: why };
+    }
     if ((info.status === 404 || info.wsCode === 4004) && this.everAttached) {
       return { code: CloseCode.SESSION_EXPIRED, reason: `the gateway no longer knows this session: ${why}` };
     }
@@ -550,6 +553,7 @@ export class Session extends EventTarget {
    */
   _fail(code, reason) {
     if (this.state === 'closed') return;
+    if (code === CloseCode.SESSION_UNKNOWN && this._startFresh()) return;
     this.state = 'closed';
     for (const timer of Object.values(this.timers)) clearTimeout(timer);
     if (this.transport) this.transport.close();
@@ -559,6 +563,30 @@ export class Session extends EventTarget {
     this.channels.clear();
     for (const c of channels) c._finish(code, reason);
     this.dispatchEvent(Object.assign(new Event('close'), { code, reason }));
+  }
+
+  /**
+   * The gateway node does not hold our session (4015) before any transport ever attached to
+   * it: the gateway has none of our frames, so start a fresh session at once and send them
+   * there. A few times at most, so a balancer that always misroutes ends in 4015, not a loop.
+   * @returns {boolean} whether a fresh session is on its way
+   */
+  _startFresh() {
+    if (this.everAttached || (this.freshStarts = (this.freshStarts ?? 0) + 1) > 3) return false;
+    if (this.transport) this.transport.close();
+    this.transport = null;
+    clearTimeout(this.timers.attempt);
+    clearTimeout(this.timers.watchdog);
+    clearTimeout(this.timers.reconnect);
+    this.attached = false;
+    this.confirmed = false;
+    this.sending = false;
+    this.id = null;
+    this.hello = null;
+    this.in = new ReceiveWindow();
+    this.out.rewind();
+    this.timers.reconnect = setTimeout(() => this._connect(), 0);
+    return true;
   }
 
   /** @param {Channel} channel */

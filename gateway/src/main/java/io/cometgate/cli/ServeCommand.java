@@ -1,5 +1,6 @@
 package io.cometgate.cli;
 
+import io.cometgate.cluster.NodeId;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
 import io.cometgate.demo.DemoBackends;
@@ -124,6 +125,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long open channels may finish (default 30s).")
     Duration drainTimeout = Duration.ofSeconds(30);
 
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "This node's id in a cluster, carried in every session id so a load balancer can route "
+                    + "each session to its node (docs/SCALING.md): 1-24 of a-z, 0-9, '-'. Default: from the host name.")
+    String nodeId;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (default info).")
     String logLevel = "info";
 
@@ -140,8 +146,10 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         GatewayConfig config;
+        NodeId node;
         try {
             config = config();
+            node = nodeId == null ? NodeId.fromHostName() : new NodeId(nodeId);
         } catch (IllegalArgumentException e) {
             err.println("cometgate serve: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -177,7 +185,8 @@ public final class ServeCommand implements Callable<Integer> {
         EventLoops loops = EventLoops.create(threads);
         DemoBackends demoBackends = new DemoBackends();
         ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
-        GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(logFormat.equals("json")), loops, forwarded::clientAddress);
+        GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(logFormat.equals("json")), loops,
+                forwarded::clientAddress, node.value());
         if (files != null) {
             server.serveStaticFiles(files);
         }

@@ -49,8 +49,14 @@ public final class GatewayServer implements AutoCloseable {
 
     public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
+        this(config, decider, audit, loops, clientAddresses, "local");
+    }
+
+    /** @param nodeId this node's id in a cluster (docs/SCALING.md), carried in every session id */
+    public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
+                         ClientAddressResolver clientAddresses, String nodeId) {
         this.loops = loops;
-        SessionRegistry registry = new SessionRegistry();
+        SessionRegistry registry = new SessionRegistry(nodeId);
         this.context = new GatewayContext(config, decider, new GatewayMetrics(), registry,
                 new BackendConnector(loops.socketChannel()), audit, new OpenLimiter());
         registry.bind(context);

@@ -28,8 +28,24 @@ public final class SessionRegistry {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final String nodeId;
     private volatile GatewayContext context;
     private volatile boolean draining;
+
+    /** A registry whose session ids name node {@code local} (tests, single-node embedding). */
+    public SessionRegistry() {
+        this("local");
+    }
+
+    /** @param nodeId this node's id (validated {@code [a-z0-9-]}), carried in every session id */
+    public SessionRegistry(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    /** This node's id, as carried in its session ids. */
+    public String nodeId() {
+        return nodeId;
+    }
 
     /** Completes the wiring (the context holds this registry, so it arrives after construction). */
     public void bind(GatewayContext gatewayContext) {
@@ -57,7 +73,7 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(), loop, context, origin, client);
+        Session session = new Session(SessionIds.next(nodeId), loop, context, origin, client);
         sessions.put(session.id(), session);
         context.metrics().sessionsCreated.increment();
         return session;

@@ -11,6 +11,7 @@ import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
 import io.cometgate.session.GatewayContext;
 import io.cometgate.session.Session;
+import io.cometgate.session.SessionIds;
 import io.cometgate.session.SessionRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The protocol endpoints under the path prefix (docs/PROTOCOL.md, "HTTP endpoints"): creating
@@ -117,11 +119,22 @@ public final class ProtocolEndpoints {
         }
     }
 
-    /** The session named by {@code s}, if this request may use it; else answers the error and returns {@code null}. */
-    Session existingSession(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info) {
-        Session session = context.registry().find(param(query, "s"));
+    /**
+     * The session named by {@code s}, if this request may use it; else answers the error and
+     * returns {@code null}. A session this node does not hold goes to {@code unknown} with the
+     * reason, which answers in the transport's own form (close code 4015).
+     */
+    Session existingSession(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info,
+                            Consumer<String> unknown) {
+        String id = param(query, "s");
+        Session session = context.registry().find(id);
         if (session == null) {
-            fail(ctx, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+            if (!SessionIds.wellFormed(id)) {
+                fail(ctx, HttpResponseStatus.NOT_FOUND, "malformed or missing session id", info);
+            } else {
+                context.metrics().unknownSessions.increment();
+                unknown.accept(UnknownSessionAnswer.reason(id, context.registry().nodeId()));
+            }
             return null;
         }
         if (info.origin() != null && !info.origin().equals(session.origin())) {
@@ -176,10 +189,6 @@ public final class ProtocolEndpoints {
             jsonpHello(ctx, query, info);
             return;
         }
-        Session session = existingSession(ctx, query, info);
-        if (session == null) {
-            return;
-        }
         long ack;
         try {
             ack = ack(query, req);
@@ -187,11 +196,17 @@ public final class ProtocolEndpoints {
             fail(ctx, HttpResponseStatus.BAD_REQUEST, "ack must be a sequence number", info);
             return;
         }
+        Channel channel = ctx.channel();
+        String callback = param(query, "c");
+        Consumer<String> unknown = reason -> UnknownSessionAnswer.downstream(channel, kind, ack, callback, reason, info);
+        Session session = existingSession(ctx, query, info, unknown);
+        if (session == null) {
+            return;
+        }
         if (kind == TransportKind.HTMLFILE && session.origin() == null) {
             fail(ctx, HttpResponseStatus.BAD_REQUEST, "htmlfile needs a session created with an Origin (postMessage target)", info);
             return;
         }
-        Channel channel = ctx.channel();
         ConnectionWatcher watcher = ConnectionWatcher.of(channel);
         switch (kind) {
             case XHR_STREAMING, EVENTSOURCE, HTMLFILE -> {
@@ -201,7 +216,7 @@ public final class ProtocolEndpoints {
                 watcher.watch(session, stream::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        unknown.accept(UnknownSessionAnswer.reason(session.id(), context.registry().nodeId()));
                         return;
                     }
                     stream.start(info::addCors);
@@ -215,7 +230,7 @@ public final class ProtocolEndpoints {
                 watcher.watch(session, poll::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        unknown.accept(UnknownSessionAnswer.reason(session.id(), context.registry().nodeId()));
                         return;
                     }
                     poll.start();
@@ -252,7 +267,7 @@ public final class ProtocolEndpoints {
     // ---- upstream -------------------------------------------------------------------------
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query, RequestInfo info) {
-        Session session = existingSession(ctx, query, info);
+        Session session = existingSession(ctx, query, info, reason -> UnknownSessionAnswer.post(ctx.channel(), reason, info));
         if (session == null) {
             return;
         }
@@ -268,7 +283,7 @@ public final class ProtocolEndpoints {
         session.loop().execute(() -> {
             if (session.isClosed()) {
                 Frame.releaseAll(frames);
-                failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                UnknownSessionAnswer.post(channel, UnknownSessionAnswer.reason(session.id(), context.registry().nodeId()), info);
                 return;
             }
             session.receive(frames);

@@ -5,6 +5,7 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.session.GatewayContext;
 import io.cometgate.session.Session;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -58,18 +60,15 @@ final class WebSocketUpgrade {
             return;
         }
         boolean creating = ProtocolEndpoints.param(query, "s") == null;
-        Session session = creating ? endpoints.newSession(ctx, info) : endpoints.existingSession(ctx, query, info);
+        Session session = creating ? endpoints.newSession(ctx, info)
+                : endpoints.existingSession(ctx, query, info, reason -> refuseUnknown(ctx, req, handshaker, reason));
         if (session == null) {
             return;
         }
         Channel channel = ctx.channel();
         WebSocketReceiver receiver = new WebSocketReceiver(channel, session);
         ChannelPipeline pipeline = channel.pipeline();
-        for (String name : new String[] {"request-timeout", "keep-alive", "watcher"}) {
-            if (pipeline.get(name) != null) {
-                pipeline.remove(name);
-            }
-        }
+        removeHttpOnlyHandlers(pipeline);
         pipeline.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessage));
         pipeline.addLast("ws-session", receiver);
         handshaker.handshake(channel, req).addListener(f -> {
@@ -84,6 +83,35 @@ final class WebSocketUpgrade {
                 receiver.start();
                 session.attach(receiver, ack);
             });
+        });
+    }
+
+    private static void removeHttpOnlyHandlers(ChannelPipeline pipeline) {
+        for (String name : new String[] {"request-timeout", "keep-alive", "watcher"}) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+    }
+
+    /**
+     * A session this node does not hold: a browser cannot read the status of a refused
+     * handshake (it only sees 1006), so the handshake completes and the socket closes at once
+     * with 4015 and the reason, which the client acts on by starting a fresh session.
+     */
+    private static void refuseUnknown(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketServerHandshaker handshaker,
+                                      String reason) {
+        Channel channel = ctx.channel();
+        removeHttpOnlyHandlers(channel.pipeline());
+        handshaker.handshake(channel, req).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                return;
+            }
+            // A close reason is at most 123 bytes of UTF-8; the reasons are ASCII.
+            String text = reason.length() > 123 ? reason.substring(0, 123) : reason;
+            channel.writeAndFlush(new CloseWebSocketFrame(CloseCode.SESSION_UNKNOWN.code(), text))
+                    .addListener(ChannelFutureListener.CLOSE);
         });
     }
 
