@@ -1,6 +1,7 @@
 package io.cometgate.cli;
 
 import io.cometgate.cluster.NodeId;
+import io.cometgate.cluster.PolicyFingerprint;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
 import io.cometgate.demo.DemoBackends;
@@ -196,6 +197,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
             List<InetSocketAddress> bound = server.start();
             List<InetSocketAddress> secure = tls == null ? List.of() : server.startTls(tlsListen, tls);
+            PolicyFingerprint fingerprint = PolicyFingerprint.of(node, decider.file());
+            server.context().metrics().register(fingerprint);
+            decider.addReloadListener(fingerprint::refresh);
             decider.addReloadListener(() -> {
                 if (decider.closeDisallowedOnReload()) {
                     server.context().registry().forEachOnLoop(session -> session.closeChannelsNoLongerAllowed(decider::stillAllowed));

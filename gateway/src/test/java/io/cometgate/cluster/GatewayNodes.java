@@ -96,6 +96,16 @@ final class GatewayNodes implements AutoCloseable {
         return Long.parseLong(m.group(1));
     }
 
+    /** The node's {@code cometgate_node_info} line: its node id and policy hash. */
+    String nodeInfo(int index) throws IOException {
+        String text = PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/metrics", HOST).body();
+        Matcher m = Pattern.compile("(?m)^cometgate_node_info\\{.*$").matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("cometgate_node_info missing from " + nodeId(index) + "'s metrics");
+        }
+        return m.group();
+    }
+
     /** Waits until the node answers /readyz with {@code status}. */
     void awaitReadyz(int index, int status, Duration bound) throws Exception {
         long end = System.nanoTime() + bound.toNanos();

@@ -155,6 +155,14 @@ class HaproxyClusterIT {
             for (EchoLoop loop : loops) {
                 assertTrue(loop.stop() > 0, loop.kind.label() + " made no progress");
             }
+            String hash = null;
+            for (int i = 0; i < 3; i++) {
+                String info = nodes.nodeInfo(i);
+                assertTrue(info.startsWith("cometgate_node_info{node=\"" + GatewayNodes.nodeId(i) + "\",policy_sha256=\""), info);
+                String nodeHash = info.substring(info.indexOf("policy_sha256="));
+                assertTrue(hash == null || hash.equals(nodeHash), "every node enforces the same policy: " + info);
+                hash = nodeHash;
+            }
             long[] created = metric("cometgate_sessions_created_total");
             long[] unknown = metric("cometgate_unknown_sessions_total");
             for (int i = 0; i < 3; i++) {
