@@ -68,8 +68,9 @@ final class UnknownSessionAnswer {
                 contentType = "text/html; charset=utf-8";
                 // "*": the session (and with it its Origin) is unknown here, and this message
                 // carries nothing but the fixed close frame, so no page learns anything from it.
-                body = "<!doctype html><html><body><script>parent.postMessage({cometgate:\"" + batch
-                        + "\"},\"*\")</script></body></html>";
+                // The receiver's own framing (HtmlFileReceiver), so every client parses it alike.
+                body = "<!doctype html><html><head><meta charset=\"utf-8\"></head><body><script>var o=\"*\";"
+                        + "function p(d){parent.postMessage({cometgate:d},o)}</script>\n<script>p(\"" + batch + "\")</script>\n";
             }
             case JSONP_POLLING -> {
                 contentType = "application/javascript; charset=us-ascii";

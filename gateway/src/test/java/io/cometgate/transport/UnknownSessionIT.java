@@ -90,6 +90,13 @@ class UnknownSessionIT {
     }
 
     @Test
+    void theHtmlfileAnswerUsesTheForeverFramesOwnScriptFraming() throws Exception {
+        String body = get("htmlfile?s=" + FOREIGN + "&ack=0").body();
+        assertTrue(body.matches("(?s).*function p\\(d\\)\\{parent\\.postMessage\\(\\{cometgate:d},o\\)}.*<script>p\\(\"[A-Za-z0-9+/=]+\"\\)</script>.*"),
+                body);
+    }
+
+    @Test
     void anUpstreamPostForAnUnknownSessionIs410WithTheCloseCode() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.uri() + "/send?s=" + FOREIGN))
                 .header("Origin", TestDecider.ORIGIN).POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0])).build();
