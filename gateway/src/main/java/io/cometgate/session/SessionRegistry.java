@@ -29,27 +29,23 @@ public final class SessionRegistry {
     private final Map<String, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final String nodeId;
-    private volatile GatewayContext context;
+    private final SessionContext context;
     private volatile boolean draining;
 
     /** A registry whose session ids name node {@code local} (tests, single-node embedding). */
-    public SessionRegistry() {
-        this("local");
+    public SessionRegistry(SessionContext context) {
+        this(context, "local");
     }
 
     /** @param nodeId this node's id (validated {@code [a-z0-9-]}), carried in every session id */
-    public SessionRegistry(String nodeId) {
+    public SessionRegistry(SessionContext context, String nodeId) {
+        this.context = context;
         this.nodeId = nodeId;
     }
 
     /** This node's id, as carried in its session ids. */
     public String nodeId() {
         return nodeId;
-    }
-
-    /** Completes the wiring (the context holds this registry, so it arrives after construction). */
-    public void bind(GatewayContext gatewayContext) {
-        this.context = gatewayContext;
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
@@ -73,9 +69,9 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(nodeId), loop, context, origin, client);
+        Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client);
         sessions.put(session.id(), session);
-        context.metrics().sessionsCreated.increment();
+        context.metrics().sessionCreated();
         return session;
     }
 

@@ -1,13 +1,14 @@
 package io.cometgate.transport;
 
+import io.cometgate.http.GatewayInitializer;
 import io.cometgate.http.RequestInfo;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.session.GatewayContext;
+import io.cometgate.http.GatewayContext;
 import io.cometgate.session.Session;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -15,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 
@@ -67,10 +67,7 @@ final class WebSocketUpgrade {
         }
         Channel channel = ctx.channel();
         WebSocketReceiver receiver = new WebSocketReceiver(channel, session);
-        ChannelPipeline pipeline = channel.pipeline();
-        removeHttpOnlyHandlers(pipeline);
-        pipeline.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessage));
-        pipeline.addLast("ws-session", receiver);
+        GatewayInitializer.switchToWebSocket(channel.pipeline(), maxMessage, receiver);
         handshaker.handshake(channel, req).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
@@ -86,23 +83,15 @@ final class WebSocketUpgrade {
         });
     }
 
-    private static void removeHttpOnlyHandlers(ChannelPipeline pipeline) {
-        for (String name : new String[] {"request-timeout", "keep-alive", "watcher"}) {
-            if (pipeline.get(name) != null) {
-                pipeline.remove(name);
-            }
-        }
-    }
-
     /**
      * A session this node does not hold: a browser cannot read the status of a refused
      * handshake (it only sees 1006), so the handshake completes and the socket closes at once
      * with 4015 and the reason, which the client acts on by starting a fresh session.
      */
-    private static void refuseUnknown(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketServerHandshaker handshaker,
-                                      String reason) {
+    private void refuseUnknown(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketServerHandshaker handshaker,
+                               String reason) {
         Channel channel = ctx.channel();
-        removeHttpOnlyHandlers(channel.pipeline());
+        GatewayInitializer.switchToWebSocket(channel.pipeline(), context.config().maxMessageBytes(), new DiscardFrames());
         handshaker.handshake(channel, req).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
@@ -117,5 +106,13 @@ final class WebSocketUpgrade {
 
     private static String webSocketUrl(FullHttpRequest req) {
         return "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+    }
+
+    /** What a refused WebSocket may still send before our close frame reaches it: dropped (and released). */
+    private static final class DiscardFrames extends SimpleChannelInboundHandler<Object> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
+            // released by SimpleChannelInboundHandler
+        }
     }
 }
