@@ -28,10 +28,16 @@ public final class GatewayAssembly {
     /** A gateway server, not yet listening: call {@link GatewayServer#start}. */
     public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                                        ClientAddressResolver clientAddresses) {
+        return server(config, decider, audit, loops, clientAddresses, "local");
+    }
+
+    /** @param nodeId this node's id in a cluster (docs/SCALING.md), carried in every session id */
+    public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
+                                       ClientAddressResolver clientAddresses, String nodeId) {
         GatewayMetrics metrics = new GatewayMetrics();
         BackendRelay relay = new BackendRelay(config, decider, metrics, new BackendConnector(loops.socketChannel()),
                 audit, new OpenLimiter());
-        SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay));
+        SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay), nodeId);
         GatewayContext context = new GatewayContext(config, decider, metrics, registry);
         return new GatewayServer(context, new ProtocolEndpoints(context), loops, clientAddresses);
     }

@@ -29,11 +29,24 @@ public final class SessionRegistry {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final String nodeId;
     private final SessionContext context;
     private volatile boolean draining;
 
+    /** A registry whose session ids name node {@code local} (tests, single-node embedding). */
     public SessionRegistry(SessionContext context) {
+        this(context, "local");
+    }
+
+    /** @param nodeId this node's id (validated {@code [a-z0-9-]}), carried in every session id */
+    public SessionRegistry(SessionContext context, String nodeId) {
         this.context = context;
+        this.nodeId = nodeId;
+    }
+
+    /** This node's id, as carried in its session ids. */
+    public String nodeId() {
+        return nodeId;
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
@@ -57,7 +70,7 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(), loop, context, this, origin, client);
+        Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client);
         sessions.put(session.id(), session);
         context.metrics().sessionCreated();
         return session;

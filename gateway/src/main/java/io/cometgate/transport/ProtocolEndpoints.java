@@ -13,6 +13,7 @@ import io.cometgate.protocol.ProtocolException;
 import io.cometgate.http.ConnectionWatcher;
 import io.cometgate.http.GatewayContext;
 import io.cometgate.session.Session;
+import io.cometgate.session.SessionIds;
 import io.cometgate.session.SessionRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The protocol endpoints under the path prefix (docs/PROTOCOL.md, "HTTP endpoints"): creating
@@ -118,11 +120,22 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         }
     }
 
-    /** The session named by {@code s}, if this request may use it; else answers the error and returns {@code null}. */
-    Session existingSession(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info) {
-        Session session = context.registry().find(param(query, "s"));
+    /**
+     * The session named by {@code s}, if this request may use it; else answers the error and
+     * returns {@code null}. A session this node does not hold goes to {@code unknown} with the
+     * reason, which answers in the transport's own form (close code 4015).
+     */
+    Session existingSession(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info,
+                            Consumer<String> unknown) {
+        String id = param(query, "s");
+        Session session = context.registry().find(id);
         if (session == null) {
-            fail(ctx, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+            if (!SessionIds.wellFormed(id)) {
+                fail(ctx, HttpResponseStatus.NOT_FOUND, "malformed or missing session id", info);
+            } else {
+                context.metrics().unknownSessions.increment();
+                unknown.accept(UnknownSessionAnswer.reason(id, context.registry().nodeId()));
+            }
             return null;
         }
         if (info.origin() != null && !info.origin().equals(session.origin())) {
@@ -177,10 +190,6 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             jsonpHello(ctx, query, info);
             return;
         }
-        Session session = existingSession(ctx, query, info);
-        if (session == null) {
-            return;
-        }
         long ack;
         try {
             ack = ack(query, req);
@@ -188,11 +197,17 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             fail(ctx, HttpResponseStatus.BAD_REQUEST, "ack must be a sequence number", info);
             return;
         }
+        Channel channel = ctx.channel();
+        String callback = param(query, "c");
+        Consumer<String> unknown = reason -> UnknownSessionAnswer.downstream(channel, kind, ack, callback, reason, info);
+        Session session = existingSession(ctx, query, info, unknown);
+        if (session == null) {
+            return;
+        }
         if (kind == TransportKind.HTMLFILE && session.origin() == null) {
             fail(ctx, HttpResponseStatus.BAD_REQUEST, "htmlfile needs a session created with an Origin (postMessage target)", info);
             return;
         }
-        Channel channel = ctx.channel();
         ConnectionWatcher watcher = ConnectionWatcher.of(channel);
         switch (kind) {
             case XHR_STREAMING, EVENTSOURCE, HTMLFILE -> {
@@ -202,7 +217,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
                 watcher.watch(session, stream::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        unknown.accept(UnknownSessionAnswer.reason(session.id(), context.registry().nodeId()));
                         return;
                     }
                     stream.start(info::addCors);
@@ -216,7 +231,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
                 watcher.watch(session, poll::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        unknown.accept(UnknownSessionAnswer.reason(session.id(), context.registry().nodeId()));
                         return;
                     }
                     poll.start();
@@ -253,7 +268,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
     // ---- upstream -------------------------------------------------------------------------
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query, RequestInfo info) {
-        Session session = existingSession(ctx, query, info);
+        Session session = existingSession(ctx, query, info, reason -> UnknownSessionAnswer.post(ctx.channel(), reason, info));
         if (session == null) {
             return;
         }
@@ -269,7 +284,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         session.loop().execute(() -> {
             if (session.isClosed()) {
                 Frame.releaseAll(frames);
-                failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                UnknownSessionAnswer.post(channel, UnknownSessionAnswer.reason(session.id(), context.registry().nodeId()), info);
                 return;
             }
             session.receive(frames);
