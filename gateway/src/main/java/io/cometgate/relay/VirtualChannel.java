@@ -237,21 +237,36 @@ public final class VirtualChannel {
     /**
      * Credit goes back as the backend accepts bytes, in CREDIT frames of at least an eighth of
      * the window: the client always keeps 7/8 of its window, so it never waits for them, and a
-     * small request/response exchange costs no extra frame.
+     * small request/response exchange costs no extra frame. While the client lags behind on
+     * acknowledgements no credit goes out (every CREDIT frame is kept until acknowledged); what
+     * accumulates meanwhile goes out as one grant once it catches up.
      */
     private void returnCredit(int n) {
         creditToReturn += n;
-        if (creditToReturn >= creditThreshold && !creditFlushScheduled) {
+        scheduleCreditGrant();
+    }
+
+    private void scheduleCreditGrant() {
+        if (creditToReturn >= creditThreshold && !creditFlushScheduled && session.mayGrantCredit()) {
             creditFlushScheduled = true;
-            session.loop().execute(() -> {
-                creditFlushScheduled = false;
-                if (state != State.CLOSED && creditToReturn > 0) {
-                    upGranted += creditToReturn;
-                    session.sendCredit(id, creditToReturn);
-                }
-                creditToReturn = 0;
-            });
+            session.loop().execute(this::grantCredit);
         }
+    }
+
+    private void grantCredit() {
+        creditFlushScheduled = false;
+        if (state == State.CLOSED || creditToReturn == 0 || !session.mayGrantCredit()) {
+            return; // withheld credit stays counted for the next grant
+        }
+        upGranted += creditToReturn;
+        session.sendCredit(id, creditToReturn);
+        creditToReturn = 0;
+    }
+
+    /** The client acknowledged enough to be under the bound again: withheld credit and reads resume. */
+    public void clientCaughtUp() {
+        scheduleCreditGrant();
+        resumeReading();
     }
 
     public void closeFromClient(int code) {

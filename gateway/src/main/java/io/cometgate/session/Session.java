@@ -55,7 +55,7 @@ public final class Session {
         this.context = context;
         this.origin = origin;
         this.clientAddress = clientAddress;
-        this.outbox = new SessionOutbox(this, context.config().maxMessageBytes());
+        this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound());
         long beat = context.config().heartbeat().toMillis();
         this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, beat, beat, TimeUnit.MILLISECONDS);
         armExpiry();
@@ -248,16 +248,24 @@ public final class Session {
         outbox.acknowledge(ack);
         if (wasFull && canReadBackends()) {
             for (VirtualChannel channel : new ArrayList<>(channels.values())) {
-                channel.resumeReading();
+                channel.clientCaughtUp();
             }
         }
     }
 
     // ---- frames to the client -------------------------------------------------------------
 
-    /** Whether the client is keeping up: backends are read only while this holds. */
+    /**
+     * Whether the client is keeping up (what it has not acknowledged is under the retransmit
+     * bound): backends are read, and upstream credit is granted, only while this holds.
+     */
     public boolean canReadBackends() {
-        return !closed && outbox.unackedBytes() < context.config().retransmitBound();
+        return !closed && outbox.belowBound();
+    }
+
+    /** Upstream credit goes out on the same condition as backend reads (see {@link #canReadBackends}). */
+    public boolean mayGrantCredit() {
+        return canReadBackends();
     }
 
     public void sendData(int channelId, ByteBuf payload) {
