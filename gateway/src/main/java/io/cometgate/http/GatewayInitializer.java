@@ -16,6 +16,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
     static final String TLS = "tls";
     static final String HTTP_CODEC = "http";
+    static final String PACER = "pacer";
     static final String AGGREGATOR = "aggregator";
     static final String REQUEST_TIMEOUT = "request-timeout";
     static final String WATCHER = "watcher";
@@ -58,6 +59,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     private void addHttpHandlers(ChannelPipeline pipeline) {
         GatewayConfig config = context.config();
         pipeline.addLast(HTTP_CODEC, new HttpServerCodec(config.maxInitialLine(), config.maxHeaderBytes(), 8192));
+        pipeline.addLast(PACER, new RequestPacer());
         pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(config.maxMessageBytes()));
     }
 
