@@ -48,6 +48,7 @@ public final class Session {
     private boolean everAttached;
     private ScheduledFuture<?> expiry;
     private boolean closed;
+    private SessionEnd end;
 
     Session(String id, EventLoop loop, GatewayContext context, String origin, InetAddress clientAddress) {
         this.id = id;
@@ -87,6 +88,11 @@ public final class Session {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** How the session ended, or {@code null} while it is open. */
+    public SessionEnd end() {
+        return end;
     }
 
     /** The highest client sequence number received in order (what HELLO and POST answers carry). */
@@ -196,15 +202,17 @@ public final class Session {
                 }
             }
             case CREDIT -> {
+                long granted = FrameCodec.count(frame); // malformed is an error even for a channel closed meanwhile
                 VirtualChannel channel = channelFor(frame);
                 if (channel != null) {
-                    channel.grantDownstream(FrameCodec.count(frame));
+                    channel.grantDownstream(granted);
                 }
             }
             case CLOSE -> {
+                int code = FrameCodec.closeCode(frame.payload());
                 VirtualChannel channel = channelFor(frame);
                 if (channel != null) {
-                    channel.closeFromClient(FrameCodec.closeCode(frame.payload()));
+                    channel.closeFromClient(code);
                 }
             }
             case SESSION_CLOSE -> close(CloseCode.NORMAL, "closed by the client");
@@ -348,6 +356,7 @@ public final class Session {
         outbox.enqueue(FrameType.SESSION_CLOSE, 0, payload);
         outbox.flush();
         closed = true;
+        end = new SessionEnd(code, reason);
         heartbeat.cancel(false);
         cancelExpiry();
         Receiver last = receiver;

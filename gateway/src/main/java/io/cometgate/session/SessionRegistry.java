@@ -28,12 +28,16 @@ public final class SessionRegistry {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    /** At most this many closed sessions' reasons are kept (a few MB at most). */
+    static final int MAX_CLOSED_KEPT = 10_000;
+    private volatile ClosedSessions closed;
     private volatile GatewayContext context;
     private volatile boolean draining;
 
     /** Completes the wiring (the context holds this registry, so it arrives after construction). */
     public void bind(GatewayContext gatewayContext) {
         this.context = gatewayContext;
+        this.closed = new ClosedSessions(MAX_CLOSED_KEPT, gatewayContext.config().sessionTimeout().toNanos());
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
@@ -85,7 +89,18 @@ public final class SessionRegistry {
         return SessionIds.wellFormed(id) ? sessions.get(id) : null;
     }
 
+    /**
+     * How a session that is gone ended, if it closed recently (within a session timeout);
+     * {@code null} for an id never seen or long forgotten.
+     */
+    public SessionEnd closedSession(String id) {
+        return SessionIds.wellFormed(id) ? closed.find(id) : null;
+    }
+
     void remove(Session session) {
+        if (session.end() != null) {
+            closed.remember(session.id(), session.end());
+        }
         if (sessions.remove(session.id(), session)) {
             total.decrementAndGet();
             AtomicInteger addressCount = perAddress.get(session.clientAddress());

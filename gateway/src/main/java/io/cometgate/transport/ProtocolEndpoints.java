@@ -11,6 +11,7 @@ import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
 import io.cometgate.session.GatewayContext;
 import io.cometgate.session.Session;
+import io.cometgate.session.SessionEnd;
 import io.cometgate.session.SessionRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -98,6 +99,24 @@ public final class ProtocolEndpoints {
         HttpResponses.error(channel, status, reason, info.keepAlive(), info.cors());
     }
 
+    /**
+     * Answers a request for a session that is gone with how it ended, in the status the
+     * client maps back to the close code (docs/PROTOCOL.md): 503 for 4010, 400 for 4006,
+     * 404 for the rest and for sessions never seen or forgotten.
+     */
+    void failClosed(Channel channel, SessionEnd end, RequestInfo info) {
+        if (end == null) {
+            failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+            return;
+        }
+        HttpResponseStatus status = switch (end.code()) {
+            case GATEWAY_SHUTDOWN -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case PROTOCOL_ERROR -> HttpResponseStatus.BAD_REQUEST;
+            default -> HttpResponseStatus.NOT_FOUND;
+        };
+        failOn(channel, status, "session closed: " + end.describe(), info);
+    }
+
     // ---- sessions -------------------------------------------------------------------------
 
     /** A new session for this request's Origin, or {@code null} after answering with the error. */
@@ -119,9 +138,10 @@ public final class ProtocolEndpoints {
 
     /** The session named by {@code s}, if this request may use it; else answers the error and returns {@code null}. */
     Session existingSession(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info) {
-        Session session = context.registry().find(param(query, "s"));
+        String id = param(query, "s");
+        Session session = context.registry().find(id);
         if (session == null) {
-            fail(ctx, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+            failClosed(ctx.channel(), context.registry().closedSession(id), info);
             return null;
         }
         if (info.origin() != null && !info.origin().equals(session.origin())) {
@@ -201,7 +221,7 @@ public final class ProtocolEndpoints {
                 watcher.watch(session, stream::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        failClosed(channel, session.end(), info);
                         return;
                     }
                     stream.start(info::addCors);
@@ -215,7 +235,7 @@ public final class ProtocolEndpoints {
                 watcher.watch(session, poll::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        failClosed(channel, session.end(), info);
                         return;
                     }
                     poll.start();
@@ -260,7 +280,8 @@ public final class ProtocolEndpoints {
         try {
             frames = FrameCodec.decodeBatch(req.content(), config.maxFramePayload());
         } catch (ProtocolException e) {
-            fail(ctx, HttpResponseStatus.BAD_REQUEST, "malformed frames: " + e.getMessage(), info);
+            fail(ctx, HttpResponseStatus.BAD_REQUEST, "malformed frames: " + CloseCode.PROTOCOL_ERROR.code() + " "
+                    + CloseCode.PROTOCOL_ERROR.label() + ": " + e.getMessage(), info);
             session.loop().execute(() -> session.close(CloseCode.PROTOCOL_ERROR, e.getMessage()));
             return;
         }
@@ -268,10 +289,14 @@ public final class ProtocolEndpoints {
         session.loop().execute(() -> {
             if (session.isClosed()) {
                 Frame.releaseAll(frames);
-                failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                failClosed(channel, session.end(), info);
                 return;
             }
             session.receive(frames);
+            if (session.isClosed() && session.end().code() != CloseCode.NORMAL) {
+                failClosed(channel, session.end(), info); // a protocol error: 400 with the 4006 reason
+                return;
+            }
             // The answer acknowledges what arrived, so polling clients need no extra round trip for acks.
             ByteBuf ack = FrameCodec.encodeCount(channel.alloc(), FrameType.ACK, 0, 0, session.lastReceived());
             HttpResponses.send(channel, HttpResponseStatus.OK, "application/octet-stream", ack, info.keepAlive(), info.cors());
