@@ -46,12 +46,14 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopLag lag;
     private final ProcessStats processStats;
     private StaticFiles staticFiles;
+    private final ConnectBackGuard connectBack;
 
     public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
         this.loops = loops;
         SessionRegistry registry = new SessionRegistry();
-        this.context = new GatewayContext(config, decider, new GatewayMetrics(), registry,
+        this.connectBack = ConnectBackGuard.forThisHost(decider);
+        this.context = new GatewayContext(config, connectBack, new GatewayMetrics(), registry,
                 new BackendConnector(loops.socketChannel()), audit, new OpenLimiter());
         registry.bind(context);
         this.clientAddresses = clientAddresses;
@@ -90,6 +92,7 @@ public final class GatewayServer implements AutoCloseable {
                 Channel listener = bootstrap.bind(address).sync().channel();
                 listeners.add(listener);
                 bound.add((InetSocketAddress) listener.localAddress());
+                connectBack.addListener((InetSocketAddress) listener.localAddress());
                 LOG.info("listening on {}://{}", tls == null ? "http" : "https", hostPort((InetSocketAddress) listener.localAddress()));
             }
         } catch (RuntimeException | InterruptedException e) {
