@@ -23,10 +23,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a rule with {@code allow-loopback} whose ports cover the gateway's own would otherwise let
  * a page talk to the gateway through itself (its /metrics, or relays to itself). A listener
  * on a wildcard address is reached through every local address, loopback included, so its
- * port is denied on all of them. Wraps the policy's decider; the listeners are added as
- * they are bound.
+ * port is denied on all of them. Wraps the policy's decider (cli.GatewayAssembly hands it to
+ * the relay); the server adds each listener as it is bound.
  */
-final class ConnectBackGuard implements Decider {
+public final class ConnectBackGuard implements Decider {
 
     static final String REASON = "connect-back";
 
@@ -40,7 +40,7 @@ final class ConnectBackGuard implements Decider {
         this.localAddresses = Set.copyOf(localAddresses);
     }
 
-    static ConnectBackGuard forThisHost(Decider policy) {
+    public static ConnectBackGuard forThisHost(Decider policy) {
         return new ConnectBackGuard(policy, interfaceAddresses());
     }
 

@@ -30,14 +30,13 @@ public final class SessionRegistry {
     private final AtomicInteger total = new AtomicInteger();
     /** At most this many closed sessions' reasons are kept (a few MB at most). */
     static final int MAX_CLOSED_KEPT = 10_000;
-    private volatile ClosedSessions closed;
-    private volatile GatewayContext context;
+    private final ClosedSessions closed;
+    private final SessionContext context;
     private volatile boolean draining;
 
-    /** Completes the wiring (the context holds this registry, so it arrives after construction). */
-    public void bind(GatewayContext gatewayContext) {
-        this.context = gatewayContext;
-        this.closed = new ClosedSessions(MAX_CLOSED_KEPT, gatewayContext.config().sessionTimeout().toNanos());
+    public SessionRegistry(SessionContext context) {
+        this.context = context;
+        this.closed = new ClosedSessions(MAX_CLOSED_KEPT, context.config().sessionTimeout().toNanos());
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
@@ -61,9 +60,9 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(), loop, context, origin, client);
+        Session session = new Session(SessionIds.next(), loop, context, this, origin, client);
         sessions.put(session.id(), session);
-        context.metrics().sessionsCreated.increment();
+        context.metrics().sessionCreated();
         return session;
     }
 

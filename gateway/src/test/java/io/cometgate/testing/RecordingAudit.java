@@ -3,8 +3,8 @@ package io.cometgate.testing;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.session.ChannelAudit;
-import io.cometgate.session.Session;
+import io.cometgate.relay.ChannelAudit;
+import io.cometgate.session.ChannelOwner;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +24,7 @@ public final class RecordingAudit implements ChannelAudit {
     }
 
     @Override
-    public void channelClosed(Session session, String target, Decision decision, long bytesUp, long bytesDown,
+    public void channelClosed(ChannelOwner session, String target, Decision decision, long bytesUp, long bytesDown,
                               long durationMillis, CloseCode code, String reason) {
         closes.add(new Close(target, bytesUp, bytesDown, code, reason));
     }
