@@ -2,6 +2,7 @@ package io.cometgate.cli;
 
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.http.ClientAddressResolver;
+import io.cometgate.http.ConnectBackGuard;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayContext;
 import io.cometgate.http.GatewayServer;
@@ -35,10 +36,11 @@ public final class GatewayAssembly {
     public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                                        ClientAddressResolver clientAddresses, String nodeId) {
         GatewayMetrics metrics = new GatewayMetrics();
-        BackendRelay relay = new BackendRelay(config, decider, metrics, new BackendConnector(loops.socketChannel()),
+        ConnectBackGuard connectBack = ConnectBackGuard.forThisHost(decider);
+        BackendRelay relay = new BackendRelay(config, connectBack, metrics, new BackendConnector(loops.socketChannel()),
                 audit, new OpenLimiter());
         SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay), nodeId);
         GatewayContext context = new GatewayContext(config, decider, metrics, registry);
-        return new GatewayServer(context, new ProtocolEndpoints(context), loops, clientAddresses);
+        return new GatewayServer(context, new ProtocolEndpoints(context), loops, clientAddresses, connectBack);
     }
 }

@@ -14,7 +14,20 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        refuseTlsRenegotiation();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Client-initiated TLS 1.2 renegotiation costs the server a full handshake each time the
+     * client asks (a CPU DoS) and no browser needs it. The JDK provider reads this switch once,
+     * when its TLS classes load, so it is set before anything touches TLS; an operator's own
+     * {@code -D} wins.
+     */
+    static void refuseTlsRenegotiation() {
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
     }
 
     /** The configured command line (tests run it with their own output streams). */

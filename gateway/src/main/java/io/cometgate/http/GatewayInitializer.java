@@ -21,6 +21,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     // The HTTP pipeline, in order.
     public static final String TLS = "tls";
     public static final String HTTP_CODEC = "http";
+    public static final String PACER = "pacer";
     public static final String AGGREGATOR = "aggregator";
     public static final String REQUEST_TIMEOUT = "request-timeout";
     public static final String WATCHER = "watcher";
@@ -67,6 +68,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private void addHttpHandlers(ChannelPipeline pipeline) {
         GatewayConfig config = context.config();
         pipeline.addLast(HTTP_CODEC, new HttpServerCodec(config.maxInitialLine(), config.maxHeaderBytes(), 8192));
+        pipeline.addLast(PACER, new RequestPacer());
         pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(config.maxMessageBytes()));
     }
 

@@ -57,7 +57,8 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        RequestInfo info = new RequestInfo(req.headers().get(HttpHeaderNames.ORIGIN),
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        RequestInfo info = new RequestInfo(origin, origin != null && context.decider().isOriginAllowed(origin),
                 clientAddresses.resolve(peer.getAddress(), req.headers()), keepAlive);
         DecoderResult decoded = req.decoderResult();
         if (!decoded.isSuccess()) {
@@ -89,7 +90,7 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        RequestInfo closing = new RequestInfo(null, null, false);
+        RequestInfo closing = new RequestInfo(null, false, null, false);
         if (cause instanceof TooLongHttpLineException) {
             error(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line over the limit", closing, null);
         } else if (cause instanceof TooLongHttpHeaderException) {

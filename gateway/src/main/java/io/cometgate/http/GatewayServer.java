@@ -40,16 +40,19 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopLag lag;
     private final ProcessStats processStats;
     private StaticFiles staticFiles;
+    private final ConnectBackGuard connectBack;
 
     /**
-     * @param endpoints what serves the protocol paths (the transports); the server itself knows
-     *                  only HTTP, so {@code cli.GatewayAssembly} wires the two together
+     * @param endpoints   what serves the protocol paths (the transports); the server itself knows
+     *                    only HTTP, so {@code cli.GatewayAssembly} wires the two together
+     * @param connectBack the decider the relay asks, told of every listener as it is bound
      */
     public GatewayServer(GatewayContext context, ProtocolHandler endpoints, EventLoops loops,
-                         ClientAddressResolver clientAddresses) {
+                         ClientAddressResolver clientAddresses, ConnectBackGuard connectBack) {
         this.loops = loops;
         this.context = context;
         this.endpoints = endpoints;
+        this.connectBack = connectBack;
         this.clientAddresses = clientAddresses;
         this.lag = EventLoopLag.start(loops.workers(), LAG_PROBE_INTERVAL, LAG_WINDOW);
         this.processStats = ProcessStats.start(PROCESS_SAMPLE_INTERVAL);
@@ -90,6 +93,7 @@ public final class GatewayServer implements AutoCloseable {
                 Channel listener = bind.channel();
                 listeners.add(listener);
                 bound.add((InetSocketAddress) listener.localAddress());
+                connectBack.addListener((InetSocketAddress) listener.localAddress());
                 LOG.info("listening on {}://{}", tls == null ? "http" : "https", hostPort((InetSocketAddress) listener.localAddress()));
             }
         } catch (RuntimeException | InterruptedException e) {

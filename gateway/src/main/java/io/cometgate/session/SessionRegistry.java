@@ -30,6 +30,9 @@ public final class SessionRegistry {
     private final Map<String, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final String nodeId;
+    /** At most this many closed sessions' reasons are kept (a few MB at most). */
+    static final int MAX_CLOSED_KEPT = 10_000;
+    private final ClosedSessions closed;
     private final SessionContext context;
     private volatile boolean draining;
 
@@ -42,6 +45,7 @@ public final class SessionRegistry {
     public SessionRegistry(SessionContext context, String nodeId) {
         this.context = context;
         this.nodeId = nodeId;
+        this.closed = new ClosedSessions(MAX_CLOSED_KEPT, context.config().sessionTimeout().toNanos());
     }
 
     /** This node's id, as carried in its session ids. */
@@ -98,7 +102,18 @@ public final class SessionRegistry {
         return SessionIds.wellFormed(id) ? sessions.get(id) : null;
     }
 
+    /**
+     * How a session that is gone ended, if it closed recently (within a session timeout);
+     * {@code null} for an id never seen or long forgotten.
+     */
+    public SessionEnd closedSession(String id) {
+        return SessionIds.wellFormed(id) ? closed.find(id) : null;
+    }
+
     void remove(Session session) {
+        if (session.end() != null) {
+            closed.remember(session.id(), session.end());
+        }
         if (sessions.remove(session.id(), session)) {
             total.decrementAndGet();
             AtomicInteger addressCount = perAddress.get(session.clientAddress());

@@ -13,6 +13,7 @@ import io.cometgate.protocol.ProtocolException;
 import io.cometgate.http.ConnectionWatcher;
 import io.cometgate.http.GatewayContext;
 import io.cometgate.session.Session;
+import io.cometgate.session.SessionEnd;
 import io.cometgate.session.SessionIds;
 import io.cometgate.session.SessionRegistry;
 import io.netty.buffer.ByteBuf;
@@ -101,6 +102,24 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         HttpResponses.error(channel, status, reason, info.keepAlive(), info.cors());
     }
 
+    /**
+     * Answers a request for a session that is gone with how it ended, in the status the
+     * client maps back to the close code (docs/PROTOCOL.md): 503 for 4010, 400 for 4006,
+     * 404 for the rest and for sessions never seen or forgotten.
+     */
+    void failClosed(Channel channel, SessionEnd end, RequestInfo info) {
+        if (end == null) {
+            failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+            return;
+        }
+        HttpResponseStatus status = switch (end.code()) {
+            case GATEWAY_SHUTDOWN -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case PROTOCOL_ERROR -> HttpResponseStatus.BAD_REQUEST;
+            default -> HttpResponseStatus.NOT_FOUND;
+        };
+        failOn(channel, status, "session closed: " + end.describe(), info);
+    }
+
     // ---- sessions -------------------------------------------------------------------------
 
     /** A new session for this request's Origin, or {@code null} after answering with the error. */
@@ -122,16 +141,20 @@ public final class ProtocolEndpoints implements ProtocolHandler {
 
     /**
      * The session named by {@code s}, if this request may use it; else answers the error and
-     * returns {@code null}. A session this node does not hold goes to {@code unknown} with the
-     * reason, which answers in the transport's own form (close code 4015).
+     * returns {@code null}. A session this node closed recently is answered with its close
+     * reason; a well-formed id this node does not hold goes to {@code unknown} with the reason,
+     * which answers in the transport's own form (close code 4015).
      */
     Session existingSession(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info,
                             Consumer<String> unknown) {
         String id = param(query, "s");
         Session session = context.registry().find(id);
         if (session == null) {
+            SessionEnd end = context.registry().closedSession(id);
             if (!SessionIds.wellFormed(id)) {
                 fail(ctx, HttpResponseStatus.NOT_FOUND, "malformed or missing session id", info);
+            } else if (end != null) {
+                failClosed(ctx.channel(), end, info);
             } else {
                 context.metrics().unknownSessions.increment();
                 unknown.accept(UnknownSessionAnswer.reason(id, context.registry().nodeId()));
@@ -217,7 +240,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
                 watcher.watch(session, stream::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        unknown.accept(UnknownSessionAnswer.reason(session.id(), context.registry().nodeId()));
+                        failClosed(channel, session.end(), info);
                         return;
                     }
                     stream.start(info::addCors);
@@ -231,7 +254,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
                 watcher.watch(session, poll::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        unknown.accept(UnknownSessionAnswer.reason(session.id(), context.registry().nodeId()));
+                        failClosed(channel, session.end(), info);
                         return;
                     }
                     poll.start();
@@ -276,7 +299,8 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         try {
             frames = FrameCodec.decodeBatch(req.content(), config.maxFramePayload());
         } catch (ProtocolException e) {
-            fail(ctx, HttpResponseStatus.BAD_REQUEST, "malformed frames: " + e.getMessage(), info);
+            fail(ctx, HttpResponseStatus.BAD_REQUEST, "malformed frames: " + CloseCode.PROTOCOL_ERROR.code() + " "
+                    + CloseCode.PROTOCOL_ERROR.label() + ": " + e.getMessage(), info);
             session.loop().execute(() -> session.close(CloseCode.PROTOCOL_ERROR, e.getMessage()));
             return;
         }
@@ -284,10 +308,14 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         session.loop().execute(() -> {
             if (session.isClosed()) {
                 Frame.releaseAll(frames);
-                UnknownSessionAnswer.post(channel, UnknownSessionAnswer.reason(session.id(), context.registry().nodeId()), info);
+                failClosed(channel, session.end(), info);
                 return;
             }
             session.receive(frames);
+            if (session.isClosed() && session.end().code() != CloseCode.NORMAL) {
+                failClosed(channel, session.end(), info); // a protocol error: 400 with the 4006 reason
+                return;
+            }
             // The answer acknowledges what arrived, so polling clients need no extra round trip for acks.
             ByteBuf ack = FrameCodec.encodeCount(channel.alloc(), FrameType.ACK, 0, 0, session.lastReceived());
             HttpResponses.send(channel, HttpResponseStatus.OK, "application/octet-stream", ack, info.keepAlive(), info.cors());

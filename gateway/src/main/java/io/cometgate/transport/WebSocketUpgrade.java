@@ -40,6 +40,11 @@ final class WebSocketUpgrade {
             endpoints.fail(ctx, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade", info);
             return;
         }
+        if (!req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            // Checked before a session exists: the handshake would fail after creating one.
+            endpoints.fail(ctx, HttpResponseStatus.BAD_REQUEST, "a WebSocket handshake needs Sec-WebSocket-Key", info);
+            return;
+        }
         long ack;
         try {
             ack = ProtocolEndpoints.ack(query, req);
