@@ -85,6 +85,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "application page that imports /cometgate.js from this origin. /cometgate.js and /js/ stay the client's.")
     Path staticDir;
 
+    @Option(names = "--csp", paramLabel = "POLICY",
+            description = "Content-Security-Policy of the --static pages (default: self-origin, inline scripts and "
+                    + "styles, blob: workers; see docs/OPERATIONS.md).")
+    String csp = StaticFiles.DEFAULT_CSP;
+
     @Option(names = "--demo", negatable = true,
             description = "Start the demo echo and chat backends: on free ports without --policy (the built-in "
                     + "policy names them), on 127.0.0.1:65101 and 127.0.0.1:65102 with it. "
@@ -177,7 +182,7 @@ public final class ServeCommand implements Callable<Integer> {
         StaticFiles files = null;
         if (staticDir != null) {
             try {
-                files = StaticFiles.open(staticDir);
+                files = StaticFiles.open(staticDir, csp);
             } catch (IllegalArgumentException e) {
                 err.println("cometgate serve: " + e.getMessage());
                 return ExitCodes.USAGE;

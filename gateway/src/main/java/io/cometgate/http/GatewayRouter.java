@@ -131,7 +131,7 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 error(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET", info, null);
                 return;
             }
-            files.serve(ctx.channel(), path, pageHeaders());
+            files.serve(ctx.channel(), path, pageHeaders(files.contentSecurityPolicy()));
             return;
         }
         StaticContent.Asset asset = statics.find(path);
@@ -144,13 +144,19 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, asset.contentType(),
-                Unpooled.wrappedBuffer(asset.bytes()), info.keepAlive(), pageHeaders());
+                Unpooled.wrappedBuffer(asset.bytes()), info.keepAlive(), pageHeaders(BUNDLED_CSP));
     }
 
-    /** The same CSP for the bundled pages and --static ones: scripts only from this origin. */
-    private static HttpHeaders pageHeaders() {
+    /**
+     * The bundled demo pages and client scripts need no inline script and no worker, so they keep
+     * the strict policy; {@code --static} pages get {@code --csp} (see {@link StaticFiles#DEFAULT_CSP}).
+     */
+    private static final String BUNDLED_CSP =
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-src 'self'";
+
+    private static HttpHeaders pageHeaders(String contentSecurityPolicy) {
         return new DefaultHttpHeaders()
-                .set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-src 'self'")
+                .set("Content-Security-Policy", contentSecurityPolicy)
                 .set("Referrer-Policy", "no-referrer");
     }
 

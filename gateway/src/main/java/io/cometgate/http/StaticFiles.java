@@ -41,27 +41,49 @@ public final class StaticFiles implements AutoCloseable {
             Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"), Map.entry("ico", "image/x-icon"),
             Map.entry("woff2", "font/woff2"), Map.entry("wasm", "application/wasm"));
 
+    /**
+     * What {@code --static} pages run under unless {@code --csp} says otherwise. Ordinary apps
+     * need inline scripts and styles, {@code blob:} workers (e.g. an MQTT client's keep-alive
+     * timer) and images from {@code data:}/{@code blob:}; everything still loads only from this
+     * origin, and connections go only to it (the gateway's own endpoints, ws: and wss:).
+     */
+    public static final String DEFAULT_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+            + "worker-src 'self' blob:; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
+            + "style-src 'self' 'unsafe-inline'";
+
     private final Path root;
+    private final String contentSecurityPolicy;
     private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "cometgate-static-files");
         t.setDaemon(true);
         return t;
     });
 
-    private StaticFiles(Path root) {
+    private StaticFiles(Path root, String contentSecurityPolicy) {
         this.root = root;
+        this.contentSecurityPolicy = contentSecurityPolicy;
+    }
+
+    /** {@link #open(Path, String)} with {@link #DEFAULT_CSP}. */
+    public static StaticFiles open(Path dir) {
+        return open(dir, DEFAULT_CSP);
     }
 
     /**
      * @throws IllegalArgumentException naming the directory and the fix when it is unusable
      */
-    public static StaticFiles open(Path dir) {
+    public static StaticFiles open(Path dir, String contentSecurityPolicy) {
+        String csp = contentSecurityPolicy.strip();
+        if (csp.isEmpty() || csp.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException("--csp: give one Content-Security-Policy value on one line, e.g. \""
+                    + DEFAULT_CSP + "\"");
+        }
         try {
             Path real = dir.toRealPath();
             if (!Files.isDirectory(real)) {
                 throw new IllegalArgumentException("--static " + dir + ": not a directory (give the directory holding index.html)");
             }
-            return new StaticFiles(real);
+            return new StaticFiles(real, csp);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("--static " + dir + ": no such directory");
         } catch (IOException e) {
@@ -71,6 +93,11 @@ public final class StaticFiles implements AutoCloseable {
 
     Path root() {
         return root;
+    }
+
+    /** The Content-Security-Policy header value of every page served from DIR. */
+    String contentSecurityPolicy() {
+        return contentSecurityPolicy;
     }
 
     /**

@@ -97,4 +97,11 @@ class StaticFilesTest {
                 () -> StaticFiles.open(tmp.resolve("outside.txt")));
         assertTrue(file.getMessage().contains("not a directory"), file.getMessage());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  ", "default-src 'self'\r\nX-Injected: 1"})
+    void aContentSecurityPolicyThatIsNotOneNonEmptyLineIsRefusedNamingTheFlag(String csp) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StaticFiles.open(site, csp));
+        assertTrue(e.getMessage().startsWith("--csp: "), e.getMessage());
+    }
 }
