@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -124,6 +125,17 @@ public final class ProtocolEndpoints implements ProtocolHandler {
 
     /** A new session for this request's Origin, or {@code null} after answering with the error. */
     Session newSession(ChannelHandlerContext ctx, RequestInfo info) {
+        return newSession(ctx, info, (code, reason) -> fail(ctx,
+                code == CloseCode.GATEWAY_SHUTDOWN ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.TOO_MANY_REQUESTS,
+                reason, info));
+    }
+
+    /**
+     * A new session for this request, or {@code null} after answering the refusal: a refused
+     * Origin with 403, a session limit through {@code overLimit} (4009, or 4010 while draining)
+     * so a WebSocket can answer it in a form a browser can read.
+     */
+    Session newSession(ChannelHandlerContext ctx, RequestInfo info, BiConsumer<CloseCode, String> overLimit) {
         if (!context.decider().isOriginAllowed(info.origin())) {
             fail(ctx, HttpResponseStatus.FORBIDDEN, "Origin " + (info.origin() == null ? "(none)" : info.origin())
                     + " is not allowed by the policy", info);
@@ -132,9 +144,8 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         try {
             return context.registry().create(ctx.channel().eventLoop(), info.origin(), info.clientAddress());
         } catch (SessionRegistry.LimitExceeded e) {
-            HttpResponseStatus status = context.registry().isDraining()
-                    ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.TOO_MANY_REQUESTS;
-            fail(ctx, status, e.getMessage(), info);
+            overLimit.accept(context.registry().isDraining() ? CloseCode.GATEWAY_SHUTDOWN : CloseCode.LIMIT_EXCEEDED,
+                    e.getMessage());
             return null;
         }
     }

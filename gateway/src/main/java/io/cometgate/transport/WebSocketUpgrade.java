@@ -65,8 +65,10 @@ final class WebSocketUpgrade {
             return;
         }
         boolean creating = ProtocolEndpoints.param(query, "s") == null;
-        Session session = creating ? endpoints.newSession(ctx, info)
-                : endpoints.existingSession(ctx, query, info, reason -> refuseUnknown(ctx, req, handshaker, reason));
+        Session session = creating
+                ? endpoints.newSession(ctx, info, (code, reason) -> refuseAfterHandshake(ctx, req, handshaker, code, reason))
+                : endpoints.existingSession(ctx, query, info,
+                        reason -> refuseAfterHandshake(ctx, req, handshaker, CloseCode.SESSION_UNKNOWN, reason));
         if (session == null) {
             return;
         }
@@ -89,12 +91,13 @@ final class WebSocketUpgrade {
     }
 
     /**
-     * A session this node does not hold: a browser cannot read the status of a refused
-     * handshake (it only sees 1006), so the handshake completes and the socket closes at once
-     * with 4015 and the reason, which the client acts on by starting a fresh session.
+     * A refusal the page must act on: a session this node does not hold (4015, the client
+     * starts a fresh session) or a session limit (4009; 4010 while draining). A browser cannot
+     * read the status of a refused handshake (it only sees 1006, "could not reach the gateway"),
+     * so the handshake completes and the socket closes at once with the code and the reason.
      */
-    private void refuseUnknown(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketServerHandshaker handshaker,
-                               String reason) {
+    private void refuseAfterHandshake(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketServerHandshaker handshaker,
+                                      CloseCode code, String reason) {
         Channel channel = ctx.channel();
         GatewayInitializer.switchToWebSocket(channel.pipeline(), context.config().maxMessageBytes(), new DiscardFrames());
         handshaker.handshake(channel, req).addListener(f -> {
@@ -104,7 +107,7 @@ final class WebSocketUpgrade {
             }
             // A close reason is at most 123 bytes of UTF-8; the reasons are ASCII.
             String text = reason.length() > 123 ? reason.substring(0, 123) : reason;
-            channel.writeAndFlush(new CloseWebSocketFrame(CloseCode.SESSION_UNKNOWN.code(), text))
+            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), text))
                     .addListener(ChannelFutureListener.CLOSE);
         });
     }

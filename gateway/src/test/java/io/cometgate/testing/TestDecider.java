@@ -25,6 +25,13 @@ public final class TestDecider implements Decider {
 
     private final Set<Integer> ports = ConcurrentHashMap.newKeySet();
     private final Set<String> hosts = ConcurrentHashMap.newKeySet();
+    private volatile Limits limits = Limits.DEFAULT;
+
+    /** The limits the gateway reads from now on (a test of a cap lowers them). */
+    public TestDecider limits(Limits replacement) {
+        limits = replacement;
+        return this;
+    }
 
     public TestDecider allowPort(int port) {
         ports.add(port);
@@ -75,6 +82,6 @@ public final class TestDecider implements Decider {
 
     @Override
     public Limits limits() {
-        return Limits.DEFAULT;
+        return limits;
     }
 }
