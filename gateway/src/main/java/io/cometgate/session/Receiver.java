@@ -28,4 +28,12 @@ public interface Receiver {
 
     /** Ends this receiver: a newer one took over, or the session is over. */
     void end(boolean replaced);
+
+    /**
+     * How long this receiver may go without hearing from the gateway when idle, given the
+     * configured heartbeat: a transport whose client gives up sooner (htmlfile) asks for less.
+     */
+    default long heartbeatMillis(long configured) {
+        return configured;
+    }
 }

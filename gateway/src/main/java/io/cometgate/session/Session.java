@@ -47,6 +47,15 @@ public final class Session implements ChannelOwner {
     private Receiver receiver;
     private boolean everAttached;
     private ScheduledFuture<?> expiry;
+
+    /**
+     * Added to the session timeout once a transport has been attached: the client gives up only
+     * after {@code timeoutMs} + its {@code PARTITION_MARGIN_MS} (5 s) of silence (docs/PROTOCOL.md,
+     * "Liveness"), and its last reattach after a partition may arrive that late. Without it a poll
+     * answered just before a partition started the clock as the client's own deadline did, and the
+     * two raced with no margin. A session never attached keeps the bare timeout.
+     */
+    static final long RESUME_MARGIN_MILLIS = 5_000;
     private boolean closed;
     private SessionEnd end;
 
@@ -59,8 +68,8 @@ public final class Session implements ChannelOwner {
         this.origin = origin;
         this.clientAddress = clientAddress;
         this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound());
-        long beat = context.config().heartbeat().toMillis();
-        this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, beat, beat, TimeUnit.MILLISECONDS);
+        long check = heartbeatCheckMillis(context.config().heartbeat().toMillis());
+        this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, check, check, TimeUnit.MILLISECONDS);
         armExpiry();
     }
 
@@ -328,20 +337,34 @@ public final class Session implements ChannelOwner {
 
     // ---- timers and the end ---------------------------------------------------------------
 
+    /**
+     * Idle receivers are looked for every tenth of a heartbeat (at most every second) and beaten
+     * once idle for their interval less one check, so an idle stream or WebSocket hears something
+     * at least every heartbeat (docs/PROTOCOL.md, "Liveness", promises 1.1), and htmlfile at
+     * least every {@code HtmlFileReceiver} interval. Checking once a heartbeat let a stream go
+     * silent for up to 1.9 heartbeats, past the client's silence deadline.
+     */
+    static long heartbeatCheckMillis(long heartbeatMillis) {
+        return Math.max(1, Math.min(heartbeatMillis / 10, 1_000));
+    }
+
     private void heartbeatIfIdle() {
         if (receiver != null && !receiver.isPoll()) {
-            outbox.heartbeatIfIdle(context.config().heartbeat().toNanos());
+            long configured = context.config().heartbeat().toMillis();
+            long idle = Math.max(0, receiver.heartbeatMillis(configured) - heartbeatCheckMillis(configured));
+            outbox.heartbeatIfIdle(TimeUnit.MILLISECONDS.toNanos(idle));
         }
     }
 
     private void armExpiry() {
         cancelExpiry();
+        long after = context.config().sessionTimeout().toMillis() + (everAttached ? RESUME_MARGIN_MILLIS : 0);
         expiry = loop.schedule(() -> {
             if (receiver == null) {
                 close(CloseCode.SESSION_EXPIRED, "no transport attached for "
-                        + context.config().sessionTimeout().toSeconds() + " s");
+                        + after / 1000 + " s");
             }
-        }, context.config().sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, after, TimeUnit.MILLISECONDS);
     }
 
     private void cancelExpiry() {

@@ -185,9 +185,10 @@ final class SessionOutbox {
         }
     }
 
-    void heartbeatIfIdle(long intervalNanos) {
+    /** Sends a HEARTBEAT if nothing went to the attached receiver for {@code idleNanos}. */
+    void heartbeatIfIdle(long idleNanos) {
         Receiver receiver = session.receiver();
-        if (receiver == null || !receiver.isWritable() || System.nanoTime() - lastDeliveryNanos < intervalNanos * 9 / 10) {
+        if (receiver == null || !receiver.isWritable() || System.nanoTime() - lastDeliveryNanos < idleNanos) {
             return;
         }
         lastDeliveryNanos = System.nanoTime();

@@ -14,8 +14,20 @@ import io.netty.channel.Channel;
  */
 final class HtmlFileReceiver extends HttpStreamReceiver {
 
+    /**
+     * Chromium never reports a forever-frame whose connection was reset, so the client declares
+     * one dead after 10 s of silence (js-client htmlfile.js): an idle frame hears a HEARTBEAT at
+     * least this often, well inside that, whatever the configured heartbeat.
+     */
+    static final long HEARTBEAT_MILLIS = 2_000;
+
     HtmlFileReceiver(Channel channel, Session session) {
         super(TransportKind.HTMLFILE, channel, session);
+    }
+
+    @Override
+    public long heartbeatMillis(long configured) {
+        return Math.min(configured, HEARTBEAT_MILLIS);
     }
 
     @Override

@@ -275,6 +275,37 @@ class SessionTest {
         assertEquals(0, registry.size());
     }
 
+    /**
+     * Issue 11 item 3: a poll answered just before a silent partition began must not start a
+     * clock that runs out before the client's own give-up (timeout + 5 s): the session waits the
+     * timeout plus the resume margin after its last transport detached.
+     */
+    @Test
+    void aSessionWhosePollWasAnsweredWaitsTheTimeoutPlusTheResumeMargin() throws Exception {
+        FakeReceiver poll = new FakeReceiver(true);
+        session.attach(poll, 0);
+        receive(FrameType.OPEN, 1, 1, OPEN_22); // denied: the CLOSE frame answers the poll
+        assertEquals(1, poll.batches);
+        assertTrue(session.receiver() == null, "the answered poll is detached");
+        advance(200 + Session.RESUME_MARGIN_MILLIS - 1);
+        assertFalse(session.isClosed(), "expired before the client's give-up (timeout + margin)");
+        advance(2);
+        assertTrue(session.isClosed());
+    }
+
+    @Test
+    void aSessionWhoseWebSocketWentAwayWaitsTheTimeoutPlusTheResumeMargin() {
+        FakeReceiver socket = new FakeReceiver(false);
+        session.attach(socket, 0);
+        runTasks();
+        advance(1_000);
+        session.detach(socket);
+        advance(200 + Session.RESUME_MARGIN_MILLIS - 1);
+        assertFalse(session.isClosed(), "expired before the client's give-up (timeout + margin)");
+        advance(2);
+        assertTrue(session.isClosed());
+    }
+
     @Test
     void aClientThatNeverAcknowledgesIsClosedWith4006OnceFarPastTheBound() throws Exception {
         FakeReceiver receiver = new FakeReceiver(false);
