@@ -135,8 +135,18 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     }
 
     @Override
-    public boolean isPoll() {
-        return false;
+    public boolean greetsWithHello() {
+        return true;
+    }
+
+    @Override
+    public boolean wantsIdleHeartbeats() {
+        return true;
+    }
+
+    @Override
+    public boolean takesLoneAck() {
+        return true;
     }
 
     @Override
