@@ -6,6 +6,7 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.tls.ReloadingServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import org.slf4j.Logger;
@@ -61,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
         this.staticFiles = files;
     }
 
-    /** Binds every plain listener; fails (and unbinds what it bound) if any address is taken. */
+    /** Binds every plain listener; throws {@link ListenFailure} (and unbinds what it bound) if any address is taken. */
     public List<InetSocketAddress> start() throws InterruptedException {
         return bind(context.config().listen(), null);
     }
@@ -82,7 +83,11 @@ public final class GatewayServer implements AutoCloseable {
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
             for (InetSocketAddress address : addresses) {
-                Channel listener = bootstrap.bind(address).sync().channel();
+                ChannelFuture bind = bootstrap.bind(address).await();
+                if (!bind.isSuccess()) {
+                    throw new ListenFailure(address, bind.cause());
+                }
+                Channel listener = bind.channel();
                 listeners.add(listener);
                 bound.add((InetSocketAddress) listener.localAddress());
                 LOG.info("listening on {}://{}", tls == null ? "http" : "https", hostPort((InetSocketAddress) listener.localAddress()));

@@ -40,6 +40,15 @@ public final class GatewayProcess implements AutoCloseable {
      * arguments say otherwise, the drain timeout is 1 s.
      */
     public static GatewayProcess start(String... args) throws IOException, InterruptedException {
+        return start(java.util.Map.of(), Arrays.stream(args).filter(a -> a.equals("--listen") || a.equals("--tls-listen")).count(), args);
+    }
+
+    /**
+     * As {@link #start(String...)} with extra environment variables (e.g. {@code COMETGATE_LISTEN}),
+     * waiting for {@code listeners} listeners, however they were configured.
+     */
+    public static GatewayProcess start(java.util.Map<String, String> env, long listeners, String... args)
+            throws IOException, InterruptedException {
         String jar = System.getProperty("cometgate.jar", "target/cometgate.jar");
         if (!Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException(jar + " is missing: run 'mvn -pl gateway package' first (failsafe sets -Dcometgate.jar)");
@@ -50,13 +59,14 @@ public final class GatewayProcess implements AutoCloseable {
         if (!command.contains("--drain-timeout")) {
             command.addAll(List.of("--drain-timeout", "1s")); // so close() is quick even with channels open
         }
-        long expected = Arrays.stream(args).filter(a -> a.equals("--listen") || a.equals("--tls-listen")).count();
-        GatewayProcess gateway = new GatewayProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        GatewayProcess gateway = new GatewayProcess(builder.start());
         Thread reader = new Thread(gateway::readOutput, "gateway-output");
         reader.setDaemon(true);
         reader.start();
         try {
-            gateway.awaitListeners(expected);
+            gateway.awaitListeners(listeners);
         } catch (RuntimeException | InterruptedException e) {
             gateway.close();
             throw e;
