@@ -7,6 +7,9 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.session.ChannelAudit;
 import io.cometgate.session.Session;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
 /**
  * Feeds the relay's decisions and channel closes to the policy's {@link AuditLog} (logger
  * {@code cometgate.audit}: route it to its own file in a Logback configuration). Never
@@ -30,5 +33,11 @@ final class LoggingChannelAudit implements ChannelAudit {
                               long durationMillis, CloseCode code, String reason) {
         log.channelClosed(session.clientAddress(), session.origin(), target, decision == null ? null : decision.address(),
                 bytesUp, bytesDown, durationMillis, code.code(), reason);
+    }
+
+    @Override
+    public void connectionClosed(InetAddress client, String origin, String target, InetSocketAddress address,
+                                 long bytesUp, long bytesDown, long durationMillis, int code, String reason) {
+        log.channelClosed(client, origin, target, address, bytesUp, bytesDown, durationMillis, code, reason);
     }
 }

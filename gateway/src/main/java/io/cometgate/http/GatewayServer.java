@@ -46,6 +46,7 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopLag lag;
     private final ProcessStats processStats;
     private StaticFiles staticFiles;
+    private UpgradeRoute upgrades;
 
     public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
@@ -66,6 +67,11 @@ public final class GatewayServer implements AutoCloseable {
         this.staticFiles = files;
     }
 
+    /** Serves the websockify-compatible endpoint beside the protocol (call before {@link #start}). */
+    public void serveUpgrades(UpgradeRoute route) {
+        this.upgrades = route;
+    }
+
     /** Binds every plain listener; fails (and unbinds what it bound) if any address is taken. */
     public List<InetSocketAddress> start() throws InterruptedException {
         return bind(context.config().listen(), null);
@@ -83,7 +89,7 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new GatewayInitializer(context, clientAddresses, tls, staticFiles));
+                .childHandler(new GatewayInitializer(context, clientAddresses, tls, staticFiles, upgrades));
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
             for (InetSocketAddress address : addresses) {
