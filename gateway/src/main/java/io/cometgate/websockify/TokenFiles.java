@@ -50,18 +50,19 @@ public final class TokenFiles implements AutoCloseable {
     private final Thread watcher;
     private volatile boolean running = true;
 
-    private TokenFiles(Path source, Table first) {
+    private TokenFiles(Path source, Table first, List<Stamp> firstStamp) {
         this.source = source;
         this.table = first;
-        this.watcher = new Thread(this::watch, "cometgate-token-files");
+        this.watcher = new Thread(() -> watch(firstStamp), "cometgate-token-files");
         this.watcher.setDaemon(true);
     }
 
     /** Reads {@code source} now (fails if it cannot be read at all) and watches it from then on. */
     public static TokenFiles open(Path source) throws IOException {
+        List<Stamp> stamp = stamp(source); // before the read: a change during the read is seen as one
         Table first = read(source);
         first.problems().forEach(p -> LOG.warn("token file: {}", p));
-        TokenFiles files = new TokenFiles(source, first);
+        TokenFiles files = new TokenFiles(source, first, stamp);
         files.watcher.start();
         return files;
     }
@@ -134,8 +135,8 @@ public final class TokenFiles implements AutoCloseable {
         }
     }
 
-    private void watch() {
-        List<Stamp> last = stamp(source);
+    private void watch(List<Stamp> firstStamp) {
+        List<Stamp> last = firstStamp;
         while (running) {
             try {
                 Thread.sleep(PERIOD_MILLIS);
