@@ -106,7 +106,16 @@ public final class TokenFiles implements AutoCloseable {
                     + "IPv6 in brackets, e.g. [::1]:5900)");
             return;
         }
-        entries.put(m.group(1), new Entry(m.group(1), target, file, number));
+        entries.put(m.group(1), new Entry(m.group(1), normalizeTarget(target), file, number));
+    }
+
+    /**
+     * {@code localhost:PORT} (common in websockify token files) becomes {@code 127.0.0.1:PORT}:
+     * the policy refuses the name {@code localhost} outright (what it resolves to is not its
+     * to trust), while the loopback literal is an ordinary, classifiable address.
+     */
+    public static String normalizeTarget(String hostPort) {
+        return hostPort.regionMatches(true, 0, "localhost:", 0, 10) ? "127.0.0.1" + hostPort.substring(9) : hostPort;
     }
 
     private static List<Path> files(Path source) throws IOException {
