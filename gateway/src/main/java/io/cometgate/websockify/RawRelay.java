@@ -109,7 +109,7 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
 
     private void accepted(Channel channel) {
         front = channel;
-        metrics.accepted.increment();
+        metrics.accepted(connection.subprotocol());
         metrics.open.increment();
     }
 

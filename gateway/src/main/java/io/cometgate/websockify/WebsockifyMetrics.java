@@ -16,10 +16,20 @@ final class WebsockifyMetrics implements MetricSource {
     static final String LABEL = "transport=\"websockify\"";
 
     final LongAdder open = new LongAdder();
-    final LongAdder accepted = new LongAdder();
+    private final Map<Subprotocol, LongAdder> accepted = new java.util.EnumMap<>(Subprotocol.class);
     final LongAdder bytesUp = new LongAdder();
     final LongAdder bytesDown = new LongAdder();
     private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+
+    WebsockifyMetrics() {
+        for (Subprotocol p : Subprotocol.values()) {
+            accepted.put(p, new LongAdder());
+        }
+    }
+
+    void accepted(Subprotocol subprotocol) {
+        accepted.get(subprotocol).increment();
+    }
 
     /** Counts a WebSocket close the endpoint sent or received, by code (a few dozen codes at most). */
     void closed(int code) {
@@ -30,8 +40,9 @@ final class WebsockifyMetrics implements MetricSource {
     public void writeTo(StringBuilder out) {
         family(out, "cometgate_raw_connections", "gauge", "Open raw WebSocket connections (one TCP connection each).");
         sample(out, "cometgate_raw_connections", "", open.sum());
-        family(out, "cometgate_raw_connections_total", "counter", "Raw WebSocket connections accepted (handshake done).");
-        sample(out, "cometgate_raw_connections_total", "", accepted.sum());
+        family(out, "cometgate_raw_connections_total", "counter", "Raw WebSocket connections accepted (handshake done), by subprotocol.");
+        accepted.forEach((p, n) -> sample(out, "cometgate_raw_connections_total",
+                ",subprotocol=\"" + (p.header() == null ? "none" : p.header()) + "\"", n.sum()));
         family(out, "cometgate_raw_bytes_total", "counter", "Bytes relayed over raw WebSocket connections, by direction.");
         sample(out, "cometgate_raw_bytes_total", ",direction=\"up\"", bytesUp.sum());
         sample(out, "cometgate_raw_bytes_total", ",direction=\"down\"", bytesDown.sum());
