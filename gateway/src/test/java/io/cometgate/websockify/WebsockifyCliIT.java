@@ -82,6 +82,23 @@ class WebsockifyCliIT {
         }
     }
 
+    @Test
+    void proxyProtocolGivesTheBackendTheRealClientAddressBeforeAnyClientByte() throws Exception {
+        try (io.cometgate.it.RecordingBackend backend = new io.cometgate.it.RecordingBackend()) {
+            int port = start("--proxy-protocol", "v1", "127.0.0.1:0", backend.hostPort());
+            try (RawClient client = RawClient.connect(URI.create("ws://127.0.0.1:" + port + "/"), null, "binary")) {
+                client.sendBinary("hello".getBytes(StandardCharsets.US_ASCII));
+                var connection = backend.awaitConnection(java.time.Duration.ofSeconds(10));
+                String all = "";
+                while (!all.endsWith("hello")) {
+                    all = new String(connection.awaitBytes(all.length() + 1, java.time.Duration.ofSeconds(10)), StandardCharsets.US_ASCII);
+                }
+                assertTrue(all.startsWith("PROXY TCP4 127.0.0.1 127.0.0.1 "), all);
+                assertTrue(all.endsWith("\r\nhello"), all);
+            }
+        }
+    }
+
     /** Starts the jar, returns its port once it listens. */
     private int start(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
