@@ -33,7 +33,7 @@ final class RawClient implements WebSocket.Listener, AutoCloseable {
     final WebSocket socket;
 
     private RawClient(URI uri, String origin, String cookie, String... subprotocols) throws Exception {
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
         if (origin != null) {
             builder.header("Origin", origin);
         }
@@ -43,7 +43,7 @@ final class RawClient implements WebSocket.Listener, AutoCloseable {
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
-        socket = builder.buildAsync(uri, this).get(10, TimeUnit.SECONDS);
+        socket = builder.buildAsync(uri, this).get(40, TimeUnit.SECONDS); // generous: CI machines are shared
     }
 
     static RawClient connect(URI uri, String origin, String... subprotocols) throws Exception {
