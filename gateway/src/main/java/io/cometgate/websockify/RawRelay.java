@@ -51,6 +51,9 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
 
     private final GatewayContext context;
     private final WebsockifyMetrics metrics;
+    private final ConnectionCounts counts;
+    /** This connection is one of {@link #counts}: released once, in finish(). */
+    private boolean counted;
     private final Connection connection;
     private final MessageCodec codec;
     private final long createdNanos = System.nanoTime();
@@ -73,8 +76,9 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
     record Connection(InetAddress client, String origin, Targets.Lookup lookup, Subprotocol subprotocol) {
     }
 
-    RawRelay(GatewayContext context, WebsockifyMetrics metrics, Connection connection) {
+    RawRelay(GatewayContext context, WebsockifyMetrics metrics, ConnectionCounts counts, Connection connection) {
         this.context = context;
+        this.counts = counts;
         this.metrics = metrics;
         this.connection = connection;
         this.codec = new MessageCodec(connection.subprotocol());
@@ -87,6 +91,13 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
             return;
         }
         accepted(channel);
+        String overLimit = counts.tryAcquire(connection.client(), context.decider().limits());
+        if (overLimit != null) {
+            context.metrics().opensDenied("limit: websockify connections");
+            end(CloseCode.LIMIT_EXCEEDED.code(), overLimit);
+            return;
+        }
+        counted = true;
         target = connection.lookup().hostPort();
         state = State.OPENING;
         open = new DirectOpen(context, front.eventLoop(),
@@ -339,6 +350,10 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
         }
         if (lifetime != null) {
             lifetime.cancel(false);
+        }
+        if (counted) {
+            counted = false;
+            counts.release(connection.client());
         }
         metrics.open.decrement();
         metrics.closed(code);

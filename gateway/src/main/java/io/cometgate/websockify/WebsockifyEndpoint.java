@@ -38,6 +38,7 @@ public final class WebsockifyEndpoint implements UpgradeRoute {
     private final Targets targets;
     private final String path;
     private final WebsockifyMetrics metrics = new WebsockifyMetrics();
+    private final ConnectionCounts counts = new ConnectionCounts();
 
     /**
      * @param path the one path served, or {@code null} for every WebSocket upgrade outside the
@@ -93,7 +94,7 @@ public final class WebsockifyEndpoint implements UpgradeRoute {
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
         Targets.Lookup lookup = subprotocol == null ? null : targets.lookup(query, req.headers());
-        RawRelay relay = new RawRelay(context, metrics, new RawRelay.Connection(info.clientAddress(), info.origin(),
+        RawRelay relay = new RawRelay(context, metrics, counts, new RawRelay.Connection(info.clientAddress(), info.origin(),
                 lookup, subprotocol == null ? Subprotocol.NONE : subprotocol));
         Channel channel = ctx.channel();
         channel.config().setAutoRead(false); // from now on the relay reads, when the other side can take it
