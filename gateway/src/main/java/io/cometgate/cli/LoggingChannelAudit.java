@@ -4,11 +4,8 @@ import io.cometgate.policy.AuditLog;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.session.ChannelAudit;
-import io.cometgate.session.Session;
-
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.cometgate.relay.ChannelAudit;
+import io.cometgate.session.ChannelOwner;
 
 /**
  * Feeds the relay's decisions and channel closes to the policy's {@link AuditLog} (logger
@@ -29,15 +26,9 @@ final class LoggingChannelAudit implements ChannelAudit {
     }
 
     @Override
-    public void channelClosed(Session session, String target, Decision decision, long bytesUp, long bytesDown,
+    public void channelClosed(ChannelOwner session, String target, Decision decision, long bytesUp, long bytesDown,
                               long durationMillis, CloseCode code, String reason) {
         log.channelClosed(session.clientAddress(), session.origin(), target, decision == null ? null : decision.address(),
                 bytesUp, bytesDown, durationMillis, code.code(), reason);
-    }
-
-    @Override
-    public void connectionClosed(InetAddress client, String origin, String target, InetSocketAddress address,
-                                 long bytesUp, long bytesDown, long durationMillis, int code, String reason) {
-        log.channelClosed(client, origin, target, address, bytesUp, bytesDown, durationMillis, code, reason);
     }
 }

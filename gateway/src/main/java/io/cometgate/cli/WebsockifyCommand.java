@@ -11,7 +11,7 @@ import io.cometgate.relay.clientaddr.ForwardedFor;
 import io.cometgate.tls.ReloadingServerTls;
 import io.cometgate.tls.TlsConfigException;
 import io.cometgate.websockify.DerivedPolicy;
-import io.cometgate.websockify.TokenFiles;
+import io.cometgate.tokenfiles.TokenFiles;
 import io.cometgate.websockify.WebsockifyEndpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -246,13 +246,14 @@ public final class WebsockifyCommand implements Callable<Integer> {
             GatewayConfig config = GatewayConfig.defaults().withListen(tls == null ? List.of(listen) : List.of());
             loops = EventLoops.create(Runtime.getRuntime().availableProcessors());
             ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
-            server = new GatewayServer(config, decider, new LoggingChannelAudit(logFormat.equals("json")), loops,
-                    forwarded::clientAddress);
+            TokenFiles tokenTable = tokens;
+            server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(logFormat.equals("json")), loops,
+                    forwarded::clientAddress, (context, relay, audit) -> tokenTable != null
+                            ? WebsockifyEndpoint.tokens(context, relay, audit, tokenTable, path)
+                            : WebsockifyEndpoint.fixed(context, relay, audit, fixed, path));
             if (web != null) {
                 server.serveStaticFiles(StaticFiles.open(web));
             }
-            server.serveUpgrades(tokens != null ? WebsockifyEndpoint.tokens(server.context(), tokens, path)
-                    : WebsockifyEndpoint.fixed(server.context(), fixed, path));
             List<InetSocketAddress> bound = tls == null ? server.start() : server.startTls(List.of(listen), tls);
             decider.watch();
             for (InetSocketAddress address : bound) {

@@ -1,16 +1,8 @@
 package io.cometgate.http;
 
-import io.cometgate.config.GatewayConfig;
 import io.cometgate.metrics.EventLoopLag;
-import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.metrics.ProcessStats;
-import io.cometgate.policy.Decider;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.relay.BackendConnector;
-import io.cometgate.relay.OpenLimiter;
-import io.cometgate.session.ChannelAudit;
-import io.cometgate.session.GatewayContext;
-import io.cometgate.session.SessionRegistry;
 import io.cometgate.tls.ReloadingServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -41,6 +33,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final EventLoops loops;
     private final GatewayContext context;
+    private final ProtocolHandler endpoints;
     private final ClientAddressResolver clientAddresses;
     private final List<Channel> listeners = new ArrayList<>();
     private final EventLoopLag lag;
@@ -48,13 +41,15 @@ public final class GatewayServer implements AutoCloseable {
     private StaticFiles staticFiles;
     private UpgradeRoute upgrades;
 
-    public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
+    /**
+     * @param endpoints what serves the protocol paths (the transports); the server itself knows
+     *                  only HTTP, so {@code cli.GatewayAssembly} wires the two together
+     */
+    public GatewayServer(GatewayContext context, ProtocolHandler endpoints, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
         this.loops = loops;
-        SessionRegistry registry = new SessionRegistry();
-        this.context = new GatewayContext(config, decider, new GatewayMetrics(), registry,
-                new BackendConnector(loops.socketChannel()), audit, new OpenLimiter());
-        registry.bind(context);
+        this.context = context;
+        this.endpoints = endpoints;
         this.clientAddresses = clientAddresses;
         this.lag = EventLoopLag.start(loops.workers(), LAG_PROBE_INTERVAL, LAG_WINDOW);
         this.processStats = ProcessStats.start(PROCESS_SAMPLE_INTERVAL);
@@ -89,7 +84,7 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new GatewayInitializer(context, clientAddresses, tls, staticFiles, upgrades));
+                .childHandler(new GatewayInitializer(context, endpoints, clientAddresses, tls, staticFiles, upgrades));
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
             for (InetSocketAddress address : addresses) {

@@ -1,6 +1,7 @@
 package io.cometgate.metrics;
 
 import io.cometgate.config.TransportKind;
+import io.cometgate.session.SessionMetrics;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The gateway's counters and gauges. LongAdder because every event loop bumps them; read
  * only when /metrics is scraped (see {@link PrometheusText}).
  */
-public final class GatewayMetrics {
+public final class GatewayMetrics implements SessionMetrics {
 
     public final LongAdder sessionsCreated = new LongAdder();
     public final LongAdder opensRequested = new LongAdder();
@@ -45,11 +46,28 @@ public final class GatewayMetrics {
         denied.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
+    @Override
+    public void sessionCreated() {
+        sessionsCreated.increment();
+    }
+
+    @Override
+    public void sessionResumed() {
+        resumes.increment();
+    }
+
+    @Override
+    public void frameRetransmitted() {
+        retransmittedFrames.increment();
+    }
+
+    @Override
     public void receiverAttached(TransportKind kind) {
         attached.get(kind).increment();
         attachments.get(kind).increment();
     }
 
+    @Override
     public void receiverDetached(TransportKind kind) {
         attached.get(kind).decrement();
     }

@@ -3,6 +3,7 @@ package io.cometgate.session;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.policy.Limits;
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.ProtocolJson;
 import io.netty.channel.EventLoop;
 
 import java.net.InetAddress;
@@ -28,12 +29,11 @@ public final class SessionRegistry {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
-    private volatile GatewayContext context;
+    private final SessionContext context;
     private volatile boolean draining;
 
-    /** Completes the wiring (the context holds this registry, so it arrives after construction). */
-    public void bind(GatewayContext gatewayContext) {
-        this.context = gatewayContext;
+    public SessionRegistry(SessionContext context) {
+        this.context = context;
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
@@ -57,9 +57,9 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(), loop, context, origin, client);
+        Session session = new Session(SessionIds.next(), loop, context, this, origin, client);
         sessions.put(session.id(), session);
-        context.metrics().sessionsCreated.increment();
+        context.metrics().sessionCreated();
         return session;
     }
 
@@ -106,12 +106,9 @@ public final class SessionRegistry {
     /** The HELLO object (docs/PROTOCOL.md) for this session, as sent on attach and by POST /session. */
     public String helloJson(Session session) {
         GatewayConfig config = context.config();
-        return "{\"v\":1,\"session\":\"" + session.id() + "\",\"ack\":" + session.lastReceived()
-                + ",\"heartbeatMs\":" + config.heartbeat().toMillis()
-                + ",\"timeoutMs\":" + config.sessionTimeout().toMillis()
-                + ",\"maxFrame\":" + config.maxFramePayload()
-                + ",\"maxMessage\":" + config.maxMessageBytes()
-                + ",\"window\":" + config.channelWindow() + "}";
+        return ProtocolJson.write(new ProtocolJson.Hello(1, session.id(), session.lastReceived(),
+                config.heartbeat().toMillis(), config.sessionTimeout().toMillis(), config.maxFramePayload(),
+                config.maxMessageBytes(), config.channelWindow()));
     }
 
     /** Refuses new sessions from now on (graceful drain). */

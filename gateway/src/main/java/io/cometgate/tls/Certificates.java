@@ -1,6 +1,6 @@
 package io.cometgate.tls;
 
-import io.cometgate.relay.clientaddr.IpLiteral;
+import io.cometgate.policy.IpLiterals;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -116,7 +116,7 @@ final class Certificates {
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (String raw : names) {
             String name = raw.trim();
-            Optional<InetAddress> ip = IpLiteral.parse(name);
+            Optional<InetAddress> ip = IpLiterals.parse(name);
             if (ip.isPresent()) {
                 out.add(name);
                 continue;
@@ -141,7 +141,7 @@ final class Certificates {
     private static GeneralNames subjectAltNames(Collection<String> names) throws CertIOException {
         List<GeneralName> out = new ArrayList<>();
         for (String name : names) {
-            Optional<InetAddress> ip = IpLiteral.parse(name);
+            Optional<InetAddress> ip = IpLiterals.parse(name);
             out.add(ip.isPresent()
                     ? new GeneralName(GeneralName.iPAddress, new DEROctetString(ip.get().getAddress()))
                     : new GeneralName(GeneralName.dNSName, name));

@@ -3,14 +3,16 @@ package io.cometgate.websockify;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.relay.DirectOpen;
-import io.cometgate.session.GatewayContext;
+import io.cometgate.relay.ChannelAudit;
+import io.cometgate.session.ChannelOpener;
+import io.cometgate.session.ChannelOwner;
+import io.cometgate.session.SessionChannel;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -19,54 +21,33 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Last handler of a websockify-compatible WebSocket: relays its messages to one backend TCP
- * connection and back. The browser side is read only while the backend can take more, the
- * backend only while the browser can (autoRead off on both, a read asked for on writability),
- * so neither side ever buffers more than a write-buffer high-water mark plus one read.
- * Both channels share the WebSocket's event loop: no locks.
+ * Last handler of a websockify-compatible WebSocket: the WebSocket is the owner of exactly one
+ * relay channel (the same {@link SessionChannel} a protocol session opens: policy decision,
+ * audit, limits, PROXY/WEBIRC/TLS, connect, credit), and translates between its messages and
+ * that channel. Flow control is the channel's credit both ways: the browser side is read only
+ * while the bytes handed to the channel and not yet accepted by the backend stay under half
+ * the window (a message is at most the other half), and downstream credit goes back to the
+ * channel as the browser's socket takes each message; backends are not read while the
+ * WebSocket is not writable. Everything runs on the WebSocket's event loop.
  */
-final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.Listener {
+final class RawRelay extends ChannelInboundHandlerAdapter implements ChannelOwner {
 
     private static final Logger LOG = LoggerFactory.getLogger(RawRelay.class);
-    static final String BACKEND_IDLE = "idle";
-    static final String BACKEND_RELAY = "websockify-backend";
+    /** The one channel of this owner. */
+    static final int CHANNEL_ID = 1;
     private static final long LINGER_MILLIS = 2_000;
     /** The audit's target for a connection refused before a target was known. */
     static final String UNRESOLVED = "(websockify: no target)";
 
     private enum State { STARTING, OPENING, OPEN, CLOSED }
-
-    private final GatewayContext context;
-    private final WebsockifyMetrics metrics;
-    private final ConnectionCounts counts;
-    /** This connection is one of {@link #counts}: released once, in finish(). */
-    private boolean counted;
-    private final Connection connection;
-    private final MessageCodec codec;
-    private final long createdNanos = System.nanoTime();
-    /** Messages decoded with the handshake's last read, before the backend is there; no more are read. */
-    private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
-    private State state = State.STARTING;
-    private Channel front;
-    private Channel backend;
-    private DirectOpen open;
-    private String target = UNRESOLVED;
-    private ScheduledFuture<?> lifetime;
-    private long bytesUp;
-    private long bytesDown;
 
     /**
      * What the handshake learned about the connection.
@@ -76,88 +57,155 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
     record Connection(InetAddress client, String origin, Targets.Lookup lookup, Subprotocol subprotocol) {
     }
 
-    RawRelay(GatewayContext context, WebsockifyMetrics metrics, ConnectionCounts counts, Connection connection) {
-        this.context = context;
-        this.counts = counts;
-        this.metrics = metrics;
+    /** What every connection of one endpoint shares. */
+    record Shared(ChannelOpener opener, ChannelAudit audit, io.cometgate.http.GatewayContext context,
+                  WebsockifyMetrics metrics, ConnectionCounts counts, int maxMessage) {
+    }
+
+    private final Shared shared;
+    private final Connection connection;
+    private final MessageCodec codec;
+    private final long upHighWater;
+    private State state = State.STARTING;
+    private Channel front;
+    private SessionChannel channel;
+    private boolean counted;
+    /** Bytes handed to the channel that the backend has not accepted yet (credit not back). */
+    private long upOutstanding;
+    private long downGrantPending;
+    private boolean downGrantScheduled;
+
+    RawRelay(Shared shared, Connection connection) {
+        this.shared = shared;
         this.connection = connection;
         this.codec = new MessageCodec(connection.subprotocol());
+        this.upHighWater = shared.context().config().channelWindow() - shared.maxMessage();
     }
 
     /** Called on the WebSocket's loop once the handshake response is written. */
-    void start(Channel channel) {
+    void start(Channel ws) {
         if (connection.lookup().refusal() != null) {
-            refuse(WebSocketCloseStatus.POLICY_VIOLATION.code(), connection.lookup().refusal(), channel);
+            refuse(WebSocketCloseStatus.POLICY_VIOLATION.code(), connection.lookup().refusal(), ws);
             return;
         }
-        accepted(channel);
-        String overLimit = counts.tryAcquire(connection.client(), context.decider().limits());
+        accepted(ws);
+        String overLimit = shared.counts().tryAcquire(connection.client(), shared.context().decider().limits());
         if (overLimit != null) {
-            context.metrics().opensDenied("limit: websockify connections");
+            audit(overLimit, connection.lookup().hostPort());
+            shared.context().metrics().opensDenied("limit: websockify connections");
             end(CloseCode.LIMIT_EXCEEDED.code(), overLimit);
             return;
         }
         counted = true;
-        target = connection.lookup().hostPort();
         state = State.OPENING;
-        open = new DirectOpen(context, front.eventLoop(),
-                new ConnectRequest(target, connection.origin(), connection.client(), null), this);
-        open.start();
+        channel = shared.opener().create(this, CHANNEL_ID, connection.lookup().hostPort());
+        channel.open(null);
     }
 
     /**
-     * Ends a connection refused before any target was asked for (no usable subprotocol, an
-     * unknown token): audited as a refused decision, then closed with {@code code}.
+     * Ends a connection refused before any target was asked for (no usable subprotocol, no or
+     * an unknown token): audited as a refused decision, then closed with {@code code}.
      */
-    void refuse(int code, String reason, Channel channel) {
-        accepted(channel);
-        context.audit().decision(new ConnectRequest(UNRESOLVED, connection.origin(), connection.client(), null),
-                Decision.deny(Decision.Verdict.DENY, reason, null));
-        context.metrics().opensDenied("websockify: " + (code == WebSocketCloseStatus.PROTOCOL_ERROR.code()
+    void refuse(int code, String reason, Channel ws) {
+        accepted(ws);
+        audit(reason, UNRESOLVED);
+        shared.context().metrics().opensDenied("websockify: " + (code == WebSocketCloseStatus.PROTOCOL_ERROR.code()
                 ? "no supported subprotocol" : "no target for the token"));
         end(code, reason);
     }
 
-    private void accepted(Channel channel) {
-        front = channel;
-        metrics.accepted(connection.subprotocol());
-        metrics.open.increment();
+    private void audit(String reason, String target) {
+        shared.audit().decision(new ConnectRequest(target, connection.origin(), connection.client(), null),
+                Decision.deny(Decision.Verdict.DENY, reason, null));
     }
 
-    // ---- DirectOpen.Listener ---------------------------------------------------------------
+    private void accepted(Channel ws) {
+        front = ws;
+        shared.metrics().accepted(connection.subprotocol());
+        shared.metrics().open.increment();
+    }
+
+    // ---- ChannelOwner: what the relay channel asks of this WebSocket ----------------------
 
     @Override
-    public void initBackend(SocketChannel ch) {
-        long idle = context.decider().limits().channelIdleTimeout().toMillis();
-        if (idle > 0) {
-            ch.pipeline().addLast(BACKEND_IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+    public EventLoop loop() {
+        return front.eventLoop();
+    }
+
+    @Override
+    public String origin() {
+        return connection.origin();
+    }
+
+    @Override
+    public InetAddress clientAddress() {
+        return connection.client();
+    }
+
+    @Override
+    public void sendOpened(int channelId, String json) {
+        if (state == State.OPENING) {
+            state = State.OPEN;
+            readFront();
         }
-        ch.pipeline().addLast(BACKEND_RELAY, new RawBackendHandler(this));
     }
 
     @Override
-    public void opened(Channel backendChannel, Decision decision) {
-        if (state != State.OPENING) {
-            backendChannel.close();
+    public void sendData(int channelId, ByteBuf payload) {
+        if (state != State.OPEN) {
+            payload.release();
             return;
         }
-        backend = backendChannel;
-        state = State.OPEN;
-        long life = context.decider().limits().channelMaxLifetime().toMillis();
-        if (life > 0) {
-            lifetime = front.eventLoop().schedule(() -> end(CloseCode.LIFETIME_EXCEEDED.code(),
-                    "connection open longer than " + life / 1000 + " s"), life, TimeUnit.MILLISECONDS);
+        int n = payload.readableBytes();
+        shared.metrics().bytesDown.add(n);
+        front.writeAndFlush(codec.encode(payload)).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                grantLater(n);
+            }
+        });
+    }
+
+    /**
+     * Downstream credit goes back once the browser's socket took the bytes, from a task of its
+     * own: a write often completes inside sendData, and the channel must not be re-entered
+     * while it hands out data.
+     */
+    private void grantLater(int n) {
+        downGrantPending += n;
+        if (!downGrantScheduled) {
+            downGrantScheduled = true;
+            front.eventLoop().execute(() -> {
+                downGrantScheduled = false;
+                long grant = downGrantPending;
+                downGrantPending = 0;
+                if (channel != null && state == State.OPEN) {
+                    channel.grantDownstream(grant);
+                }
+            });
         }
-        while (!early.isEmpty()) {
-            toBackend(early.poll());
-        }
-        front.read();
-        backend.read();
     }
 
     @Override
-    public void refused(CloseCode code, String reason) {
-        end(code.code(), reason);
+    public void sendCredit(int channelId, long bytes) {
+        upOutstanding -= bytes;
+        readFront();
+    }
+
+    @Override
+    public void sendClose(int channelId, CloseCode code, String reason) {
+        // websockify ends with 1000 when the target closes; clients such as noVNC call anything else an error
+        end(code == CloseCode.BACKEND_CLOSED ? WebSocketCloseStatus.NORMAL_CLOSURE.code() : code.code(), reason);
+    }
+
+    @Override
+    public boolean canReadBackends() {
+        return state == State.OPEN && front.isWritable();
+    }
+
+    @Override
+    public void channelClosed(int channelId) {
+        channel = null;
+        finish(0);
     }
 
     // ---- browser -> backend -------------------------------------------------------------
@@ -165,7 +213,7 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (state == State.CLOSED) {
+            if (state == State.CLOSED || state == State.STARTING) {
                 return;
             }
             if (msg instanceof PingWebSocketFrame ping) {
@@ -185,84 +233,32 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
         try {
             bytes = codec.decode(frame);
         } catch (IllegalArgumentException e) {
-            end(WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), e.getMessage());
+            failFromClient(WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), e.getMessage());
             return;
         }
-        if (state == State.OPEN) {
-            toBackend(bytes);
-        } else {
-            early.add(bytes);
-        }
-    }
-
-    private void toBackend(ByteBuf bytes) {
-        int n = bytes.readableBytes();
-        bytesUp += n;
-        metrics.bytesUp.add(n);
-        context.metrics().bytesUp.add(n);
-        backend.writeAndFlush(bytes, backend.voidPromise());
+        upOutstanding += bytes.readableBytes();
+        shared.metrics().bytesUp.add(bytes.readableBytes());
+        channel.fromClient(bytes); // held by the channel until the backend is there
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (state == State.OPEN && backend.isWritable()) {
-            ctx.read();
-        }
+        readFront();
     }
 
-    /** The backend drained below its low-water mark: read the browser again. */
-    void backendWritable() {
-        if (state == State.OPEN && backend.isWritable()) {
+    /** One more read of the browser side, if the channel's credit has room for a whole message. */
+    private void readFront() {
+        if (state == State.OPEN && upOutstanding <= upHighWater) {
             front.read();
-        }
-    }
-
-    // ---- backend -> browser -------------------------------------------------------------
-
-    void fromBackend(ByteBuf data) {
-        if (state != State.OPEN) {
-            data.release();
-            return;
-        }
-        int n = data.readableBytes();
-        bytesDown += n;
-        metrics.bytesDown.add(n);
-        context.metrics().bytesDown.add(n);
-        front.writeAndFlush(codec.encode(data), front.voidPromise());
-    }
-
-    void backendReadComplete() {
-        if (state == State.OPEN && front.isWritable()) {
-            backend.read();
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (state == State.OPEN && ctx.channel().isWritable()) {
-            backend.read();
+        if (ctx.channel().isWritable() && channel != null) {
+            channel.resumeReading();
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    void backendClosed() {
-        end(WebSocketCloseStatus.NORMAL_CLOSURE.code(), "the backend closed the connection");
-    }
-
-    void backendIdle() {
-        end(CloseCode.IDLE_TIMEOUT.code(), "no data either way for "
-                + context.decider().limits().channelIdleTimeout().toSeconds() + " s");
-    }
-
-    void backendFailed(Throwable cause) {
-        if (cause instanceof IOException) {
-            LOG.debug("websockify backend I/O error: {}", cause.toString());
-        } else {
-            LOG.warn("websockify backend failure", cause);
-        }
-        boolean tls = cause instanceof SSLException || cause.getCause() instanceof SSLException;
-        end((tls ? CloseCode.BACKEND_TLS : CloseCode.BACKEND_ERROR).code(),
-                cause.getMessage() == null ? cause.toString() : cause.getMessage());
     }
 
     // ---- the end ------------------------------------------------------------------------
@@ -270,41 +266,49 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            end(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
-                    "message over " + context.config().maxMessageBytes() + " bytes");
+            failFromClient(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message over " + shared.maxMessage() + " bytes");
         } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-            end(corrupted.closeStatus().code(), corrupted.getMessage() == null ? "protocol error" : corrupted.getMessage());
+            failFromClient(corrupted.closeStatus().code(),
+                    corrupted.getMessage() == null ? "protocol error" : corrupted.getMessage());
         } else {
             LOG.debug("websockify connection error: {}", cause.toString());
-            finish(WebSocketCloseStatus.ABNORMAL_CLOSURE.code(), "connection error: " + cause);
+            abortChannel("connection error: " + cause);
+            finish(0);
             ctx.close();
+        }
+    }
+
+    /** Bad input from the client: the channel ends (audited with the reason), the client gets {@code code}. */
+    private void failFromClient(int code, String reason) {
+        end(code, reason); // first: the channel's abort reports channelClosed, which would end us without a close frame
+        abortChannel(reason);
+    }
+
+    private void abortChannel(String reason) {
+        SessionChannel c = channel;
+        if (c != null) {
+            c.abort(CloseCode.PROTOCOL_ERROR, reason);
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        finish(WebSocketCloseStatus.ABNORMAL_CLOSURE.code(), "the client went away without a close frame");
+        SessionChannel c = channel;
+        if (c != null) {
+            c.abort(CloseCode.NORMAL, "the client went away without a close frame");
+        }
+        finish(0);
         ctx.fireChannelInactive();
     }
 
-    /**
-     * The client said goodbye: everything it sent goes to the backend first, then the backend
-     * sees EOF; the client's close is answered with the same code.
-     */
+    /** The client said goodbye: the channel writes what it holds, then half-closes the backend. */
     private void closedByClient(int code) {
-        if (backend != null && backend.isActive()) {
-            Channel b = backend;
-            b.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-                if (b instanceof SocketChannel socket && f.isSuccess()) {
-                    socket.shutdownOutput().addListener(done -> b.close());
-                } else {
-                    b.close();
-                }
-            });
-            backend = null; // not closed at once by finish(): it half-closes after the last write
-        }
         int answer = code < 0 ? WebSocketCloseStatus.NORMAL_CLOSURE.code() : code;
-        finish(answer, "closed by the client (code " + (code < 0 ? "none" : code) + ")");
+        finish(answer);
+        SessionChannel c = channel;
+        if (c != null) {
+            c.closeFromClient(answer);
+        }
         front.writeAndFlush(new CloseWebSocketFrame(answer, "")).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -317,7 +321,7 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
         if (state == State.CLOSED) {
             return;
         }
-        finish(code, reason);
+        finish(code);
         if (!front.isActive()) {
             return;
         }
@@ -332,37 +336,19 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements DirectOpen.
         front.read(); // keep reading (and discarding) so the client's close frame is consumed
     }
 
-    /** The one place a connection's resources go: backend, target slot, held data, audit, metrics. */
-    private void finish(int code, String reason) {
+    /** This WebSocket's own bookkeeping, once; the channel audits and releases its own. */
+    private void finish(int code) {
         if (state == State.CLOSED) {
             return;
         }
-        boolean wasOpen = state == State.OPEN;
         state = State.CLOSED;
-        if (backend != null) {
-            backend.close();
-        }
-        if (open != null) {
-            open.release();
-        }
-        while (!early.isEmpty()) {
-            early.poll().release();
-        }
-        if (lifetime != null) {
-            lifetime.cancel(false);
-        }
         if (counted) {
             counted = false;
-            counts.release(connection.client());
+            shared.counts().release(connection.client());
         }
-        metrics.open.decrement();
-        metrics.closed(code);
-        if (wasOpen) {
-            context.metrics().channelsClosed.increment();
+        shared.metrics().open.decrement();
+        if (code != 0) {
+            shared.metrics().closed(code);
         }
-        Decision decision = open == null ? null : open.decision();
-        context.audit().connectionClosed(connection.client(), connection.origin(), target,
-                decision == null || !decision.allowed() ? null : decision.address(), bytesUp, bytesDown,
-                (System.nanoTime() - createdNanos) / 1_000_000, code, reason);
     }
 }

@@ -1,12 +1,15 @@
 package io.cometgate.websockify;
 
+import io.cometgate.http.GatewayContext;
+import io.cometgate.http.GatewayInitializer;
 import io.cometgate.http.HttpResponses;
 import io.cometgate.http.RequestInfo;
 import io.cometgate.http.UpgradeRoute;
-import io.cometgate.session.GatewayContext;
+import io.cometgate.relay.ChannelAudit;
+import io.cometgate.session.ChannelOpener;
+import io.cometgate.tokenfiles.TokenFiles;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -15,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 
@@ -23,42 +25,45 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
  * The websockify-compatible endpoint: a plain WebSocket that is one TCP connection to one
  * target, as websockify serves it (docs/WEBSOCKIFY.md). Checks what every cometgate endpoint
  * checks (the router did Host; here the Origin), picks the subprotocol, looks the target up,
- * completes the handshake and turns the pipeline into frame aggregator + {@link RawRelay}.
+ * completes the handshake and turns the pipeline into frame aggregator + {@link RawRelay},
+ * which owns one relay channel from {@code opener}: the same open procedure and byte relay
+ * as a protocol session's channel.
  * Refusals after a successful handshake are WebSocket close frames with a code and a reason,
  * which a client can read, rather than an HTTP status, which browsers hide.
  */
 public final class WebsockifyEndpoint implements UpgradeRoute {
 
-    static final String AGGREGATOR = "ws-aggregator";
-    static final String RELAY = "websockify";
-    /** What the HTTP phase added and a WebSocket no longer needs (GatewayInitializer's names). */
-    private static final String[] HTTP_ONLY = {"request-timeout", "keep-alive", "watcher"};
-
     private final GatewayContext context;
     private final Targets targets;
     private final String path;
-    private final WebsockifyMetrics metrics = new WebsockifyMetrics();
-    private final ConnectionCounts counts = new ConnectionCounts();
+    private final RawRelay.Shared shared;
 
     /**
      * @param path the one path served, or {@code null} for every WebSocket upgrade outside the
      *             protocol prefix (websockify answers on any path)
      */
-    public WebsockifyEndpoint(GatewayContext context, Targets targets, String path) {
+    WebsockifyEndpoint(GatewayContext context, ChannelOpener opener, ChannelAudit audit, Targets targets, String path) {
         this.context = context;
         this.targets = targets;
         this.path = path;
+        WebsockifyMetrics metrics = new WebsockifyMetrics();
         context.metrics().register(metrics);
+        // A message may take at most half the channel's credit window: RawRelay reads the next
+        // one only while the other half is free, so the channel's credit is never overrun.
+        int maxMessage = Math.min(context.config().maxMessageBytes(), context.config().channelWindow() / 2);
+        this.shared = new RawRelay.Shared(opener, audit, context, metrics, new ConnectionCounts(), maxMessage);
     }
 
     /** One fixed target ({@code host:port}, or a policy alias), websockify's positional argument. */
-    public static WebsockifyEndpoint fixed(GatewayContext context, String target, String path) {
-        return new WebsockifyEndpoint(context, Targets.fixed(target), path);
+    public static WebsockifyEndpoint fixed(GatewayContext context, ChannelOpener opener, ChannelAudit audit,
+                                           String target, String path) {
+        return new WebsockifyEndpoint(context, opener, audit, Targets.fixed(target), path);
     }
 
     /** Targets from websockify token files (one file or a directory), looked up by token. */
-    public static WebsockifyEndpoint tokens(GatewayContext context, TokenFiles files, String path) {
-        return new WebsockifyEndpoint(context, new TokenTargets(files::lookup), path);
+    public static WebsockifyEndpoint tokens(GatewayContext context, ChannelOpener opener, ChannelAudit audit,
+                                            TokenFiles files, String path) {
+        return new WebsockifyEndpoint(context, opener, audit, new TokenTargets(files::lookup), path);
     }
 
     @Override
@@ -80,7 +85,7 @@ public final class WebsockifyEndpoint implements UpgradeRoute {
         }
         Subprotocol subprotocol = Subprotocol.choose(
                 Subprotocol.parse(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)));
-        int maxMessage = context.config().maxMessageBytes();
+        int maxMessage = shared.maxMessage();
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessage)
                 .allowExtensions(false)
@@ -94,18 +99,11 @@ public final class WebsockifyEndpoint implements UpgradeRoute {
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
         Targets.Lookup lookup = subprotocol == null ? null : targets.lookup(query, req.headers());
-        RawRelay relay = new RawRelay(context, metrics, counts, new RawRelay.Connection(info.clientAddress(), info.origin(),
+        RawRelay relay = new RawRelay(shared, new RawRelay.Connection(info.clientAddress(), info.origin(),
                 lookup, subprotocol == null ? Subprotocol.NONE : subprotocol));
         Channel channel = ctx.channel();
-        channel.config().setAutoRead(false); // from now on the relay reads, when the other side can take it
-        ChannelPipeline pipeline = channel.pipeline();
-        for (String name : HTTP_ONLY) {
-            if (pipeline.get(name) != null) {
-                pipeline.remove(name);
-            }
-        }
-        pipeline.replace(ctx.name(), AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
-        pipeline.addLast(RELAY, relay);
+        channel.config().setAutoRead(false); // from now on the relay reads, when the channel has credit for it
+        GatewayInitializer.switchToWebSocket(channel.pipeline(), maxMessage, relay);
         String offered = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
         handshaker.handshake(channel, req).addListener(f -> {
             if (!f.isSuccess()) {

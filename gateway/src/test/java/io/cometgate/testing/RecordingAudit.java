@@ -3,11 +3,9 @@ package io.cometgate.testing;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.session.ChannelAudit;
-import io.cometgate.session.Session;
+import io.cometgate.relay.ChannelAudit;
+import io.cometgate.session.ChannelOwner;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,11 +15,6 @@ public final class RecordingAudit implements ChannelAudit {
     public record Close(String target, long bytesUp, long bytesDown, CloseCode code, String reason) {
     }
 
-    /** A connection of the websockify-compatible endpoint, with the WebSocket close code it ended with. */
-    public record RawClose(String target, long bytesUp, long bytesDown, int code, String reason) {
-    }
-
-    public final List<RawClose> rawCloses = new CopyOnWriteArrayList<>();
     public final List<Decision> decisions = new CopyOnWriteArrayList<>();
     public final List<Close> closes = new CopyOnWriteArrayList<>();
 
@@ -31,14 +24,8 @@ public final class RecordingAudit implements ChannelAudit {
     }
 
     @Override
-    public void channelClosed(Session session, String target, Decision decision, long bytesUp, long bytesDown,
+    public void channelClosed(ChannelOwner session, String target, Decision decision, long bytesUp, long bytesDown,
                               long durationMillis, CloseCode code, String reason) {
         closes.add(new Close(target, bytesUp, bytesDown, code, reason));
-    }
-
-    @Override
-    public void connectionClosed(InetAddress client, String origin, String target, InetSocketAddress address,
-                                 long bytesUp, long bytesDown, long durationMillis, int code, String reason) {
-        rawCloses.add(new RawClose(target, bytesUp, bytesDown, code, reason));
     }
 }

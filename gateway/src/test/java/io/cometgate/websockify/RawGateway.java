@@ -1,18 +1,16 @@
 package io.cometgate.websockify;
 
+import io.cometgate.cli.GatewayAssembly;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.http.ClientAddressResolver;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
-import io.cometgate.http.UpgradeRoute;
-import io.cometgate.session.GatewayContext;
 import io.cometgate.testing.RecordingAudit;
 import io.cometgate.testing.TestDecider;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** An in-process gateway on 127.0.0.1 (port 0) serving one websockify-compatible endpoint at /websockify. */
@@ -24,14 +22,15 @@ final class RawGateway implements AutoCloseable {
     private final GatewayServer server;
     private final InetSocketAddress address;
 
-    RawGateway(Function<GatewayContext, UpgradeRoute> endpoint) throws InterruptedException {
-        this(endpoint, c -> c);
+    /** @param targets the endpoint's targets (a token table or one fixed target) */
+    RawGateway(Targets targets) throws InterruptedException {
+        this(targets, c -> c);
     }
 
-    RawGateway(Function<GatewayContext, UpgradeRoute> endpoint, UnaryOperator<GatewayConfig> tweak) throws InterruptedException {
+    RawGateway(Targets targets, UnaryOperator<GatewayConfig> tweak) throws InterruptedException {
         GatewayConfig config = tweak.apply(GatewayConfig.defaults().withListen(List.of(new InetSocketAddress("127.0.0.1", 0))));
-        server = new GatewayServer(config, decider, audit, loops, ClientAddressResolver.PEER_ONLY);
-        server.serveUpgrades(endpoint.apply(server.context()));
+        server = GatewayAssembly.server(config, decider, audit, loops, ClientAddressResolver.PEER_ONLY,
+                (context, relay, recorded) -> new WebsockifyEndpoint(context, relay, recorded, targets, "/websockify"));
         address = server.start().get(0);
         decider.allowHost("127.0.0.1:" + address.getPort());
     }

@@ -35,8 +35,7 @@ class WebsockifyBackpressureIT {
     @BeforeEach
     void start() throws Exception {
         backend = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-        gateway = new RawGateway(context -> new WebsockifyEndpoint(context,
-                new TokenTargets(Map.of("firehose", "127.0.0.1:" + backend.getLocalPort())::get), "/websockify"));
+        gateway = new RawGateway(new TokenTargets(Map.of("firehose", "127.0.0.1:" + backend.getLocalPort())::get));
         gateway.decider.allowPort(backend.getLocalPort());
     }
 

@@ -1,5 +1,6 @@
 package io.cometgate.websockify;
 
+import io.cometgate.protocol.CloseCode;
 import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.RecordingAudit;
 import io.cometgate.testing.TestDecider;
@@ -42,8 +43,7 @@ class WebsockifyEndpointIT {
         int refusedPort = 9; // discard: the test policy allows only the two echo ports
         Map<String, String> tokens = Map.of("vnc1", echo.target(), "vnc2", other.target(),
                 "elsewhere", "127.0.0.1:" + refusedPort);
-        gateway = new RawGateway(context -> new WebsockifyEndpoint(context, new TokenTargets(tokens::get), "/websockify"),
-                config -> config.withSizes(4096, config.channelWindow(), config.retransmitBound(), config.streamBudget()));
+        gateway = new RawGateway(new TokenTargets(tokens::get), config -> config.withSizes(4096, config.channelWindow(), config.retransmitBound(), config.streamBudget()));
         gateway.decider.allowPort(echo.port()).allowPort(other.port());
     }
 
@@ -107,8 +107,7 @@ class WebsockifyEndpointIT {
             RawClient.Close close = client.awaitClose();
             assertEquals(new RawClient.Close(1008, "unknown token 'nope'"), close);
         }
-        awaitRawClose(1008, "unknown token 'nope'");
-        assertTrue(gateway.audit.decisions.stream().anyMatch(d -> !d.allowed() && d.reason().equals("unknown token 'nope'")));
+        awaitDecision("unknown token 'nope'");
     }
 
     @Test
@@ -126,7 +125,7 @@ class WebsockifyEndpointIT {
             assertEquals(1002, close.code());
             assertTrue(close.reason().startsWith("no supported subprotocol: offered 'chat, mqtt'"), close.reason());
         }
-        awaitRawClose(1002, null);
+        awaitDecision("no supported subprotocol: offered 'chat, mqtt', this endpoint speaks binary, base64 or none");
         assertEquals(0, echo.written(), "no backend connection was made");
     }
 
@@ -140,7 +139,7 @@ class WebsockifyEndpointIT {
             assertEquals(1009, close.code());
             assertTrue(close.reason().contains("4096"), close.reason());
         }
-        awaitRawClose(1009, null);
+        awaitChannelClose(CloseCode.PROTOCOL_ERROR, "message over 4096 bytes");
     }
 
     @Test
@@ -149,8 +148,7 @@ class WebsockifyEndpointIT {
             RawClient.Close close = client.awaitClose();
             assertEquals(new RawClient.Close(4004, TestDecider.DENY_REASON), close);
         }
-        awaitRawClose(4004, TestDecider.DENY_REASON);
-        assertTrue(gateway.audit.decisions.stream().anyMatch(d -> !d.allowed() && d.reason().equals(TestDecider.DENY_REASON)));
+        awaitDecision(TestDecider.DENY_REASON);
     }
 
     @Test
@@ -188,7 +186,7 @@ class WebsockifyEndpointIT {
             client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
             assertEquals(1000, client.awaitClose().code());
         }
-        RecordingAudit.RawClose close = awaitRawClose(1000, "closed by the client (code 1000)");
+        RecordingAudit.Close close = awaitChannelClose(CloseCode.NORMAL, "closed by the client (code 1000)");
         assertEquals(3, close.bytesUp());
         assertEquals(3, close.bytesDown());
         assertEquals(echo.target(), close.target());
@@ -205,19 +203,26 @@ class WebsockifyEndpointIT {
         return out.toByteArray();
     }
 
-    private RecordingAudit.RawClose awaitRawClose(int code, String reason) throws InterruptedException {
+    /** The audit's refused decision with exactly {@code reason} (within 5 s). */
+    private void awaitDecision(String reason) throws InterruptedException {
+        await(() -> gateway.audit.decisions.stream().anyMatch(d -> !d.allowed() && d.reason().equals(reason)),
+                "a refused decision '" + reason + "' in " + gateway.audit.decisions);
+    }
+
+    /** The audit's channel close with {@code code} and {@code reason} (within 5 s). */
+    private RecordingAudit.Close awaitChannelClose(CloseCode code, String reason) throws InterruptedException {
+        await(() -> gateway.audit.closes.stream().anyMatch(c -> c.code() == code && c.reason().equals(reason)),
+                "a close " + code + " '" + reason + "' in " + gateway.audit.closes);
+        return gateway.audit.closes.stream().filter(c -> c.code() == code && c.reason().equals(reason)).findFirst().orElseThrow();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < end) {
-            var close = gateway.audit.rawCloses.stream().filter(c -> c.code() == code).findFirst();
-            if (close.isPresent()) {
-                if (reason != null) {
-                    assertEquals(reason, close.get().reason());
-                }
-                return close.get();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not audited: " + what);
             }
-            Thread.onSpinWait();
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            Thread.sleep(10);
         }
-        throw new AssertionError("no audited close with code " + code + " in " + gateway.audit.rawCloses);
     }
 }

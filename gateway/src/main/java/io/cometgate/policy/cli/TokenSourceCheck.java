@@ -5,7 +5,7 @@ import io.cometgate.policy.Decision;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.PolicyTools;
 import io.cometgate.policy.Resolver;
-import io.cometgate.websockify.TokenFiles;
+import io.cometgate.tokenfiles.TokenFiles;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
