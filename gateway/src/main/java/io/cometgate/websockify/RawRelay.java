@@ -265,7 +265,9 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements ChannelOwne
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof TooLongFrameException || cause instanceof CorruptedWebSocketFrameException corrupt
+                && corrupt.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+            // one reason whether the frame or the reassembled message was too long
             failFromClient(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message over " + shared.maxMessage() + " bytes");
         } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             failFromClient(corrupted.closeStatus().code(),

@@ -206,21 +206,22 @@ class WebsockifyEndpointIT {
     /** The audit's refused decision with exactly {@code reason} (within 5 s). */
     private void awaitDecision(String reason) throws InterruptedException {
         await(() -> gateway.audit.decisions.stream().anyMatch(d -> !d.allowed() && d.reason().equals(reason)),
-                "a refused decision '" + reason + "' in " + gateway.audit.decisions);
+                () -> "a refused decision '" + reason + "' in " + gateway.audit.decisions);
     }
 
     /** The audit's channel close with {@code code} and {@code reason} (within 5 s). */
     private RecordingAudit.Close awaitChannelClose(CloseCode code, String reason) throws InterruptedException {
         await(() -> gateway.audit.closes.stream().anyMatch(c -> c.code() == code && c.reason().equals(reason)),
-                "a close " + code + " '" + reason + "' in " + gateway.audit.closes);
+                () -> "a close " + code + " '" + reason + "' in " + gateway.audit.closes);
         return gateway.audit.closes.stream().filter(c -> c.code() == code && c.reason().equals(reason)).findFirst().orElseThrow();
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private static void await(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("not audited: " + what);
+                throw new AssertionError("not audited: " + what.get());
             }
             Thread.sleep(10);
         }
