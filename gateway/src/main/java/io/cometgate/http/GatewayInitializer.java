@@ -39,13 +39,16 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final ClientAddressResolver clientAddresses;
     private final ReloadingServerTls tls;
     private final StaticFiles files;
+    private final UpgradeRoute upgrades;
 
     /**
      * @param tls   the listener's certificate source, or {@code null} for plain HTTP
      * @param files {@code --static} files, or {@code null}
+     * @param upgrades the websockify-compatible endpoint, or {@code null}
      */
     GatewayInitializer(GatewayContext context, ProtocolHandler endpoints, ClientAddressResolver clientAddresses,
-                       ReloadingServerTls tls, StaticFiles files) {
+                       ReloadingServerTls tls, StaticFiles files, UpgradeRoute upgrades) {
+        this.upgrades = upgrades;
         this.context = context;
         this.files = files;
         this.endpoints = endpoints;
@@ -62,7 +65,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         addHttpHandlers(pipeline);
         addTimeouts(pipeline);
         pipeline.addLast(WATCHER, new ConnectionWatcher());
-        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, files, clientAddresses));
+        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, files, clientAddresses, upgrades));
     }
 
     private void addHttpHandlers(ChannelPipeline pipeline) {

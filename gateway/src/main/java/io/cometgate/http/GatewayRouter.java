@@ -41,10 +41,12 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StaticFiles files;
     private final ClientAddressResolver clientAddresses;
     private final String prefix;
+    private final UpgradeRoute upgrades;
 
     /** @param files {@code --static DIR}, served at / instead of the demo page; {@code null} for none */
     GatewayRouter(GatewayContext context, ProtocolHandler endpoints, StaticContent statics, StaticFiles files,
-                  ClientAddressResolver clientAddresses) {
+                  ClientAddressResolver clientAddresses, UpgradeRoute upgrades) {
+        this.upgrades = upgrades;
         this.context = context;
         this.endpoints = endpoints;
         this.statics = statics;
@@ -78,6 +80,8 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (req.method().equals(HttpMethod.OPTIONS)) {
             preflight(ctx, info);
+        } else if (upgrades != null && !path.startsWith(prefix + "/") && upgrades.accepts(path, req)) {
+            upgrades.handle(ctx, req, info);
         } else if (path.startsWith(prefix + "/")) {
             endpoints.handle(ctx, req, path.substring(prefix.length() + 1), info);
         } else if (path.equals("/metrics")) {

@@ -41,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ProcessStats processStats;
     private StaticFiles staticFiles;
     private final ConnectBackGuard connectBack;
+    private UpgradeRoute upgrades;
 
     /**
      * @param endpoints   what serves the protocol paths (the transports); the server itself knows
@@ -65,6 +66,11 @@ public final class GatewayServer implements AutoCloseable {
         this.staticFiles = files;
     }
 
+    /** Serves the websockify-compatible endpoint beside the protocol (call before {@link #start}). */
+    public void serveUpgrades(UpgradeRoute route) {
+        this.upgrades = route;
+    }
+
     /** Binds every plain listener; throws {@link ListenFailure} (and unbinds what it bound) if any address is taken. */
     public List<InetSocketAddress> start() throws InterruptedException {
         return bind(context.config().listen(), null);
@@ -82,7 +88,7 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new GatewayInitializer(context, endpoints, clientAddresses, tls, staticFiles));
+                .childHandler(new GatewayInitializer(context, endpoints, clientAddresses, tls, staticFiles, upgrades));
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
             for (InetSocketAddress address : addresses) {
