@@ -7,14 +7,27 @@ import picocli.CommandLine.Command;
 @Command(name = "cometgate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A gateway that gives web pages real TCP sockets over WebSocket and Comet transports.",
         subcommands = {ServeCommand.class, io.cometgate.policy.cli.PolicyCommand.class, io.cometgate.bench.BenchCommand.class,
-                CertCommand.class, HealthCommand.class, CommandLine.HelpCommand.class})
+                CertCommand.class, HealthCommand.class, WebsockifyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        refuseTlsRenegotiation();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Client-initiated TLS 1.2 renegotiation costs the server a full handshake each time the
+     * client asks (a CPU DoS) and no browser needs it. The JDK provider reads this switch once,
+     * when its TLS classes load, so it is set before anything touches TLS; an operator's own
+     * {@code -D} wins.
+     */
+    static void refuseTlsRenegotiation() {
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
     }
 
     /** The configured command line (tests run it with their own output streams). */

@@ -1,5 +1,7 @@
 package io.cometgate.cli;
 
+import io.cometgate.cluster.NodeId;
+import io.cometgate.cluster.PolicyFingerprint;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
 import io.cometgate.demo.DemoBackends;
@@ -136,6 +138,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long open channels may finish (default 30s).")
     Duration drainTimeout = Duration.ofSeconds(30);
 
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "This node's id in a cluster, carried in every session id so a load balancer can route "
+                    + "each session to its node (docs/SCALING.md): 1-24 of a-z, 0-9, '-'. Default: from the host name.")
+    String nodeId;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (default info).")
     String logLevel = "info";
 
@@ -159,8 +166,10 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         GatewayConfig config;
+        NodeId node;
         try {
             config = config();
+            node = nodeId == null ? NodeId.fromHostName() : new NodeId(nodeId);
         } catch (IllegalArgumentException e) {
             err.println("cometgate serve: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -199,7 +208,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         RunningGateway running = new RunningGateway(EventLoops.create(threads), filePolicy, tls);
         try {
-            start(running, config, files);
+            start(running, config, files, node);
         } catch (ListenFailure e) {
             running.close();
             err.println("cometgate serve: " + e.getMessage());
@@ -229,7 +238,7 @@ public final class ServeCommand implements Callable<Integer> {
      * policy names the backends' ports, and is rendered again once the listeners' ports are known.
      * Bind failures come back as {@link ListenFailure} with a message naming the address and the fix.
      */
-    private void start(RunningGateway running, GatewayConfig config, StaticFiles files) throws Exception {
+    private void start(RunningGateway running, GatewayConfig config, StaticFiles files, NodeId node) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         boolean builtIn = policy == null;
         if (demo != null ? demo : builtIn) {
@@ -251,7 +260,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
         running.server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(logFormat.equals("json")),
-                running.loops, forwarded::clientAddress);
+                running.loops, forwarded::clientAddress, node.value());
         if (files != null) {
             running.server.serveStaticFiles(files);
         }
@@ -263,6 +272,9 @@ public final class ServeCommand implements Callable<Integer> {
         } else {
             PolicyDecider fileDecider = running.filePolicy;
             GatewayServer server = running.server;
+            PolicyFingerprint fingerprint = PolicyFingerprint.of(node, fileDecider.file());
+            server.context().metrics().register(fingerprint);
+            fileDecider.addReloadListener(fingerprint::refresh);
             fileDecider.addReloadListener(() -> {
                 if (fileDecider.closeDisallowedOnReload()) {
                     server.context().registry().forEachOnLoop(session -> session.closeChannelsNoLongerAllowed(fileDecider::stillAllowed));

@@ -21,6 +21,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     // The HTTP pipeline, in order.
     public static final String TLS = "tls";
     public static final String HTTP_CODEC = "http";
+    public static final String PACER = "pacer";
     public static final String AGGREGATOR = "aggregator";
     public static final String REQUEST_TIMEOUT = "request-timeout";
     public static final String WATCHER = "watcher";
@@ -38,13 +39,16 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final ClientAddressResolver clientAddresses;
     private final ReloadingServerTls tls;
     private final StaticFiles files;
+    private final UpgradeRoute upgrades;
 
     /**
      * @param tls   the listener's certificate source, or {@code null} for plain HTTP
      * @param files {@code --static} files, or {@code null}
+     * @param upgrades the websockify-compatible endpoint, or {@code null}
      */
     GatewayInitializer(GatewayContext context, ProtocolHandler endpoints, ClientAddressResolver clientAddresses,
-                       ReloadingServerTls tls, StaticFiles files) {
+                       ReloadingServerTls tls, StaticFiles files, UpgradeRoute upgrades) {
+        this.upgrades = upgrades;
         this.context = context;
         this.files = files;
         this.endpoints = endpoints;
@@ -61,12 +65,13 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         addHttpHandlers(pipeline);
         addTimeouts(pipeline);
         pipeline.addLast(WATCHER, new ConnectionWatcher());
-        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, files, clientAddresses));
+        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, files, clientAddresses, upgrades));
     }
 
     private void addHttpHandlers(ChannelPipeline pipeline) {
         GatewayConfig config = context.config();
         pipeline.addLast(HTTP_CODEC, new HttpServerCodec(config.maxInitialLine(), config.maxHeaderBytes(), 8192));
+        pipeline.addLast(PACER, new RequestPacer());
         pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(config.maxMessageBytes()));
     }
 

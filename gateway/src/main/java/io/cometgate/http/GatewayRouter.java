@@ -41,10 +41,12 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StaticFiles files;
     private final ClientAddressResolver clientAddresses;
     private final String prefix;
+    private final UpgradeRoute upgrades;
 
     /** @param files {@code --static DIR}, served at / instead of the demo page; {@code null} for none */
     GatewayRouter(GatewayContext context, ProtocolHandler endpoints, StaticContent statics, StaticFiles files,
-                  ClientAddressResolver clientAddresses) {
+                  ClientAddressResolver clientAddresses, UpgradeRoute upgrades) {
+        this.upgrades = upgrades;
         this.context = context;
         this.endpoints = endpoints;
         this.statics = statics;
@@ -57,7 +59,8 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        RequestInfo info = new RequestInfo(req.headers().get(HttpHeaderNames.ORIGIN),
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        RequestInfo info = new RequestInfo(origin, origin != null && context.decider().isOriginAllowed(origin),
                 clientAddresses.resolve(peer.getAddress(), req.headers()), keepAlive);
         DecoderResult decoded = req.decoderResult();
         if (!decoded.isSuccess()) {
@@ -77,6 +80,8 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (req.method().equals(HttpMethod.OPTIONS)) {
             preflight(ctx, info);
+        } else if (upgrades != null && !path.startsWith(prefix + "/") && upgrades.accepts(path, req)) {
+            upgrades.handle(ctx, req, info);
         } else if (path.startsWith(prefix + "/")) {
             endpoints.handle(ctx, req, path.substring(prefix.length() + 1), info);
         } else if (path.equals("/metrics")) {
@@ -89,7 +94,7 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        RequestInfo closing = new RequestInfo(null, null, false);
+        RequestInfo closing = new RequestInfo(null, false, null, false);
         if (cause instanceof TooLongHttpLineException) {
             error(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line over the limit", closing, null);
         } else if (cause instanceof TooLongHttpHeaderException) {

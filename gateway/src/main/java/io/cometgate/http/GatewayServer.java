@@ -40,16 +40,20 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopLag lag;
     private final ProcessStats processStats;
     private StaticFiles staticFiles;
+    private final ConnectBackGuard connectBack;
+    private UpgradeRoute upgrades;
 
     /**
-     * @param endpoints what serves the protocol paths (the transports); the server itself knows
-     *                  only HTTP, so {@code cli.GatewayAssembly} wires the two together
+     * @param endpoints   what serves the protocol paths (the transports); the server itself knows
+     *                    only HTTP, so {@code cli.GatewayAssembly} wires the two together
+     * @param connectBack the decider the relay asks, told of every listener as it is bound
      */
     public GatewayServer(GatewayContext context, ProtocolHandler endpoints, EventLoops loops,
-                         ClientAddressResolver clientAddresses) {
+                         ClientAddressResolver clientAddresses, ConnectBackGuard connectBack) {
         this.loops = loops;
         this.context = context;
         this.endpoints = endpoints;
+        this.connectBack = connectBack;
         this.clientAddresses = clientAddresses;
         this.lag = EventLoopLag.start(loops.workers(), LAG_PROBE_INTERVAL, LAG_WINDOW);
         this.processStats = ProcessStats.start(PROCESS_SAMPLE_INTERVAL);
@@ -60,6 +64,11 @@ public final class GatewayServer implements AutoCloseable {
     /** Serves {@code files} at / instead of the demo page (call before {@link #start}); the server closes it. */
     public void serveStaticFiles(StaticFiles files) {
         this.staticFiles = files;
+    }
+
+    /** Serves the websockify-compatible endpoint beside the protocol (call before {@link #start}). */
+    public void serveUpgrades(UpgradeRoute route) {
+        this.upgrades = route;
     }
 
     /** Binds every plain listener; throws {@link ListenFailure} (and unbinds what it bound) if any address is taken. */
@@ -79,7 +88,7 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new GatewayInitializer(context, endpoints, clientAddresses, tls, staticFiles));
+                .childHandler(new GatewayInitializer(context, endpoints, clientAddresses, tls, staticFiles, upgrades));
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
             for (InetSocketAddress address : addresses) {
@@ -90,6 +99,7 @@ public final class GatewayServer implements AutoCloseable {
                 Channel listener = bind.channel();
                 listeners.add(listener);
                 bound.add((InetSocketAddress) listener.localAddress());
+                connectBack.addListener((InetSocketAddress) listener.localAddress());
                 LOG.info("listening on {}://{}", tls == null ? "http" : "https", hostPort((InetSocketAddress) listener.localAddress()));
             }
         } catch (RuntimeException | InterruptedException e) {

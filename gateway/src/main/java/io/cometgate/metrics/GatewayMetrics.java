@@ -28,6 +28,8 @@ public final class GatewayMetrics implements SessionMetrics {
     public final LongAdder flowControlStalls = new LongAdder();
     public final LongAdder httpErrors = new LongAdder();
     public final LongAdder tlsHandshakeFailures = new LongAdder();
+    /** Requests for a session this node does not hold (answered with 4015). */
+    public final LongAdder unknownSessions = new LongAdder();
     public final LatencyHistogram connectLatency = new LatencyHistogram();
     private final Map<String, LongAdder> denied = new ConcurrentHashMap<>();
     private final Map<TransportKind, LongAdder> attached = new EnumMap<>(TransportKind.class);

@@ -38,6 +38,8 @@ public final class PrometheusText {
         counter(out, "cometgate_resumes_total", "Transports re-attached to an existing session.", m.resumes);
         counter(out, "cometgate_flow_control_stalls_total", "Backend reads held back for lack of client credit.", m.flowControlStalls);
         counter(out, "cometgate_http_errors_total", "Requests refused with an HTTP error.", m.httpErrors);
+        counter(out, "cometgate_unknown_sessions_total", "Requests for a session this node does not hold "
+                + "(expired, its node restarted, or misrouted), answered with 4015.", m.unknownSessions);
         counter(out, "cometgate_tls_handshake_failures_total", "Browser-side TLS handshakes that failed (scanners, "
                 + "old clients, clients that do not trust the certificate).", m.tlsHandshakeFailures);
         m.connectLatency.writeTo(out, "cometgate_backend_connect_seconds", "Backend connect latency.");

@@ -169,21 +169,30 @@ final class VirtualChannel implements SessionChannel {
     /**
      * Credit goes back as the backend accepts bytes, in CREDIT frames of at least an eighth of
      * the window: the client always keeps 7/8 of its window, so it never waits for them, and a
-     * small request/response exchange costs no extra frame.
+     * small request/response exchange costs no extra frame. While the client lags behind on
+     * acknowledgements no credit goes out (every CREDIT frame is kept until acknowledged); what
+     * accumulates meanwhile goes out as one grant once it catches up.
      */
     private void returnCredit(int n) {
         creditToReturn += n;
-        if (creditToReturn >= creditThreshold && !creditFlushScheduled) {
+        scheduleCreditGrant();
+    }
+
+    private void scheduleCreditGrant() {
+        if (creditToReturn >= creditThreshold && !creditFlushScheduled && session.canReadBackends()) {
             creditFlushScheduled = true;
-            session.loop().execute(() -> {
-                creditFlushScheduled = false;
-                if (state != State.CLOSED && creditToReturn > 0) {
-                    upGranted += creditToReturn;
-                    session.sendCredit(id, creditToReturn);
-                }
-                creditToReturn = 0;
-            });
+            session.loop().execute(this::grantCredit);
         }
+    }
+
+    private void grantCredit() {
+        creditFlushScheduled = false;
+        if (state == State.CLOSED || creditToReturn == 0 || !session.canReadBackends()) {
+            return; // withheld credit stays counted for the next grant
+        }
+        upGranted += creditToReturn;
+        session.sendCredit(id, creditToReturn);
+        creditToReturn = 0;
     }
 
     /** Half-close: everything the client sent is written first, then the backend sees EOF. */
@@ -266,9 +275,13 @@ final class VirtualChannel implements SessionChannel {
         }
     }
 
-    /** Asks the backend for one more read if the client can take it. */
+    /**
+     * Asks the backend for one more read if the client can take it; credit held back while the
+     * client lagged on acknowledgements goes out now too.
+     */
     @Override
     public void resumeReading() {
+        scheduleCreditGrant();
         if (state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends()) {
             backend.read();
         }

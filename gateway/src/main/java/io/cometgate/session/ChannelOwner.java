@@ -29,7 +29,7 @@ public interface ChannelOwner {
 
     void sendClose(int channelId, CloseCode code, String reason);
 
-    /** Whether the client is keeping up: backends are read only while this holds. */
+    /** Whether the client is keeping up: backends are read, and upstream credit granted, only while this holds. */
     boolean canReadBackends();
 
     /** The channel finished (it already told the client what it had to); forget it. */

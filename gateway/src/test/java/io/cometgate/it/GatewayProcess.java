@@ -148,6 +148,12 @@ public final class GatewayProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** SIGKILL: the node dies at once, as in a crash; nothing is drained or closed. */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     public long pid() {
         return process.pid();
     }

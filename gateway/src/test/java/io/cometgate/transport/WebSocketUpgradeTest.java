@@ -57,20 +57,23 @@ class WebSocketUpgradeTest {
         browser.pipeline()
                 .addLast(GatewayInitializer.HTTP_CODEC, new HttpServerCodec())
                 .addLast(GatewayInitializer.AGGREGATOR, new HttpObjectAggregator(config.maxMessageBytes()))
-                .addLast(GatewayInitializer.ROUTER, new RouterStandIn(endpoints));
+                .addLast(GatewayInitializer.ROUTER, new RouterStandIn(endpoints, sessions.decider));
     }
 
     /** What the router does once Host is checked: hands the path under the prefix to the endpoints. */
     private static final class RouterStandIn extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final ProtocolEndpoints endpoints;
+        private final TestDecider decider;
 
-        RouterStandIn(ProtocolEndpoints endpoints) {
+        RouterStandIn(ProtocolEndpoints endpoints, TestDecider decider) {
             this.endpoints = endpoints;
+            this.decider = decider;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            RequestInfo info = new RequestInfo(req.headers().get(HttpHeaderNames.ORIGIN),
+            String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+            RequestInfo info = new RequestInfo(origin, origin != null && decider.isOriginAllowed(origin),
                     InetAddress.getLoopbackAddress(), HttpUtil.isKeepAlive(req));
             String path = req.uri().substring("/cometgate/".length()).replaceFirst("\\?.*", "");
             endpoints.handle(ctx, req, path, info);
@@ -209,10 +212,22 @@ class WebSocketUpgradeTest {
     }
 
     @Test
-    void anUpgradeForAnUnknownSessionIsAnswered404() {
-        byte[] response = exchange(handshake("?s=no-such-session", goodHeaders(TestDecider.ORIGIN)));
-        assertEquals("HTTP/1.1 404 Not Found", status(response));
-        assertNotNull(browser.pipeline().get(GatewayInitializer.ROUTER));
+    void anUpgradeForAnUnknownSessionCompletesAndClosesWith4015SoThePageCanReadWhy() {
+        Session held = sessions.create(browser);
+        String unknown = (held.id().charAt(0) == 'A' ? "B" : "A") + held.id().substring(1); // well-formed, never issued
+        byte[] response = exchange(handshake("?s=" + unknown, goodHeaders(TestDecider.ORIGIN)));
+        assertEquals("HTTP/1.1 101 Switching Protocols", status(response), "a refused handshake shows a page only 1006");
+        ByteBuf wire = Unpooled.wrappedBuffer(response);
+        try {
+            wire.skipBytes(head(response).length() + 4);
+            assertEquals(0x88, wire.readUnsignedByte(), "a final close frame");
+            wire.skipBytes(1); // its length
+            assertEquals(CloseCode.SESSION_UNKNOWN.code(), wire.readUnsignedShort());
+        } finally {
+            wire.release();
+        }
+        assertEquals(1, sessions.registry.size(), "no session is created for it");
+        assertNull(held.receiver(), "nor is another session attached");
     }
 
     @Test
@@ -220,5 +235,14 @@ class WebSocketUpgradeTest {
         byte[] response = exchange(handshake("", "Origin: " + TestDecider.ORIGIN));
         assertEquals("HTTP/1.1 400 Bad Request", status(response));
         assertEquals(0, sessions.registry.size());
+    }
+
+    @Test
+    void aHandshakeWithoutSecWebSocketKeyIsAnswered400BeforeAnySessionExists() {
+        byte[] response = exchange(handshake("", "Upgrade: websocket", "Connection: Upgrade",
+                "Sec-WebSocket-Version: 13", "Origin: " + TestDecider.ORIGIN));
+        assertEquals("HTTP/1.1 400 Bad Request", status(response));
+        assertEquals(0, sessions.registry.size(), "no session is left behind by a handshake that cannot complete");
+        assertNotNull(browser.pipeline().get(GatewayInitializer.ROUTER), "not upgraded");
     }
 }
