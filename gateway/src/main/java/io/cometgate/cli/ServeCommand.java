@@ -51,6 +51,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "HTTPS/WSS listener (repeatable); needs --tls-cert and --tls-key, or --tls-self-signed.")
     List<InetSocketAddress> tlsListen;
 
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
+            description = "Admin listener: /metrics, /healthz and /readyz for any Host header, nothing else "
+                    + "(for Prometheus and probes that address the gateway by IP). Keep it off public networks.")
+    InetSocketAddress adminListen;
+
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the TLS listeners (reloaded when it changes).")
     Path tlsCert;
 
@@ -187,6 +192,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             List<InetSocketAddress> bound = server.start();
             List<InetSocketAddress> secure = tls == null ? List.of() : server.startTls(tlsListen, tls);
+            InetSocketAddress admin = adminListen == null ? null : server.startAdmin(adminListen);
             decider.addReloadListener(() -> {
                 if (decider.closeDisallowedOnReload()) {
                     server.context().registry().forEachOnLoop(session -> session.closeChannelsNoLongerAllowed(decider::stillAllowed));
@@ -198,6 +204,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
             for (InetSocketAddress address : secure) {
                 out.println("cometgate is listening on https://" + hostPort(address) + "/");
+            }
+            if (admin != null) {
+                out.println("cometgate admin is listening on http://" + hostPort(admin) + "/metrics");
             }
             out.flush();
         } catch (Exception e) {

@@ -29,13 +29,15 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     private final ClientAddressResolver clientAddresses;
     private final ReloadingServerTls tls;
     private final StaticFiles files;
+    private final OpsEndpoints ops;
 
     /**
      * @param tls   the listener's certificate source, or {@code null} for plain HTTP
      * @param files {@code --static} files, or {@code null}
      */
     GatewayInitializer(GatewayContext context, ClientAddressResolver clientAddresses, ReloadingServerTls tls,
-                       StaticFiles files) {
+                       StaticFiles files, OpsEndpoints ops) {
+        this.ops = ops;
         this.context = context;
         this.files = files;
         this.endpoints = new ProtocolEndpoints(context);
@@ -52,7 +54,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         addHttpHandlers(pipeline);
         addTimeouts(pipeline);
         pipeline.addLast(WATCHER, new ConnectionWatcher());
-        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, files, clientAddresses));
+        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, files, clientAddresses, ops));
     }
 
     private void addHttpHandlers(ChannelPipeline pipeline) {

@@ -1,6 +1,5 @@
 package io.cometgate.http;
 
-import io.cometgate.metrics.PrometheusText;
 import io.cometgate.session.GatewayContext;
 import io.cometgate.transport.ProtocolEndpoints;
 import io.netty.buffer.Unpooled;
@@ -26,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Last handler of an HTTP connection: checks what every request must pass (well-formed,
@@ -43,10 +41,12 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StaticFiles files;
     private final ClientAddressResolver clientAddresses;
     private final String prefix;
+    private final OpsEndpoints ops;
 
     /** @param files {@code --static DIR}, served at / instead of the demo page; {@code null} for none */
     GatewayRouter(GatewayContext context, ProtocolEndpoints endpoints, StaticContent statics, StaticFiles files,
-                  ClientAddressResolver clientAddresses) {
+                  ClientAddressResolver clientAddresses, OpsEndpoints ops) {
+        this.ops = ops;
         this.context = context;
         this.endpoints = endpoints;
         this.statics = statics;
@@ -67,8 +67,8 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
-        if (path.equals("/healthz") || path.equals("/readyz")) {
-            health(ctx, path, info);
+        if (OpsEndpoints.isHealth(path)) {
+            ops.health(ctx.channel(), path, keepAlive);
             return;
         }
         String host = req.headers().get(HttpHeaderNames.HOST);
@@ -81,10 +81,8 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             preflight(ctx, info);
         } else if (path.startsWith(prefix + "/")) {
             endpoints.handle(ctx, req, path.substring(prefix.length() + 1), info);
-        } else if (path.equals("/metrics")) {
-            String text = PrometheusText.render(context.metrics(), context.registry()::sessionCount);
-            HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                    Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), keepAlive, null);
+        } else if (path.equals(OpsEndpoints.METRICS)) {
+            ops.metrics(ctx.channel(), req, keepAlive);
         } else {
             serveStatic(ctx, req, path, info);
         }
@@ -100,15 +98,6 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             error(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body over the limit", closing, null);
         } else {
             error(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", closing, null);
-        }
-    }
-
-    private void health(ChannelHandlerContext ctx, String path, RequestInfo info) {
-        boolean draining = context.registry().isDraining();
-        if (path.equals("/readyz") && draining) {
-            HttpResponses.text(ctx.channel(), HttpResponseStatus.SERVICE_UNAVAILABLE, "draining", info.keepAlive(), null);
-        } else {
-            HttpResponses.text(ctx.channel(), HttpResponseStatus.OK, draining ? "ok (draining)" : "ok", info.keepAlive(), null);
         }
     }
 
