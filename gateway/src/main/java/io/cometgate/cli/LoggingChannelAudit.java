@@ -16,8 +16,8 @@ final class LoggingChannelAudit implements ChannelAudit {
 
     private final AuditLog log;
 
-    LoggingChannelAudit(boolean json) {
-        this.log = new AuditLog(json);
+    LoggingChannelAudit() {
+        this.log = new AuditLog();
     }
 
     @Override

@@ -182,7 +182,7 @@ public final class ServeCommand implements Callable<Integer> {
         EventLoops loops = EventLoops.create(threads);
         DemoBackends demoBackends = new DemoBackends();
         ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
-        GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(logFormat.equals("json")), loops, forwarded::clientAddress);
+        GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(), loops, forwarded::clientAddress);
         if (files != null) {
             server.serveStaticFiles(files);
         }

@@ -2,6 +2,7 @@ package io.cometgate.policy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,25 +11,26 @@ import java.util.Map;
 
 /**
  * One line per channel decision and per channel close, through the SLF4J logger
- * {@code cometgate.audit} (route it to its own file in logback.xml). Text is
- * {@code key=value} pairs, or one JSON object per line when configured. Page-supplied values
- * are escaped so a target or Origin cannot forge log lines; session ids, tokens and payloads
- * are never passed in, so they can never be logged.
+ * {@code cometgate.audit} (route it to its own file in logback.xml). Every field is also an
+ * SLF4J key-value pair, which the JSON encoder writes as a top-level field; the message is the
+ * same record as {@code key=value} text, so a text appender (an audit file with a plain pattern)
+ * loses nothing whichever format the console uses. Page-supplied values are escaped and cut at 512 characters so
+ * a target or Origin cannot forge log lines. A token is never logged: only its {@code sub} and
+ * {@code jti} claims, read without verification (the verdict says whether it verified).
  */
 public final class AuditLog {
 
     public static final String LOGGER = "cometgate.audit";
+    private static final int MAX_VALUE = 512;
 
     private final Logger log;
-    private final boolean json;
 
-    public AuditLog(boolean json) {
-        this(LoggerFactory.getLogger(LOGGER), json);
+    public AuditLog() {
+        this(LoggerFactory.getLogger(LOGGER));
     }
 
-    AuditLog(Logger log, boolean json) {
+    AuditLog(Logger log) {
         this.log = log;
-        this.json = json;
     }
 
     public void decision(ConnectRequest request, Decision decision) {
@@ -42,7 +44,11 @@ public final class AuditLog {
         f.put("target", request.target());
         f.put("address", address(decision.address()));
         f.put("token", request.token() == null ? null : "present");
-        log.info("{}", render(f));
+        TokenClaims.of(request.token()).ifPresent(claims -> {
+            f.put("token_subject", claims.subject());
+            f.put("token_id", claims.id());
+        });
+        write(f);
     }
 
     public void channelClosed(InetAddress clientAddress, String origin, String target, InetSocketAddress address,
@@ -58,28 +64,36 @@ public final class AuditLog {
         f.put("duration_ms", durationMillis);
         f.put("code", closeCode);
         f.put("reason", reason);
-        log.info("{}", render(f));
+        write(f);
     }
 
-    private String render(Map<String, Object> fields) {
-        StringBuilder sb = new StringBuilder(json ? "{" : "");
+    private void write(Map<String, Object> fields) {
+        LoggingEventBuilder event = log.atInfo();
         for (Map.Entry<String, Object> e : fields.entrySet()) {
             Object v = e.getValue();
-            if (json) {
-                sb.append(sb.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":");
-                sb.append(v == null ? "null" : v instanceof Number ? v.toString() : quote(v.toString()));
-            } else {
-                sb.append(sb.length() > 0 ? " " : "").append(e.getKey()).append('=');
-                sb.append(v == null ? "-" : v instanceof Number ? v.toString() : quote(v.toString()));
-            }
+            event = event.addKeyValue(e.getKey(), v instanceof String text ? cut(text) : v);
         }
-        return json ? sb.append('}').toString() : sb.toString();
+        event.log(render(fields));
     }
 
-    /** JSON string escaping; also safe for the text form (no raw quotes, newlines or controls). */
+    private static String cut(String s) {
+        return s.length() <= MAX_VALUE ? s : s.substring(0, MAX_VALUE) + "...";
+    }
+
+    private static String render(Map<String, Object> fields) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            Object v = e.getValue();
+            sb.append(sb.length() > 0 ? " " : "").append(e.getKey()).append('=');
+            sb.append(v == null ? "-" : v instanceof Number ? v.toString() : quote(v.toString()));
+        }
+        return sb.toString();
+    }
+
+    /** JSON-style string escaping: no raw quotes, newlines or controls reach the text line. */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        int max = Math.min(s.length(), 512);
+        int max = Math.min(s.length(), MAX_VALUE);
         for (int i = 0; i < max; i++) {
             char c = s.charAt(i);
             switch (c) {
