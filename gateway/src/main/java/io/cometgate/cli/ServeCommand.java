@@ -6,6 +6,7 @@ import io.cometgate.demo.DemoBackends;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
 import io.cometgate.http.StaticFiles;
+import io.cometgate.http.TrustedSources;
 import io.cometgate.policy.PolicyDecider;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.Problem;
@@ -55,6 +56,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Admin listener: /metrics, /healthz and /readyz for any Host header, nothing else "
                     + "(for Prometheus and probes that address the gateway by IP). Keep it off public networks.")
     InetSocketAddress adminListen;
+
+    @Option(names = "--proxy-protocol-from", split = ",", paramLabel = "CIDR",
+            description = "L4 balancers (HAProxy send-proxy, cloud NLBs) whose connections must start with a PROXY "
+                    + "protocol v1/v2 header; its source address becomes the client's. A header from any other "
+                    + "source is refused. Applies to every --listen and --tls-listen.")
+    List<String> proxyProtocolFrom;
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the TLS listeners (reloaded when it changes).")
     Path tlsCert;
@@ -151,6 +158,13 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("cometgate serve: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        TrustedSources proxySources;
+        try {
+            proxySources = proxyProtocolFrom == null || proxyProtocolFrom.isEmpty() ? null : TrustedSources.parse(proxyProtocolFrom);
+        } catch (IllegalArgumentException e) {
+            err.println("cometgate serve: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         StaticFiles files = null;
         if (staticDir != null) {
             try {
@@ -185,6 +199,9 @@ public final class ServeCommand implements Callable<Integer> {
         GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(), loops, forwarded::clientAddress);
         if (files != null) {
             server.serveStaticFiles(files);
+        }
+        if (proxySources != null) {
+            server.acceptProxyProtocolFrom(proxySources);
         }
         try {
             if (demo != null ? demo : policy == null) {

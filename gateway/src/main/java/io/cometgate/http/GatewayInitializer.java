@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 /** The pipeline of every browser-facing connection, in order. */
 final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
+    static final String PROXY_PROTOCOL = "proxy-protocol";
     static final String TLS = "tls";
     static final String HTTP_CODEC = "http";
     static final String AGGREGATOR = "aggregator";
@@ -30,14 +31,17 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     private final ReloadingServerTls tls;
     private final StaticFiles files;
     private final OpsEndpoints ops;
+    private final TrustedSources proxyProtocolFrom;
 
     /**
      * @param tls   the listener's certificate source, or {@code null} for plain HTTP
      * @param files {@code --static} files, or {@code null}
+     * @param proxyProtocolFrom balancers that must send a PROXY header, or {@code null} for none
      */
     GatewayInitializer(GatewayContext context, ClientAddressResolver clientAddresses, ReloadingServerTls tls,
-                       StaticFiles files, OpsEndpoints ops) {
+                       StaticFiles files, OpsEndpoints ops, TrustedSources proxyProtocolFrom) {
         this.ops = ops;
+        this.proxyProtocolFrom = proxyProtocolFrom;
         this.context = context;
         this.files = files;
         this.endpoints = new ProtocolEndpoints(context);
@@ -48,6 +52,9 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline pipeline = ch.pipeline();
+        if (proxyProtocolFrom != null) { // the PROXY header comes before any TLS byte
+            pipeline.addLast(PROXY_PROTOCOL, new ProxyProtocolGate(proxyProtocolFrom, context.metrics().proxyProtocolRefused));
+        }
         if (tls != null) {
             pipeline.addLast(TLS, tls.newHandler(ch.alloc())); // each connection gets the current certificate
         }

@@ -58,7 +58,7 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress peer = ClientPeer.of(ctx.channel());
         RequestInfo info = new RequestInfo(req.headers().get(HttpHeaderNames.ORIGIN),
                 clientAddresses.resolve(peer.getAddress(), req.headers()), keepAlive);
         DecoderResult decoded = req.decoderResult();

@@ -47,6 +47,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Scraper scraper;
     private final OpsEndpoints ops;
     private StaticFiles staticFiles;
+    private TrustedSources proxyProtocolFrom;
 
     public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
@@ -67,6 +68,14 @@ public final class GatewayServer implements AutoCloseable {
     /** Serves {@code files} at / instead of the demo page (call before {@link #start}); the server closes it. */
     public void serveStaticFiles(StaticFiles files) {
         this.staticFiles = files;
+    }
+
+    /**
+     * Requires a PROXY protocol header from {@code sources} on every browser-facing listener and
+     * refuses one from anyone else (call before {@link #start}).
+     */
+    public void acceptProxyProtocolFrom(TrustedSources sources) {
+        this.proxyProtocolFrom = sources;
     }
 
     /** Binds every plain listener; fails (and unbinds what it bound) if any address is taken. */
@@ -91,7 +100,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private List<InetSocketAddress> bind(List<InetSocketAddress> addresses, ReloadingServerTls tls) throws InterruptedException {
         ServerBootstrap bootstrap = bootstrap()
-                .childHandler(new GatewayInitializer(context, clientAddresses, tls, staticFiles, ops));
+                .childHandler(new GatewayInitializer(context, clientAddresses, tls, staticFiles, ops, proxyProtocolFrom));
         return bind(bootstrap, addresses, tls == null ? "http" : "https");
     }
 

@@ -32,6 +32,7 @@ public final class GatewayMetrics {
     public final LongAdder flowControlStalls = new LongAdder();
     public final LongAdder httpErrors = new LongAdder();
     public final LongAdder tlsHandshakeFailures = new LongAdder();
+    public final LongAdder proxyProtocolRefused = new LongAdder();
     public final LatencyHistogram connectLatency = new LatencyHistogram();
     private final Map<String, LongAdder> denied = new ConcurrentHashMap<>();
     private final Map<TransportKind, LongAdder> attached = new EnumMap<>(TransportKind.class);
@@ -101,6 +102,8 @@ public final class GatewayMetrics {
         counter("cometgate_http_errors_total", "Requests refused with an HTTP error.", httpErrors);
         counter("cometgate_tls_handshake_failures_total", "Browser-side TLS handshakes that failed (scanners, "
                 + "old clients, clients that do not trust the certificate).", tlsHandshakeFailures);
+        counter("cometgate_proxy_protocol_refused_total", "Connections closed at the front door: a PROXY header from "
+                + "a source not in --proxy-protocol-from, or none from a source in it.", proxyProtocolRefused);
         registry.register(connectLatency.histogram());
     }
 
