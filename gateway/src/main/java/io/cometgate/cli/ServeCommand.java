@@ -11,6 +11,7 @@ import io.cometgate.policy.PolicyDecider;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.Problem;
 import io.cometgate.relay.clientaddr.ForwardedFor;
+import io.cometgate.tls.ClientCertificates;
 import io.cometgate.tls.ReloadingServerTls;
 import io.cometgate.tls.SelfSigned;
 import io.cometgate.tls.ServerTlsContexts;
@@ -62,6 +63,16 @@ public final class ServeCommand implements Callable<Integer> {
                     + "protocol v1/v2 header; its source address becomes the client's. A header from any other "
                     + "source is refused. Applies to every --listen and --tls-listen.")
     List<String> proxyProtocolFrom;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "PEM bundle of the CAs that issue client certificates: TLS listeners ask every client for one "
+                    + "(mutual TLS). Required unless --tls-client-auth optional. Read once at start.")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-client-auth", paramLabel = "MODE",
+            description = "With --tls-client-ca: 'required' (default; a client without a valid certificate fails the "
+                    + "handshake) or 'optional' (checked when sent).")
+    String tlsClientAuth = "required";
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the TLS listeners (reloaded when it changes).")
     Path tlsCert;
@@ -262,8 +273,8 @@ public final class ServeCommand implements Callable<Integer> {
     private ReloadingServerTls serverTls() throws TlsConfigException {
         boolean haveFiles = tlsCert != null || tlsKey != null;
         if (tlsListen == null || tlsListen.isEmpty()) {
-            if (haveFiles || tlsSelfSigned != null) {
-                throw new IllegalArgumentException("--tls-cert/--tls-key/--tls-self-signed need at least one --tls-listen");
+            if (haveFiles || tlsSelfSigned != null || tlsClientCa != null) {
+                throw new IllegalArgumentException("--tls-cert/--tls-key/--tls-self-signed/--tls-client-ca need at least one --tls-listen");
             }
             return null;
         }
@@ -271,6 +282,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tls-listen needs either both --tls-cert and --tls-key, or --tls-self-signed DIR");
         }
         ServerTlsContexts.restrictNamedGroups();
+        ClientCertificates clients = clientCertificates();
         if (tlsSelfSigned != null) {
             Path cert = tlsSelfSigned.resolve(SelfSigned.CERT_FILE);
             Path key = tlsSelfSigned.resolve(SelfSigned.KEY_FILE);
@@ -281,9 +293,17 @@ public final class ServeCommand implements Callable<Integer> {
             }
             org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn(
                     "TLS with a self-signed certificate from {}: for development only", tlsSelfSigned);
-            return ReloadingServerTls.start(cert, key);
+            return ReloadingServerTls.start(cert, key, clients);
         }
-        return ReloadingServerTls.start(tlsCert, tlsKey);
+        return ReloadingServerTls.start(tlsCert, tlsKey, clients);
+    }
+
+    /** {@code --tls-client-ca}/{@code --tls-client-auth}, or {@code null} without a client CA. */
+    private ClientCertificates clientCertificates() throws TlsConfigException {
+        if (!tlsClientAuth.equals("required") && !tlsClientAuth.equals("optional")) {
+            throw new IllegalArgumentException("--tls-client-auth must be required or optional (got '" + tlsClientAuth + "')");
+        }
+        return tlsClientCa == null ? null : ClientCertificates.load(tlsClientCa, tlsClientAuth.equals("required"));
     }
 
     private GatewayConfig config() {
