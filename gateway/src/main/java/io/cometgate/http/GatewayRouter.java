@@ -60,7 +60,7 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         InetSocketAddress peer = ClientPeer.of(ctx.channel());
         RequestInfo info = new RequestInfo(req.headers().get(HttpHeaderNames.ORIGIN),
-                clientAddresses.resolve(peer.getAddress(), req.headers()), keepAlive);
+                clientAddresses.resolve(peer.getAddress(), req.headers()), keepAlive, ClientCertificate.subject(ctx.channel()));
         DecoderResult decoded = req.decoderResult();
         if (!decoded.isSuccess()) {
             rejectMalformed(ctx, decoded.cause());

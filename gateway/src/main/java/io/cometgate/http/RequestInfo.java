@@ -12,8 +12,13 @@ import java.net.InetAddress;
  * @param origin        the Origin header, {@code null} if absent
  * @param clientAddress the real client address (the peer, or what a trusted proxy says)
  * @param keepAlive     whether the connection stays open after the response
+ * @param clientSubject the verified TLS client certificate's subject, {@code null} without one
  */
-public record RequestInfo(String origin, InetAddress clientAddress, boolean keepAlive) {
+public record RequestInfo(String origin, InetAddress clientAddress, boolean keepAlive, String clientSubject) {
+
+    public RequestInfo(String origin, InetAddress clientAddress, boolean keepAlive) {
+        this(origin, clientAddress, keepAlive, null);
+    }
 
     /** CORS headers for an allowed Origin: echo it exactly (never "*"), and vary on it. */
     public HttpHeaders cors() {

@@ -29,6 +29,8 @@ final class DenyReasons {
             Map.entry("denied: token does not cover this target", "token_target"),
             Map.entry("denied: token bound to another origin", "token_origin"),
             Map.entry("denied: internal error", "internal"),
+            Map.entry("denied: client certificate required", "client_cert_missing"),
+            Map.entry("denied: client certificate not allowed for this target", "client_cert"),
             Map.entry("dns: lookup failed", "dns_failed"),
             Map.entry("dns: lookup timed out", "dns_timeout"),
             Map.entry("dns: no addresses", "dns_empty"));

@@ -43,6 +43,9 @@ public final class AuditLog {
         f.put("origin", request.origin());
         f.put("target", request.target());
         f.put("address", address(decision.address()));
+        if (request.clientSubject() != null) {
+            f.put("client_cert", request.clientSubject());
+        }
         f.put("token", request.token() == null ? null : "present");
         TokenClaims.of(request.token()).ifPresent(claims -> {
             f.put("token_subject", claims.subject());
@@ -53,9 +56,18 @@ public final class AuditLog {
 
     public void channelClosed(InetAddress clientAddress, String origin, String target, InetSocketAddress address,
                               long bytesUp, long bytesDown, long durationMillis, int closeCode, String reason) {
+        channelClosed(clientAddress, null, origin, target, address, bytesUp, bytesDown, durationMillis, closeCode, reason);
+    }
+
+    public void channelClosed(InetAddress clientAddress, String clientSubject, String origin, String target,
+                              InetSocketAddress address, long bytesUp, long bytesDown, long durationMillis, int closeCode,
+                              String reason) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("event", "closed");
         f.put("client", host(clientAddress));
+        if (clientSubject != null) {
+            f.put("client_cert", clientSubject);
+        }
         f.put("origin", origin);
         f.put("target", target);
         f.put("address", address(address));

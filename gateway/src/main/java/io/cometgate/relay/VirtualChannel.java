@@ -102,7 +102,8 @@ public final class VirtualChannel {
             closeWith(CloseCode.LIMIT_EXCEEDED, "limit reached: " + perMinute + " channel opens per minute from this address");
             return;
         }
-        ConnectRequest request = new ConnectRequest(target, session.origin(), session.clientAddress(), token);
+        ConnectRequest request = new ConnectRequest(target, session.origin(), session.clientAddress(), token,
+                session.clientSubject());
         session.context().decider().decide(request, session.loop()).addListener((Future<Decision> f) -> {
             Decision d = f.isSuccess() ? f.getNow()
                     : Decision.deny(Decision.Verdict.DENY, "policy engine error: " + f.cause(), null);

@@ -39,6 +39,7 @@ public final class Session {
     private final GatewayContext context;
     private final String origin;
     private final InetAddress clientAddress;
+    private final String clientSubject;
     private final SessionOutbox outbox;
     private final IntObjectMap<VirtualChannel> channels = new IntObjectHashMap<>();
     private final ScheduledFuture<?> heartbeat;
@@ -49,7 +50,9 @@ public final class Session {
     private ScheduledFuture<?> expiry;
     private boolean closed;
 
-    Session(String id, EventLoop loop, GatewayContext context, String origin, InetAddress clientAddress) {
+    Session(String id, EventLoop loop, GatewayContext context, String origin, InetAddress clientAddress,
+            String clientSubject) {
+        this.clientSubject = clientSubject;
         this.id = id;
         this.loop = loop;
         this.context = context;
@@ -75,6 +78,11 @@ public final class Session {
 
     public InetAddress clientAddress() {
         return clientAddress;
+    }
+
+    /** The TLS client certificate subject of the request that created the session, or {@code null}. */
+    public String clientSubject() {
+        return clientSubject;
     }
 
     public GatewayContext context() {

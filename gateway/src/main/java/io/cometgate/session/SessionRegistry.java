@@ -37,6 +37,11 @@ public final class SessionRegistry {
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
+        return create(loop, origin, client, null);
+    }
+
+    /** @param clientSubject the creating request's verified TLS client certificate subject, or {@code null} */
+    public Session create(EventLoop loop, String origin, InetAddress client, String clientSubject) throws LimitExceeded {
         if (draining) {
             throw new LimitExceeded("the gateway is shutting down");
         }
@@ -57,7 +62,7 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(), loop, context, origin, client);
+        Session session = new Session(SessionIds.next(), loop, context, origin, client, clientSubject);
         sessions.put(session.id(), session);
         context.metrics().sessionsCreated.increment();
         return session;

@@ -1,6 +1,8 @@
 package io.cometgate.tls;
 
+import io.cometgate.it.EchoBackend;
 import io.cometgate.it.GatewayProcess;
+import io.cometgate.it.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +15,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -33,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TlsClientCertIT {
 
     private static final Duration VALID = Duration.ofDays(7);
+    private static final Duration BOUND = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -53,6 +57,46 @@ class TlsClientCertIT {
             assertThrows(IOException.class, () -> healthz(client(serverCa, strangerCa.issueClient("mallory", VALID)),
                     gateway.https()), "a certificate from another CA");
         }
+    }
+
+    @Test
+    void theCertificateSubjectIsAuditedAndUsedByTheClientCertRule() throws Exception {
+        DevCa serverCa = DevCa.generate("server CA", Duration.ofDays(30));
+        DevCa clientCa = DevCa.generate("client CA", Duration.ofDays(30));
+        PemPair server = PemPair.in(dir.resolve("server"), "cert.pem", "key.pem")
+                .write(serverCa.issue(List.of("127.0.0.1"), VALID), false);
+        PemPair clientCaFiles = clientCa.writeTo(dir.resolve("client-ca"), false);
+        try (EchoBackend echo = new EchoBackend(null)) {
+            Path policy = Files.writeString(dir.resolve("mtls.policy"), String.join("\n", "cometgate-policy 1",
+                    "host gw.test", "origin https://gw.test",
+                    "alias echo " + echo.hostPort() + " allow-loopback client-cert=alice", ""));
+            try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0",
+                    "--tls-cert", server.certFile().toString(), "--tls-key", server.keyFile().toString(),
+                    "--tls-client-ca", clientCaFiles.certFile().toString(), "--policy", policy.toString())) {
+                try (WsClient alice = webSocket(client(serverCa, clientCa.issueClient("alice", VALID)), gateway.https())) {
+                    alice.open(1, "echo");
+                    assertEquals(WsClient.OPENED, alice.await(f -> f.channel() == 1, BOUND).type(), gateway::output);
+                }
+                assertTrue(gateway.output().contains("event=\"decision\" verdict=\"ALLOW\""), gateway::output);
+                assertTrue(gateway.output().contains("client_cert=\"CN=alice\" token=-"), gateway::output);
+                try (WsClient mallory = webSocket(client(serverCa, clientCa.issueClient("mallory", VALID)), gateway.https())) {
+                    mallory.open(1, "echo");
+                    WsClient.Frame refused = mallory.awaitClose(1, BOUND);
+                    assertEquals(4004, refused.closeCode(), refused.closeReason());
+                }
+                assertTrue(gateway.awaitOutput("reason=\"denied: client certificate not allowed for this target\"", BOUND),
+                        gateway::output);
+            }
+        }
+    }
+
+    private static WsClient webSocket(SSLContext client, InetSocketAddress address) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(address, 5_000);
+        plain.setSoTimeout(10_000);
+        SSLSocket tls = (SSLSocket) client.getSocketFactory().createSocket(plain, "127.0.0.1", address.getPort(), true);
+        tls.startHandshake();
+        return WsClient.over(tls, WsClient.headers("gw.test", "https://gw.test"));
     }
 
     @Test
