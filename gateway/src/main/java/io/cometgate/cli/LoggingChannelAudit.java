@@ -28,7 +28,7 @@ final class LoggingChannelAudit implements ChannelAudit {
     @Override
     public void channelClosed(Session session, String target, Decision decision, long bytesUp, long bytesDown,
                               long durationMillis, CloseCode code, String reason) {
-        log.channelClosed(session.clientAddress(), session.clientSubject(), session.origin(), target, decision == null ? null : decision.address(),
+        log.channelClosed(null, session.clientAddress(), session.clientSubject(), session.origin(), target, decision == null ? null : decision.address(),
                 bytesUp, bytesDown, durationMillis, code.code(), reason);
     }
 }

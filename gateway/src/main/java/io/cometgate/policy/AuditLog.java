@@ -34,8 +34,16 @@ public final class AuditLog {
     }
 
     public void decision(ConnectRequest request, Decision decision) {
+        decision(request, decision, null);
+    }
+
+    /** @param correlationId the channel's id in the audit trail, shared with its closed line; {@code null} for none */
+    public void decision(ConnectRequest request, Decision decision, String correlationId) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("event", "decision");
+        if (correlationId != null) {
+            f.put("correlation_id", correlationId);
+        }
         f.put("verdict", decision.verdict().name());
         f.put("reason", decision.reason());
         f.put("rule", decision.rule());
@@ -56,14 +64,17 @@ public final class AuditLog {
 
     public void channelClosed(InetAddress clientAddress, String origin, String target, InetSocketAddress address,
                               long bytesUp, long bytesDown, long durationMillis, int closeCode, String reason) {
-        channelClosed(clientAddress, null, origin, target, address, bytesUp, bytesDown, durationMillis, closeCode, reason);
+        channelClosed(null, clientAddress, null, origin, target, address, bytesUp, bytesDown, durationMillis, closeCode, reason);
     }
 
-    public void channelClosed(InetAddress clientAddress, String clientSubject, String origin, String target,
-                              InetSocketAddress address, long bytesUp, long bytesDown, long durationMillis, int closeCode,
-                              String reason) {
+    public void channelClosed(String correlationId, InetAddress clientAddress, String clientSubject, String origin,
+                              String target, InetSocketAddress address, long bytesUp, long bytesDown, long durationMillis,
+                              int closeCode, String reason) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("event", "closed");
+        if (correlationId != null) {
+            f.put("correlation_id", correlationId);
+        }
         f.put("client", host(clientAddress));
         if (clientSubject != null) {
             f.put("client_cert", clientSubject);
