@@ -4,8 +4,8 @@ import io.cometgate.policy.AuditLog;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.session.ChannelAudit;
-import io.cometgate.session.Session;
+import io.cometgate.relay.ChannelAudit;
+import io.cometgate.session.ChannelOwner;
 
 /**
  * Feeds the relay's decisions and channel closes to the policy's {@link AuditLog} (logger
@@ -21,14 +21,14 @@ final class LoggingChannelAudit implements ChannelAudit {
     }
 
     @Override
-    public void decision(ConnectRequest request, Decision decision) {
-        log.decision(request, decision);
+    public void decision(String correlationId, ConnectRequest request, Decision decision) {
+        log.decision(request, decision, correlationId);
     }
 
     @Override
-    public void channelClosed(Session session, String target, Decision decision, long bytesUp, long bytesDown,
-                              long durationMillis, CloseCode code, String reason) {
-        log.channelClosed(null, session.clientAddress(), session.clientSubject(), session.origin(), target, decision == null ? null : decision.address(),
-                bytesUp, bytesDown, durationMillis, code.code(), reason);
+    public void channelClosed(String correlationId, ChannelOwner session, String target, Decision decision, long bytesUp,
+                              long bytesDown, long durationMillis, CloseCode code, String reason) {
+        log.channelClosed(correlationId, session.clientAddress(), session.clientSubject(), session.origin(), target,
+                decision == null ? null : decision.address(), bytesUp, bytesDown, durationMillis, code.code(), reason);
     }
 }

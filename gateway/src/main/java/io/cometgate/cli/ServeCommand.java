@@ -207,7 +207,7 @@ public final class ServeCommand implements Callable<Integer> {
         EventLoops loops = EventLoops.create(threads);
         DemoBackends demoBackends = new DemoBackends();
         ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
-        GatewayServer server = new GatewayServer(config, decider, new LoggingChannelAudit(), loops, forwarded::clientAddress);
+        GatewayServer server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(), loops, forwarded::clientAddress);
         if (files != null) {
             server.serveStaticFiles(files);
         }

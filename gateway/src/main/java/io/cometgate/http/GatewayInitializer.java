@@ -1,31 +1,40 @@
 package io.cometgate.http;
 
 import io.cometgate.config.GatewayConfig;
-import io.cometgate.session.GatewayContext;
 import io.cometgate.tls.ReloadingServerTls;
-import io.cometgate.transport.ConnectionWatcher;
-import io.cometgate.transport.ProtocolEndpoints;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 
-/** The pipeline of every browser-facing connection, in order. */
-final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+/**
+ * The pipelines of every browser-facing connection, in order, and the only place they are
+ * built: the HTTP pipeline here, and what it becomes after a WebSocket upgrade
+ * ({@link #switchToWebSocket}). Handler names are these constants and nothing else.
+ * (The backend pipeline is {@code relay.BackendInitializer}'s, with its own constants.)
+ */
+public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
-    static final String PROXY_PROTOCOL = "proxy-protocol";
-    static final String TLS = "tls";
-    static final String HTTP_CODEC = "http";
-    static final String AGGREGATOR = "aggregator";
-    static final String REQUEST_TIMEOUT = "request-timeout";
-    static final String WATCHER = "watcher";
-    static final String ROUTER = "router";
+    // The HTTP pipeline, in order.
+    public static final String PROXY_PROTOCOL = "proxy-protocol";
+    public static final String TLS = "tls";
+    public static final String HTTP_CODEC = "http";
+    public static final String AGGREGATOR = "aggregator";
+    public static final String REQUEST_TIMEOUT = "request-timeout";
+    public static final String WATCHER = "watcher";
+    public static final String ROUTER = "router";
+    // After a WebSocket upgrade: TLS, the WebSocket codec (Netty's handshaker swaps it for the HTTP
+    // codec and drops the HTTP aggregator), then these two.
+    public static final String WS_AGGREGATOR = "ws-aggregator";
+    public static final String WS_SESSION = "ws-session";
 
     private static final long KEEP_ALIVE_TIMEOUT_MILLIS = 60_000;
 
     private final GatewayContext context;
-    private final ProtocolEndpoints endpoints;
+    private final ProtocolHandler endpoints;
     private final StaticContent statics = new StaticContent();
     private final ClientAddressResolver clientAddresses;
     private final ReloadingServerTls tls;
@@ -38,13 +47,13 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
      * @param files {@code --static} files, or {@code null}
      * @param proxyProtocolFrom balancers that must send a PROXY header, or {@code null} for none
      */
-    GatewayInitializer(GatewayContext context, ClientAddressResolver clientAddresses, ReloadingServerTls tls,
-                       StaticFiles files, OpsEndpoints ops, TrustedSources proxyProtocolFrom) {
+    GatewayInitializer(GatewayContext context, ProtocolHandler endpoints, ClientAddressResolver clientAddresses,
+                       ReloadingServerTls tls, StaticFiles files, OpsEndpoints ops, TrustedSources proxyProtocolFrom) {
         this.ops = ops;
         this.proxyProtocolFrom = proxyProtocolFrom;
         this.context = context;
         this.files = files;
-        this.endpoints = new ProtocolEndpoints(context);
+        this.endpoints = endpoints;
         this.clientAddresses = clientAddresses;
         this.tls = tls;
     }
@@ -73,5 +82,20 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     private void addTimeouts(ChannelPipeline pipeline) {
         pipeline.addLast(REQUEST_TIMEOUT,
                 new HeaderTimeoutHandler(context.config().requestTimeout().toMillis(), KEEP_ALIVE_TIMEOUT_MILLIS));
+    }
+
+    /**
+     * After a successful upgrade handshake is started: the HTTP-only handlers leave (request
+     * timeouts and the receiver watcher mean nothing to a WebSocket), the router gives way to
+     * a frame aggregator, and {@code receiver} ends the pipeline.
+     */
+    public static void switchToWebSocket(ChannelPipeline pipeline, int maxMessage, ChannelHandler receiver) {
+        for (String name : new String[] {REQUEST_TIMEOUT, WATCHER}) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+        pipeline.replace(ROUTER, WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
+        pipeline.addLast(WS_SESSION, receiver);
     }
 }

@@ -1,7 +1,5 @@
 package io.cometgate.http;
 
-import io.cometgate.session.GatewayContext;
-import io.cometgate.transport.ProtocolEndpoints;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -36,7 +34,7 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRouter.class);
 
     private final GatewayContext context;
-    private final ProtocolEndpoints endpoints;
+    private final ProtocolHandler endpoints;
     private final StaticContent statics;
     private final StaticFiles files;
     private final ClientAddressResolver clientAddresses;
@@ -44,7 +42,7 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final OpsEndpoints ops;
 
     /** @param files {@code --static DIR}, served at / instead of the demo page; {@code null} for none */
-    GatewayRouter(GatewayContext context, ProtocolEndpoints endpoints, StaticContent statics, StaticFiles files,
+    GatewayRouter(GatewayContext context, ProtocolHandler endpoints, StaticContent statics, StaticFiles files,
                   ClientAddressResolver clientAddresses, OpsEndpoints ops) {
         this.ops = ops;
         this.context = context;

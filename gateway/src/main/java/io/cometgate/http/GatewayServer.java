@@ -1,17 +1,9 @@
 package io.cometgate.http;
 
-import io.cometgate.config.GatewayConfig;
 import io.cometgate.metrics.EventLoopLag;
-import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.metrics.Scraper;
 import io.cometgate.metrics.StandardSeries;
-import io.cometgate.policy.Decider;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.relay.BackendConnector;
-import io.cometgate.relay.OpenLimiter;
-import io.cometgate.session.ChannelAudit;
-import io.cometgate.session.GatewayContext;
-import io.cometgate.session.SessionRegistry;
 import io.cometgate.tls.ReloadingServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -41,6 +33,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final EventLoops loops;
     private final GatewayContext context;
+    private final ProtocolHandler endpoints;
     private final ClientAddressResolver clientAddresses;
     private final List<Channel> listeners = new ArrayList<>();
     private final EventLoopLag lag;
@@ -49,20 +42,22 @@ public final class GatewayServer implements AutoCloseable {
     private StaticFiles staticFiles;
     private TrustedSources proxyProtocolFrom;
 
-    public GatewayServer(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
+    /**
+     * @param endpoints what serves the protocol paths (the transports); the server itself knows
+     *                  only HTTP, so {@code cli.GatewayAssembly} wires the two together
+     */
+    public GatewayServer(GatewayContext context, ProtocolHandler endpoints, EventLoops loops,
                          ClientAddressResolver clientAddresses) {
         this.loops = loops;
-        SessionRegistry registry = new SessionRegistry();
-        this.context = new GatewayContext(config, decider, new GatewayMetrics(), registry,
-                new BackendConnector(loops.socketChannel()), audit, new OpenLimiter());
-        registry.bind(context);
+        this.context = context;
+        this.endpoints = endpoints;
         this.clientAddresses = clientAddresses;
         this.lag = EventLoopLag.start(loops.workers(), LAG_PROBE_INTERVAL, LAG_WINDOW);
         lag.registerWith(context.metrics());
-        context.metrics().registerSessionGauge(registry::sessionCount);
+        context.metrics().registerSessionGauge(context.registry()::sessionCount);
         StandardSeries.register(context.metrics(), version());
         this.scraper = new Scraper(context.metrics());
-        this.ops = new OpsEndpoints(registry::isDraining, scraper);
+        this.ops = new OpsEndpoints(context.registry()::isDraining, scraper);
     }
 
     /** Serves {@code files} at / instead of the demo page (call before {@link #start}); the server closes it. */
@@ -100,7 +95,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private List<InetSocketAddress> bind(List<InetSocketAddress> addresses, ReloadingServerTls tls) throws InterruptedException {
         ServerBootstrap bootstrap = bootstrap()
-                .childHandler(new GatewayInitializer(context, clientAddresses, tls, staticFiles, ops, proxyProtocolFrom));
+                .childHandler(new GatewayInitializer(context, endpoints, clientAddresses, tls, staticFiles, ops, proxyProtocolFrom));
         return bind(bootstrap, addresses, tls == null ? "http" : "https");
     }
 

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.cometgate.session.SessionMetrics;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.function.IntSupplier;
  * path never touches the metrics library. Exposition (names, escaping, {@code le} labels) is
  * client_java's job, see {@link Scraper}.
  */
-public final class GatewayMetrics {
+public final class GatewayMetrics implements SessionMetrics {
 
     public final LongAdder sessionsCreated = new LongAdder();
     public final LongAdder opensRequested = new LongAdder();
@@ -53,11 +54,28 @@ public final class GatewayMetrics {
         denied.computeIfAbsent(DenyReasons.label(reason), r -> new LongAdder()).increment();
     }
 
+    @Override
+    public void sessionCreated() {
+        sessionsCreated.increment();
+    }
+
+    @Override
+    public void sessionResumed() {
+        resumes.increment();
+    }
+
+    @Override
+    public void frameRetransmitted() {
+        retransmittedFrames.increment();
+    }
+
+    @Override
     public void receiverAttached(TransportKind kind) {
         attached.get(kind).increment();
         attachments.get(kind).increment();
     }
 
+    @Override
     public void receiverDetached(TransportKind kind) {
         attached.get(kind).decrement();
     }

@@ -35,13 +35,4 @@ public enum CloseCode {
     public String label() {
         return label;
     }
-
-    public static String labelOf(int code) {
-        for (CloseCode c : values()) {
-            if (c.code == code) {
-                return c.label;
-            }
-        }
-        return "code-" + code;
-    }
 }

@@ -10,8 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslHandler;
-import io.cometgate.relay.clientaddr.ProxyProtocolHeader;
-import java.net.InetSocketAddress;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
@@ -46,24 +44,6 @@ public final class BackendConnector {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
                 .handler(initializer)
                 .connect(decision.address());
-    }
-
-    /**
-     * Builds the connection-specific front of a backend pipeline: the PROXY header writer,
-     * then TLS with SNI and certificate checks against the target NAME (the socket itself
-     * goes to the checked address).
-     */
-    void addTransportHandlers(SocketChannel channel, Decision decision, BackendExtras.Loaded extras,
-                              InetSocketAddress client) {
-        String proxy = decision.options().proxyProtocol();
-        if (proxy != null) {
-            channel.pipeline().addLast("proxy-header",
-                    new ProxyHeaderWriter(ProxyProtocolHeader.Version.parse(proxy), client, decision.address()));
-        }
-        if (extras.tls() != null) {
-            String name = decision.serverName() != null ? decision.serverName() : decision.address().getAddress().getHostAddress();
-            channel.pipeline().addLast("tls", extras.tls().newHandler(channel.alloc(), name, decision.address()));
-        }
     }
 
     /** Loads what the target needs from files (TLS trust, WEBIRC password), off the event loop. */

@@ -1,54 +1,57 @@
 package io.cometgate.relay;
 
 import io.cometgate.metrics.GatewayMetrics;
-import io.cometgate.policy.ConnectRequest;
+import io.cometgate.policy.CorrelationIds;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.relay.clientaddr.WebIrcLine;
-import io.cometgate.session.Session;
+import io.cometgate.session.ChannelOwner;
+import io.cometgate.session.SessionChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One virtual socket: a channel of a session relayed to one backend TCP connection, with a
- * credit window each way. Downstream, the backend is read only while the client has granted
- * credit and the session's retransmit buffer has room; upstream, credit goes back to the
- * client as the backend accepts bytes. Runs entirely on its session's event loop.
+ * One virtual socket once it is asked for: the byte relay between a session's channel and one
+ * backend TCP connection, with a credit window each way. Downstream, the backend is read only
+ * while the client has granted credit and the session's retransmit buffer has room; upstream,
+ * credit goes back to the client as the backend accepts bytes. Opening is
+ * {@link ChannelOpening}'s job; until it reports {@link #opened}, client data is held.
+ * Runs entirely on its session's event loop.
  */
-public final class VirtualChannel {
+final class VirtualChannel implements SessionChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(VirtualChannel.class);
 
-    private enum State { DECIDING, CONNECTING, OPEN, CLOSED }
+    private enum State { OPENING, OPEN, CLOSED }
 
-    private final Session session;
+    private final BackendRelay relay;
+    private final ChannelOwner session;
     private final int id;
     private final String target;
+    /** Joins this channel's decision and close lines in the audit log; not the session id, which stays secret. */
+    private final String correlationId = CorrelationIds.next();
     private final GatewayMetrics metrics;
     private final int maxFrame;
-    private State state = State.DECIDING;
+    private final long creditThreshold;
+    private final long createdNanos = System.nanoTime();
+    private State state = State.OPENING;
     private Decision decision;
     private Channel backend;
+    private Runnable releaseSlot;
+    private ScheduledFuture<?> lifetime;
     private long downCredit;
     /** Bytes read from the backend beyond the client's credit: at most one read. */
     private ByteBuf heldDown;
@@ -59,143 +62,77 @@ public final class VirtualChannel {
     private final ArrayDeque<ByteBuf> heldUp = new ArrayDeque<>(2);
     private long creditToReturn;
     private boolean creditFlushScheduled;
-    private final long creditThreshold;
     private long bytesUp;
     private long bytesDown;
-    private final long createdNanos = System.nanoTime();
-    private ScheduledFuture<?> lifetime;
-    private WebIrcLine webirc;
-    private boolean holdsTargetSlot;
 
-    public VirtualChannel(Session session, int id, String target) {
+    VirtualChannel(BackendRelay relay, ChannelOwner session, int id, String target) {
+        this.relay = relay;
         this.session = session;
         this.id = id;
         this.target = target;
-        this.metrics = session.context().metrics();
-        this.maxFrame = session.context().config().maxFramePayload();
-        this.downCredit = session.context().config().channelWindow();
-        this.upGranted = session.context().config().channelWindow();
-        this.creditThreshold = Math.max(1, session.context().config().channelWindow() / 8);
+        this.metrics = relay.metrics;
+        this.maxFrame = relay.config.maxFramePayload();
+        this.downCredit = relay.config.channelWindow();
+        this.upGranted = relay.config.channelWindow();
+        this.creditThreshold = Math.max(1, relay.config.channelWindow() / 8);
     }
 
+    @Override
     public int id() {
         return id;
     }
 
-    /** What the page asked for (an alias or host:port). */
+    @Override
     public String target() {
         return target;
     }
 
-    /** The address the backend is connected to, or {@code null} before the policy allowed it. */
+    @Override
     public InetSocketAddress address() {
         return decision == null || !decision.allowed() ? null : decision.address();
     }
 
-    // ---- opening ----------------------------------------------------------------------
+    String correlationId() {
+        return correlationId;
+    }
 
+    boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    // ---- the open procedure reports here ----------------------------------------------
+
+    @Override
     public void open(String token) {
-        metrics.opensRequested.increment();
-        int perMinute = session.context().decider().limits().opensPerIpPerMinute();
-        if (!session.context().limiter().tryOpen(session.clientAddress(), perMinute)) {
-            metrics.opensDenied("limit: opens per minute");
-            closeWith(CloseCode.LIMIT_EXCEEDED, "limit reached: " + perMinute + " channel opens per minute from this address");
-            return;
-        }
-        ConnectRequest request = new ConnectRequest(target, session.origin(), session.clientAddress(), token,
-                session.clientSubject());
-        session.context().decider().decide(request, session.loop()).addListener((Future<Decision> f) -> {
-            Decision d = f.isSuccess() ? f.getNow()
-                    : Decision.deny(Decision.Verdict.DENY, "policy engine error: " + f.cause(), null);
-            session.context().audit().decision(request, d);
-            onDecision(d);
-        });
+        new ChannelOpening(relay, this, session).start(token);
     }
 
-    private void onDecision(Decision d) {
-        if (state == State.CLOSED) {
-            return;
-        }
+    void decided(Decision d) {
         decision = d;
-        if (!d.allowed()) {
-            metrics.opensDenied(d.verdict().name().toLowerCase() + ": " + d.reason());
-            CloseCode code = switch (d.verdict()) {
-                case DNS_FAILURE -> CloseCode.DNS_FAILURE;
-                case LIMIT -> CloseCode.LIMIT_EXCEEDED;
-                default -> CloseCode.POLICY_DENIED;
-            };
-            closeWith(code, d.reason());
-            return;
-        }
-        int perTarget = session.context().decider().limits().maxConnectionsPerTarget();
-        if (!session.context().limiter().tryConnect(d.address(), perTarget)) {
-            metrics.opensDenied("limit: connections per target");
-            closeWith(CloseCode.LIMIT_EXCEEDED, "limit reached: " + perTarget + " connections to " + d.address());
-            return;
-        }
-        holdsTargetSlot = true;
-        state = State.CONNECTING;
-        session.context().connector().extras(d, session.loop()).addListener((Future<BackendExtras.Loaded> f) -> {
-            if (state == State.CLOSED) {
-                return;
-            }
-            if (!f.isSuccess()) {
-                closeWith(d.options().tls() ? CloseCode.BACKEND_TLS : CloseCode.BACKEND_ERROR,
-                        "cannot prepare the backend connection: " + f.cause().getMessage());
-                return;
-            }
-            connect(d, f.getNow());
-        });
     }
 
-    private void connect(Decision d, BackendExtras.Loaded extras) {
-        long started = System.nanoTime();
-        BackendConnector connector = session.context().connector();
-        ChannelFuture connect = connector.connect(session.loop(), d, new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                connector.addTransportHandlers(ch, d, extras, new InetSocketAddress(session.clientAddress(), 0));
-                long idle = session.context().decider().limits().channelIdleTimeout().toMillis();
-                if (idle > 0) {
-                    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
-                }
-                ch.pipeline().addLast("relay", new BackendHandler(VirtualChannel.this));
-            }
-        });
-        backend = connect.channel();
-        webirc = extras.webirc();
-        connector.whenReady(connect).addListener((Future<Channel> f) -> onConnected(f, started));
+    /** The per-target slot this channel holds until it ends. */
+    void holdSlot(Runnable release) {
+        releaseSlot = release;
     }
 
-    private void onConnected(Future<Channel> f, long startedNanos) {
-        if (state == State.CLOSED) {
-            backend.close();
-            return;
-        }
-        if (!f.isSuccess()) {
-            metrics.connectFailures.increment();
-            Throwable cause = f.cause();
-            CloseCode code = cause instanceof ConnectTimeoutException ? CloseCode.CONNECT_TIMEOUT
-                    : cause instanceof ConnectException ? CloseCode.CONNECT_REFUSED
-                    : cause instanceof SSLException || cause.getCause() instanceof SSLException ? CloseCode.BACKEND_TLS
-                    : CloseCode.BACKEND_ERROR;
-            closeWith(code, code.label() + ": " + decision.address() + " (" + cause.getMessage() + ")");
-            return;
-        }
+    void connecting(Channel backendChannel) {
+        backend = backendChannel;
+    }
+
+    /**
+     * The backend is ready and the client was sent OPENED: WEBIRC first (it must be the first
+     * line the IRC server sees, and it is not the client's data, so it costs no credit), then
+     * what the client sent meanwhile, then the first read.
+     */
+    void opened(String webircLine, Duration maxLifetime) {
         state = State.OPEN;
-        metrics.connectLatency.record(System.nanoTime() - startedNanos);
-        metrics.channelsOpened.increment();
-        InetSocketAddress remote = decision.address();
-        session.sendOpened(id, "{\"remoteAddress\":\"" + remote.getAddress().getHostAddress() + "\",\"remotePort\":"
-                + remote.getPort() + ",\"window\":" + session.context().config().channelWindow() + "}");
-        long life = session.context().decider().limits().channelMaxLifetime().toMillis();
-        if (life > 0) {
+        if (maxLifetime.toMillis() > 0) {
             lifetime = session.loop().schedule(() -> closeWith(CloseCode.LIFETIME_EXCEEDED,
-                    "channel open longer than " + life / 1000 + " s"), life, TimeUnit.MILLISECONDS);
+                    "channel open longer than " + maxLifetime.toSeconds() + " s"), maxLifetime.toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (webirc != null) {
-            // WEBIRC must be the first line the IRC server sees; it is not the client's data, so no credit.
-            backend.writeAndFlush(Unpooled.copiedBuffer(webirc.line(session.clientAddress()), StandardCharsets.US_ASCII));
+        if (webircLine != null) {
+            backend.writeAndFlush(Unpooled.copiedBuffer(webircLine, StandardCharsets.US_ASCII));
         }
         while (!heldUp.isEmpty()) {
             writeToBackend(heldUp.poll());
@@ -205,6 +142,7 @@ public final class VirtualChannel {
 
     // ---- client -> backend ------------------------------------------------------------
 
+    @Override
     public void fromClient(ByteBuf data) {
         int n = data.readableBytes();
         if (state == State.CLOSED) {
@@ -255,6 +193,8 @@ public final class VirtualChannel {
         }
     }
 
+    /** Half-close: everything the client sent is written first, then the backend sees EOF. */
+    @Override
     public void closeFromClient(int code) {
         if (state == State.CLOSED) {
             return;
@@ -262,7 +202,6 @@ public final class VirtualChannel {
         boolean wasOpen = state == State.OPEN;
         state = State.CLOSED;
         if (wasOpen && backend.isActive()) {
-            // Everything the client sent is written first, then the backend sees EOF.
             backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
                 if (backend instanceof SocketChannel socket && f.isSuccess()) {
                     socket.shutdownOutput().addListener(done -> backend.close());
@@ -270,6 +209,8 @@ public final class VirtualChannel {
                     backend.close();
                 }
             });
+        } else if (backend != null) {
+            backend.close(); // still connecting: nothing was relayed yet
         }
         finish(CloseCode.NORMAL, "closed by the client (code " + code + ")", !wasOpen);
     }
@@ -302,6 +243,7 @@ public final class VirtualChannel {
         }
     }
 
+    @Override
     public void grantDownstream(long bytes) {
         if (state == State.CLOSED) {
             return;
@@ -332,6 +274,7 @@ public final class VirtualChannel {
     }
 
     /** Asks the backend for one more read if the client can take it. */
+    @Override
     public void resumeReading() {
         if (state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends()) {
             backend.read();
@@ -356,33 +299,28 @@ public final class VirtualChannel {
             LOG.warn("channel {} backend failure", id, cause);
         }
         if (state == State.OPEN) {
-            closeWith(cause instanceof SSLException || cause.getCause() instanceof SSLException
-                    ? CloseCode.BACKEND_TLS : CloseCode.BACKEND_ERROR, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            closeWith(OpenFailure.isTls(cause) ? CloseCode.BACKEND_TLS : CloseCode.BACKEND_ERROR,
+                    cause.getMessage() == null ? cause.toString() : cause.getMessage());
         }
     }
 
     void idle() {
         closeWith(CloseCode.IDLE_TIMEOUT, "no data either way for "
-                + session.context().decider().limits().channelIdleTimeout().toSeconds() + " s");
+                + relay.decider.limits().channelIdleTimeout().toSeconds() + " s");
     }
 
     // ---- closing ----------------------------------------------------------------------
 
-    /** The gateway ends the channel and tells the client why. */
+    @Override
     public void closeWith(CloseCode code, String reason) {
         if (state == State.CLOSED) {
             return;
         }
-        boolean neverOpened = state != State.OPEN;
-        state = State.CLOSED;
         session.sendClose(id, code, reason);
-        if (backend != null) {
-            backend.close();
-        }
-        finish(code, reason, neverOpened);
+        abort(code, reason);
     }
 
-    /** The session is ending: close without a CLOSE frame (SESSION_CLOSE covers it). */
+    @Override
     public void abort(CloseCode code, String reason) {
         if (state == State.CLOSED) {
             return;
@@ -406,14 +344,14 @@ public final class VirtualChannel {
         if (lifetime != null) {
             lifetime.cancel(false);
         }
-        if (holdsTargetSlot) {
-            holdsTargetSlot = false;
-            session.context().limiter().release(decision.address());
+        if (releaseSlot != null) {
+            releaseSlot.run();
+            releaseSlot = null;
         }
-        session.channelClosed(this);
+        session.channelClosed(id);
         if (!neverOpened) {
             metrics.channelsClosed.increment();
-            session.context().audit().channelClosed(session, target, decision, bytesUp, bytesDown,
+            relay.audit.channelClosed(correlationId, session, target, decision, bytesUp, bytesDown,
                     (System.nanoTime() - createdNanos) / 1_000_000, code, reason);
         }
     }

@@ -1,6 +1,5 @@
 package io.cometgate.session;
 
-import io.cometgate.config.TransportKind;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -9,8 +8,6 @@ import io.netty.buffer.ByteBuf;
  * come from the session's event loop.
  */
 public interface Receiver {
-
-    TransportKind kind();
 
     /**
      * Sends one batch of encoded frames (ownership passes to the receiver).

@@ -5,7 +5,6 @@ import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
-import io.cometgate.relay.VirtualChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -30,18 +29,19 @@ import java.util.concurrent.TimeUnit;
  * {@link #id()} and the immutable getters must run on it. Transports hop there first. The
  * backends of its channels are connected on the same loop, so nothing here is locked.
  */
-public final class Session {
+public final class Session implements ChannelOwner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     private final String id;
     private final EventLoop loop;
-    private final GatewayContext context;
+    private final SessionContext context;
+    private final SessionRegistry registry;
     private final String origin;
     private final InetAddress clientAddress;
     private final String clientSubject;
     private final SessionOutbox outbox;
-    private final IntObjectMap<VirtualChannel> channels = new IntObjectHashMap<>();
+    private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>();
     private final ScheduledFuture<?> heartbeat;
     private long lastReceived;
     private int highestChannelId;
@@ -50,10 +50,11 @@ public final class Session {
     private ScheduledFuture<?> expiry;
     private boolean closed;
 
-    Session(String id, EventLoop loop, GatewayContext context, String origin, InetAddress clientAddress,
-            String clientSubject) {
+    Session(String id, EventLoop loop, SessionContext context, SessionRegistry registry, String origin,
+            InetAddress clientAddress, String clientSubject) {
         this.clientSubject = clientSubject;
         this.id = id;
+        this.registry = registry;
         this.loop = loop;
         this.context = context;
         this.origin = origin;
@@ -68,14 +69,17 @@ public final class Session {
         return id;
     }
 
+    @Override
     public EventLoop loop() {
         return loop;
     }
 
+    @Override
     public String origin() {
         return origin;
     }
 
+    @Override
     public InetAddress clientAddress() {
         return clientAddress;
     }
@@ -85,8 +89,12 @@ public final class Session {
         return clientSubject;
     }
 
-    public GatewayContext context() {
+    public SessionContext context() {
         return context;
+    }
+
+    SessionRegistry registry() {
+        return registry;
     }
 
     public ByteBufAllocator alloc() {
@@ -131,7 +139,7 @@ public final class Session {
             previous.end(true);
         }
         if (everAttached) {
-            context.metrics().resumes.increment();
+            context.metrics().sessionResumed();
         }
         everAttached = true;
         cancelExpiry();
@@ -198,19 +206,19 @@ public final class Session {
             case HEARTBEAT -> { }
             case OPEN -> openChannel(frame);
             case DATA -> {
-                VirtualChannel channel = channelFor(frame);
+                SessionChannel channel = channelFor(frame);
                 if (channel != null) {
                     channel.fromClient(frame.payload().retain());
                 }
             }
             case CREDIT -> {
-                VirtualChannel channel = channelFor(frame);
+                SessionChannel channel = channelFor(frame);
                 if (channel != null) {
                     channel.grantDownstream(FrameCodec.count(frame));
                 }
             }
             case CLOSE -> {
-                VirtualChannel channel = channelFor(frame);
+                SessionChannel channel = channelFor(frame);
                 if (channel != null) {
                     channel.closeFromClient(FrameCodec.closeCode(frame.payload()));
                 }
@@ -220,7 +228,7 @@ public final class Session {
         }
     }
 
-    private VirtualChannel channelFor(Frame frame) throws ProtocolException {
+    private SessionChannel channelFor(Frame frame) throws ProtocolException {
         int channelId = frame.channel();
         if (channelId <= 0 || channelId > highestChannelId || (channelId & 1) == 0) {
             throw new ProtocolException(frame.type() + " for channel " + channelId + " that was never opened");
@@ -246,7 +254,7 @@ public final class Session {
             sendClose(channelId, CloseCode.LIMIT_EXCEEDED, "at most " + max + " open channels per session");
             return;
         }
-        VirtualChannel channel = new VirtualChannel(this, channelId, request.target());
+        SessionChannel channel = context.opener().create(this, channelId, request.target());
         channels.put(channelId, channel);
         channel.open(request.token());
     }
@@ -255,7 +263,7 @@ public final class Session {
         boolean wasFull = !canReadBackends();
         outbox.acknowledge(ack);
         if (wasFull && canReadBackends()) {
-            for (VirtualChannel channel : new ArrayList<>(channels.values())) {
+            for (SessionChannel channel : new ArrayList<>(channels.values())) {
                 channel.resumeReading();
             }
         }
@@ -264,35 +272,40 @@ public final class Session {
     // ---- frames to the client -------------------------------------------------------------
 
     /** Whether the client is keeping up: backends are read only while this holds. */
+    @Override
     public boolean canReadBackends() {
         return !closed && outbox.unackedBytes() < context.config().retransmitBound();
     }
 
+    @Override
     public void sendData(int channelId, ByteBuf payload) {
         outbox.enqueue(FrameType.DATA, channelId, payload);
     }
 
+    @Override
     public void sendOpened(int channelId, String json) {
         outbox.enqueue(FrameType.OPENED, channelId, alloc().buffer().writeBytes(json.getBytes(StandardCharsets.UTF_8)));
     }
 
+    @Override
     public void sendCredit(int channelId, long bytes) {
         outbox.enqueue(FrameType.CREDIT, channelId, alloc().buffer(4).writeInt((int) bytes));
     }
 
+    @Override
     public void sendClose(int channelId, CloseCode code, String reason) {
         ByteBuf payload = alloc().buffer().writeShort(code.code()).writeBytes(reason.getBytes(StandardCharsets.UTF_8));
         outbox.enqueue(FrameType.CLOSE, channelId, payload);
     }
 
-    /** A channel finished (it already told the client); forget it. */
-    public void channelClosed(VirtualChannel channel) {
-        channels.remove(channel.id());
+    @Override
+    public void channelClosed(int channelId) {
+        channels.remove(channelId);
     }
 
     /** Closes (4004) every connected channel the predicate no longer allows: after a policy reload. */
     public void closeChannelsNoLongerAllowed(ChannelPredicate stillAllowed) {
-        for (VirtualChannel channel : new ArrayList<>(channels.values())) {
+        for (SessionChannel channel : new ArrayList<>(channels.values())) {
             if (channel.address() != null && !stillAllowed.test(channel.target(), origin, channel.address())) {
                 channel.closeWith(CloseCode.POLICY_DENIED, "no longer allowed after a policy reload");
             }
@@ -340,7 +353,7 @@ public final class Session {
             return;
         }
         LOG.debug("session {} closing: {} {}", SessionIds.redact(id), code.label(), reason);
-        for (VirtualChannel channel : new ArrayList<>(channels.values())) {
+        for (SessionChannel channel : new ArrayList<>(channels.values())) {
             channel.abort(code, reason);
         }
         channels.clear();
@@ -356,6 +369,6 @@ public final class Session {
             last.end(false);
         }
         outbox.releaseAll();
-        context.registry().remove(this);
+        registry.remove(this);
     }
 }

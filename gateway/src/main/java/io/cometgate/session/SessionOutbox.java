@@ -118,7 +118,7 @@ final class SessionOutbox {
         CompositeByteBuf batch = alloc.compositeBuffer(1024);
         if (helloPending) {
             helloPending = false;
-            byte[] hello = session.context().registry().helloJson(session).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] hello = session.registry().helloJson(session).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             batch.addComponent(true, FrameCodec.encodeSmall(alloc, FrameType.HELLO, 0, 0, hello));
         }
         if (ackPending) {
@@ -133,7 +133,7 @@ final class SessionOutbox {
         while (sentUpTo + 1 < frames.nextSeq() && batch.readableBytes() < batchCap) {
             sentUpTo++;
             if (sentUpTo <= highestSent) {
-                session.context().metrics().retransmittedFrames.increment();
+                session.context().metrics().frameRetransmitted();
             }
             batch.addComponent(true, frames.get(sentUpTo).retainedDuplicate());
         }

@@ -28,12 +28,11 @@ public final class SessionRegistry {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
-    private volatile GatewayContext context;
+    private final SessionContext context;
     private volatile boolean draining;
 
-    /** Completes the wiring (the context holds this registry, so it arrives after construction). */
-    public void bind(GatewayContext gatewayContext) {
-        this.context = gatewayContext;
+    public SessionRegistry(SessionContext context) {
+        this.context = context;
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
@@ -62,9 +61,9 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(), loop, context, origin, client, clientSubject);
+        Session session = new Session(SessionIds.next(), loop, context, this, origin, client, clientSubject);
         sessions.put(session.id(), session);
-        context.metrics().sessionsCreated.increment();
+        context.metrics().sessionCreated();
         return session;
     }
 

@@ -1,6 +1,5 @@
 package io.cometgate.tls;
 
-import io.cometgate.relay.clientaddr.IpLiteral;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -89,7 +88,7 @@ public final class BackendTlsContexts {
             // RFC 2818 / RFC 6125 name matching inside the JDK trust manager, against `name`.
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }
-        if (!IpLiteral.isLiteral(name)) {
+        if (Certificates.ipLiteral(name) == null) {
             // RFC 6066: SNI carries host names only, never IP literals.
             try {
                 params.setServerNames(List.of(new SNIHostName(name)));

@@ -1,6 +1,6 @@
 package io.cometgate.tls;
 
-import io.cometgate.relay.clientaddr.IpLiteral;
+import io.cometgate.policy.IpLiterals;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -22,7 +22,6 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -38,7 +37,6 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Key generation and certificate signing shared by {@link SelfSigned} and {@link DevCa}.
@@ -117,13 +115,17 @@ final class Certificates {
         }
     }
 
+    /** The bytes of a canonical IP literal (the policy's strict parser), or {@code null} for a host name. */
+    static byte[] ipLiteral(String name) {
+        return name.indexOf(':') >= 0 ? IpLiterals.parseIpv6(name) : IpLiterals.parseIpv4(name);
+    }
+
     /** Distinct names in order, lowercased host names; checked so a typo fails here, not in a browser. */
     static List<String> normalizeNames(Collection<String> names) {
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (String raw : names) {
             String name = raw.trim();
-            Optional<InetAddress> ip = IpLiteral.parse(name);
-            if (ip.isPresent()) {
+            if (ipLiteral(name) != null) {
                 out.add(name);
                 continue;
             }
@@ -147,9 +149,9 @@ final class Certificates {
     private static GeneralNames subjectAltNames(Collection<String> names) throws CertIOException {
         List<GeneralName> out = new ArrayList<>();
         for (String name : names) {
-            Optional<InetAddress> ip = IpLiteral.parse(name);
-            out.add(ip.isPresent()
-                    ? new GeneralName(GeneralName.iPAddress, new DEROctetString(ip.get().getAddress()))
+            byte[] ip = ipLiteral(name);
+            out.add(ip != null
+                    ? new GeneralName(GeneralName.iPAddress, new DEROctetString(ip))
                     : new GeneralName(GeneralName.dNSName, name));
         }
         if (out.isEmpty()) {

@@ -26,16 +26,15 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class HttpPollReceiver implements Receiver {
 
-    private final TransportKind kind;
+    private final ReceiverLife life;
     final Channel channel;
     final Session session;
     private final boolean keepAlive;
     private final HttpHeadersWriter extraHeaders;
-    private boolean answered;
     private ScheduledFuture<?> holdTimer;
 
     HttpPollReceiver(TransportKind kind, Channel channel, Session session, boolean keepAlive, HttpHeadersWriter extraHeaders) {
-        this.kind = kind;
+        this.life = new ReceiverLife(kind, session);
         this.channel = channel;
         this.session = session;
         this.keepAlive = keepAlive;
@@ -49,21 +48,16 @@ abstract class HttpPollReceiver implements Receiver {
 
     /** Called on the session's loop before attaching. */
     void start() {
-        session.context().metrics().receiverAttached(kind);
+        life.attached();
         long hold = session.context().config().pollTimeout().toMillis();
         holdTimer = session.loop().schedule(this::timedOut, hold, TimeUnit.MILLISECONDS);
     }
 
     private void timedOut() {
-        if (!answered) {
+        if (!life.isEnded()) {
             session.detach(this);
             answerWithHeartbeat();
         }
-    }
-
-    @Override
-    public TransportKind kind() {
-        return kind;
     }
 
     @Override
@@ -74,7 +68,7 @@ abstract class HttpPollReceiver implements Receiver {
 
     @Override
     public boolean isWritable() {
-        return !answered && channel.isActive();
+        return !life.isEnded() && channel.isActive();
     }
 
     @Override
@@ -92,15 +86,13 @@ abstract class HttpPollReceiver implements Receiver {
     }
 
     private void answer(ByteBuf batch) {
-        if (answered) {
-            batch.release();
+        if (!life.end()) {
+            batch.release(); // answered already: a poll answers once
             return;
         }
-        answered = true;
         if (holdTimer != null) {
             holdTimer.cancel(false);
         }
-        session.context().metrics().receiverDetached(kind);
         ByteBuf base64 = Base64Batches.encode(batch);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body(channel, base64));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType())
@@ -117,12 +109,8 @@ abstract class HttpPollReceiver implements Receiver {
 
     /** The connection went away before the poll was answered. */
     void connectionClosed() {
-        if (!answered) {
-            answered = true;
-            if (holdTimer != null) {
-                holdTimer.cancel(false);
-            }
-            session.context().metrics().receiverDetached(kind);
+        if (life.end() && holdTimer != null) {
+            holdTimer.cancel(false);
         }
         session.detach(this);
     }

@@ -24,15 +24,14 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 abstract class HttpStreamReceiver implements Receiver {
 
-    private final TransportKind kind;
+    private final ReceiverLife life;
     final Channel channel;
     final Session session;
     private final int budget;
     private long written;
-    private boolean ended;
 
     HttpStreamReceiver(TransportKind kind, Channel channel, Session session) {
-        this.kind = kind;
+        this.life = new ReceiverLife(kind, session);
         this.channel = channel;
         this.session = session;
         this.budget = session.context().config().streamBudget();
@@ -57,12 +56,7 @@ abstract class HttpStreamReceiver implements Receiver {
         cors.addTo(head.headers());
         channel.write(head);
         channel.writeAndFlush(new DefaultHttpContent(prelude(channel)));
-        session.context().metrics().receiverAttached(kind);
-    }
-
-    @Override
-    public TransportKind kind() {
-        return kind;
+        life.attached();
     }
 
     @Override
@@ -80,7 +74,7 @@ abstract class HttpStreamReceiver implements Receiver {
 
     @Override
     public boolean isWritable() {
-        return !ended && channel.isWritable();
+        return !life.isEnded() && channel.isWritable();
     }
 
     @Override
@@ -94,19 +88,14 @@ abstract class HttpStreamReceiver implements Receiver {
     }
 
     private void finish() {
-        if (!ended) {
-            ended = true;
-            session.context().metrics().receiverDetached(kind);
+        if (life.end()) {
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
     }
 
     /** The connection went away under the stream. */
     void connectionClosed() {
-        if (!ended) {
-            ended = true;
-            session.context().metrics().receiverDetached(kind);
-        }
+        life.end();
         session.detach(this);
     }
 

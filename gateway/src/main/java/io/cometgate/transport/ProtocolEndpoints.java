@@ -3,13 +3,15 @@ package io.cometgate.transport;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
 import io.cometgate.http.HttpResponses;
+import io.cometgate.http.ProtocolHandler;
 import io.cometgate.http.RequestInfo;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
-import io.cometgate.session.GatewayContext;
+import io.cometgate.http.ConnectionWatcher;
+import io.cometgate.http.GatewayContext;
 import io.cometgate.session.Session;
 import io.cometgate.session.SessionRegistry;
 import io.netty.buffer.ByteBuf;
@@ -17,7 +19,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -30,7 +31,7 @@ import java.util.List;
  * sessions, attaching receivers of every transport, and the upstream POST. Every request for
  * an existing session is checked against the Origin and client address that created it.
  */
-public final class ProtocolEndpoints {
+public final class ProtocolEndpoints implements ProtocolHandler {
 
     private final GatewayContext context;
     private final GatewayConfig config;
@@ -42,7 +43,7 @@ public final class ProtocolEndpoints {
         this.webSocket = new WebSocketUpgrade(context, this);
     }
 
-    /** Handles {@code prefix/endpoint}; the router already checked Host and releases {@code req}. */
+    @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest req, String endpoint, RequestInfo info) {
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
         HttpMethod method = req.method();
@@ -277,13 +278,5 @@ public final class ProtocolEndpoints {
             ByteBuf ack = FrameCodec.encodeCount(channel.alloc(), FrameType.ACK, 0, 0, session.lastReceived());
             HttpResponses.send(channel, HttpResponseStatus.OK, "application/octet-stream", ack, info.keepAlive(), info.cors());
         });
-    }
-
-    GatewayContext context() {
-        return context;
-    }
-
-    static String originHeader(FullHttpRequest req) {
-        return req.headers().get(HttpHeaderNames.ORIGIN);
     }
 }

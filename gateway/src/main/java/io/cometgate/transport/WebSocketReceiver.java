@@ -41,19 +41,20 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     private final int maxFramePayload;
     private static final long LINGER_MILLIS = 2_000;
 
-    private boolean ended;
+    private final ReceiverLife life;
     /** A close frame went out: everything the client still sends is discarded. */
     private boolean closing;
 
     WebSocketReceiver(Channel channel, Session session) {
         this.channel = channel;
         this.session = session;
+        this.life = new ReceiverLife(TransportKind.WEBSOCKET, session);
         this.maxFramePayload = session.context().config().maxFramePayload();
     }
 
     /** Called on the session's loop once the handshake is done. */
     void start() {
-        session.context().metrics().receiverAttached(TransportKind.WEBSOCKET);
+        life.attached();
     }
 
     @Override
@@ -123,11 +124,6 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     }
 
     @Override
-    public TransportKind kind() {
-        return TransportKind.WEBSOCKET;
-    }
-
-    @Override
     public boolean deliver(ByteBuf batch, long highestSeq) {
         channel.writeAndFlush(new BinaryWebSocketFrame(batch), channel.voidPromise());
         return true;
@@ -135,7 +131,7 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
 
     @Override
     public boolean isWritable() {
-        return !ended && channel.isWritable();
+        return !life.isEnded() && channel.isWritable();
     }
 
     @Override
@@ -154,10 +150,7 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void markEnded() {
-        if (!ended) {
-            ended = true;
-            session.context().metrics().receiverDetached(TransportKind.WEBSOCKET);
-        }
+        life.end();
     }
 
     /**

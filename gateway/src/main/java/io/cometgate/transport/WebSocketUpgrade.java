@@ -1,19 +1,18 @@
 package io.cometgate.transport;
 
+import io.cometgate.http.GatewayInitializer;
 import io.cometgate.http.RequestInfo;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.session.GatewayContext;
+import io.cometgate.http.GatewayContext;
 import io.cometgate.session.Session;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 
@@ -64,14 +63,7 @@ final class WebSocketUpgrade {
         }
         Channel channel = ctx.channel();
         WebSocketReceiver receiver = new WebSocketReceiver(channel, session);
-        ChannelPipeline pipeline = channel.pipeline();
-        for (String name : new String[] {"request-timeout", "keep-alive", "watcher"}) {
-            if (pipeline.get(name) != null) {
-                pipeline.remove(name);
-            }
-        }
-        pipeline.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessage));
-        pipeline.addLast("ws-session", receiver);
+        GatewayInitializer.switchToWebSocket(channel.pipeline(), maxMessage, receiver);
         handshaker.handshake(channel, req).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();

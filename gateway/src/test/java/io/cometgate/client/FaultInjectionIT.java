@@ -12,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,20 +56,27 @@ class FaultInjectionIT {
     void droppingTheTransportMidTransferLosesNothing(TransportKind kind) throws Exception {
         try (ClientSession session = CometClient.connect(gateway.uri(), kind, TestDecider.ORIGIN)) {
             ClientChannel channel = session.open(echo.target());
+            AtomicBoolean transferring = new AtomicBoolean(true);
+            AtomicInteger dropsMidTransfer = new AtomicInteger();
             Thread dropper = new Thread(() -> {
-                for (int i = 0; i < 5; i++) {
+                for (int i = 0; i < 5 && transferring.get(); i++) {
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
                         return;
                     }
-                    session.dropTransport();
+                    if (transferring.get()) {
+                        session.dropTransport();
+                        dropsMidTransfer.incrementAndGet();
+                    }
                 }
             });
             dropper.setDaemon(true);
             dropper.start();
             Transfers.echoChecksummed(channel, 2 * 1024 * 1024, 5, 120);
+            transferring.set(false);
             dropper.join(TimeUnit.SECONDS.toMillis(5));
+            assertTrue(dropsMidTransfer.get() > 0, "no transport was dropped during the transfer: the test proved nothing");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.cometgate.http;
 
+import io.cometgate.cli.GatewayAssembly;
 import io.cometgate.client.ClientChannel;
 import io.cometgate.client.ClientSession;
 import io.cometgate.client.CometClient;
@@ -68,7 +69,7 @@ class PolicyEnforcementIT {
         GatewayConfig config = GatewayConfig.defaults()
                 .withListen(List.of(new InetSocketAddress("127.0.0.1", port)))
                 .withTransports(java.util.EnumSet.allOf(TransportKind.class));
-        server = new GatewayServer(config, decider, new RecordingAudit(), loops, ClientAddressResolver.PEER_ONLY);
+        server = GatewayAssembly.server(config, decider, new RecordingAudit(), loops, ClientAddressResolver.PEER_ONLY);
         server.start();
     }
 

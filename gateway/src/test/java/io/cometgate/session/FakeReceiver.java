@@ -1,6 +1,5 @@
 package io.cometgate.session;
 
-import io.cometgate.config.TransportKind;
 import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
@@ -24,11 +23,6 @@ final class FakeReceiver implements Receiver {
 
     FakeReceiver(boolean poll) {
         this.poll = poll;
-    }
-
-    @Override
-    public TransportKind kind() {
-        return poll ? TransportKind.XHR_POLLING : TransportKind.WEBSOCKET;
     }
 
     @Override

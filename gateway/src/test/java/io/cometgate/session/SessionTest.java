@@ -1,7 +1,7 @@
 package io.cometgate.session;
 
 import io.cometgate.config.GatewayConfig;
-import io.cometgate.metrics.GatewayMetrics;
+import io.cometgate.config.TransportKind;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decider;
 import io.cometgate.policy.Decision;
@@ -10,20 +10,18 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
-import io.cometgate.relay.BackendConnector;
-import io.cometgate.relay.OpenLimiter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,12 +41,11 @@ class SessionTest {
     private SessionRegistry registry;
     private Session session;
 
-    /** Denies every open, so channel frames exercise sequencing without sockets. */
-    private final Decider denyAll = new Decider() {
+    /** Only the limits are read by a session: the policy itself is the relay's business. */
+    private final Decider limitsOnly = new Decider() {
         @Override
         public Future<Decision> decide(ConnectRequest request, EventLoop loop) {
-            denied.add(request.target());
-            return loop.newSucceededFuture(Decision.deny(Decision.Verdict.DENY, "no rule allows this target", null));
+            throw new AssertionError("a session never asks the policy itself");
         }
 
         @Override
@@ -72,23 +69,39 @@ class SessionTest {
         }
     };
 
-    private final ChannelAudit noAudit = new ChannelAudit() {
-        @Override
-        public void decision(ConnectRequest request, Decision decision) {
+    /** Every channel is refused as the relay would refuse a denied target: CLOSE 4004, then gone. */
+    private final ChannelOpener denyingOpener = (owner, channelId, target) -> new SessionChannel() {
+        @Override public int id() { return channelId; }
+        @Override public String target() { return target; }
+        @Override public InetSocketAddress address() { return null; }
+        @Override public void open(String token) {
+            denied.add(target);
+            owner.sendClose(channelId, CloseCode.POLICY_DENIED, "no rule allows this target");
+            owner.channelClosed(channelId);
         }
+        @Override public void fromClient(ByteBuf data) { data.release(); }
+        @Override public void grantDownstream(long bytes) { }
+        @Override public void closeFromClient(int code) { }
+        @Override public void resumeReading() { }
+        @Override public void closeWith(CloseCode code, String reason) { }
+        @Override public void abort(CloseCode code, String reason) { }
+    };
 
-        @Override
-        public void channelClosed(Session s, String target, Decision decision, long up, long down, long ms, CloseCode code, String reason) {
-        }
+    /** Counts nothing: the counters are the metrics package's concern. */
+    private final SessionMetrics noMetrics = new SessionMetrics() {
+        @Override public void sessionCreated() { }
+        @Override public void sessionResumed() { }
+        @Override public void frameRetransmitted() { }
+        @Override public void receiverAttached(TransportKind kind) { }
+        @Override public void receiverDetached(TransportKind kind) { }
     };
 
     @BeforeEach
     void createSession() throws Exception {
+        loopHolder.freezeTime(); // timers move only with advance(): no sleeping, however slow the machine
         GatewayConfig config = GatewayConfig.defaults().withSizes(128 * 1024, 128 * 1024, 4096, 256 * 1024)
                 .withTimeouts(Duration.ofSeconds(25), Duration.ofMillis(200), Duration.ofSeconds(25));
-        registry = new SessionRegistry();
-        registry.bind(new GatewayContext(config, denyAll, new GatewayMetrics(), registry,
-                new BackendConnector(NioSocketChannel.class), noAudit, new OpenLimiter()));
+        registry = new SessionRegistry(new SessionContext(config, limitsOnly, noMetrics, denyingOpener));
         session = registry.create(loopHolder.eventLoop(), "https://app.example", InetAddress.getLoopbackAddress());
     }
 
@@ -97,6 +110,11 @@ class SessionTest {
         session.close(CloseCode.NORMAL, "test over");
         runTasks();
         assertFalse(loopHolder.finishAndReleaseAll());
+    }
+
+    private void advance(long millis) {
+        loopHolder.advanceTimeBy(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        loopHolder.runScheduledPendingTasks();
     }
 
     private void runTasks() {
@@ -163,10 +181,18 @@ class SessionTest {
     }
 
     @Test
-    void anAckForAFrameNeverSentIsAProtocolError() {
-        session.attach(new FakeReceiver(false), 5);
+    void anAckForAFrameNeverSentClosesTheSessionWithProtocolError4006() {
+        FakeReceiver attached = new FakeReceiver(false);
+        session.attach(attached, 0);
+        runTasks();
+        FakeReceiver bogus = new FakeReceiver(false);
+        session.attach(bogus, 5);
         runTasks();
         assertTrue(session.isClosed());
+        assertTrue(bogus.ended, "the receiver that brought the bogus ack is turned away");
+        FakeReceiver.Seen close = attached.frames.stream().filter(s -> s.type() == FrameType.SESSION_CLOSE).findFirst().orElseThrow();
+        assertEquals(CloseCode.PROTOCOL_ERROR.code(), close.code());
+        assertTrue(close.text().contains("ack 5"), close.text());
     }
 
     @Test
@@ -205,8 +231,9 @@ class SessionTest {
         receive(FrameType.CREDIT, 1, 2, credit.toString(StandardCharsets.ISO_8859_1)); // for the closed channel: no reply
         credit.release();
         assertEquals(batches, receiver.batches, "no batch for an ACK alone right away");
-        Thread.sleep(SessionOutbox.ACK_DELAY_MILLIS * 3);
-        loopHolder.runScheduledPendingTasks();
+        advance(SessionOutbox.ACK_DELAY_MILLIS - 1);
+        assertEquals(batches, receiver.batches, "not before the delay");
+        advance(2);
         assertEquals(batches + 1, receiver.batches);
         assertEquals(FrameType.ACK, receiver.frames.get(receiver.frames.size() - 1).type());
     }
@@ -240,9 +267,10 @@ class SessionTest {
     }
 
     @Test
-    void aSessionWithNoReceiverExpiresAfterItsTimeout() throws Exception {
-        Thread.sleep(300);
-        loopHolder.runScheduledPendingTasks();
+    void aSessionWithNoReceiverExpiresAfterItsTimeout() {
+        advance(199);
+        assertFalse(session.isClosed(), "not before the 200 ms timeout");
+        advance(2);
         assertTrue(session.isClosed());
         assertEquals(0, registry.size());
     }

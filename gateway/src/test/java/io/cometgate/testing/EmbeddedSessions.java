@@ -4,7 +4,8 @@ import io.cometgate.config.GatewayConfig;
 import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.relay.BackendConnector;
 import io.cometgate.relay.OpenLimiter;
-import io.cometgate.session.GatewayContext;
+import io.cometgate.relay.BackendRelay;
+import io.cometgate.session.SessionContext;
 import io.cometgate.session.Session;
 import io.cometgate.session.SessionRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -17,13 +18,15 @@ public final class EmbeddedSessions {
 
     public final TestDecider decider = new TestDecider();
     public final RecordingAudit audit = new RecordingAudit();
-    public final SessionRegistry registry = new SessionRegistry();
-    public final GatewayContext context;
+    public final GatewayMetrics metrics = new GatewayMetrics();
+    public final SessionRegistry registry;
+    public final SessionContext context;
 
     public EmbeddedSessions(GatewayConfig config) {
-        context = new GatewayContext(config, decider, new GatewayMetrics(), registry,
-                new BackendConnector(NioSocketChannel.class), audit, new OpenLimiter());
-        registry.bind(context);
+        BackendRelay relay = new BackendRelay(config, decider, metrics, new BackendConnector(NioSocketChannel.class),
+                audit, new OpenLimiter());
+        context = new SessionContext(config, decider, metrics, relay);
+        registry = new SessionRegistry(context);
     }
 
     /** A session whose loop is {@code channel}'s, created from {@link TestDecider#ORIGIN} on loopback. */

@@ -4,6 +4,7 @@ import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
 import io.cometgate.http.ClientAddressResolver;
 import io.cometgate.http.EventLoops;
+import io.cometgate.cli.GatewayAssembly;
 import io.cometgate.http.GatewayServer;
 
 import java.net.InetSocketAddress;
@@ -29,7 +30,7 @@ public final class GatewayFixture implements AutoCloseable {
         GatewayConfig config = tweak.apply(GatewayConfig.defaults()
                 .withListen(List.of(new InetSocketAddress("127.0.0.1", 0)))
                 .withTransports(EnumSet.allOf(TransportKind.class)));
-        server = new GatewayServer(config, decider, audit, loops, ClientAddressResolver.PEER_ONLY);
+        server = GatewayAssembly.server(config, decider, audit, loops, ClientAddressResolver.PEER_ONLY);
         address = server.start().get(0);
         decider.allowHost(hostPort());
     }

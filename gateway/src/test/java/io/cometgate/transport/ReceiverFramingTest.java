@@ -194,9 +194,10 @@ class ReceiverFramingTest {
     @Test
     void anIdlePollIsAnsweredWithAHeartbeatAtItsTimeout() throws Exception {
         XhrPollingReceiver poll = new XhrPollingReceiver(http, session, true, headers -> { });
+        http.freezeTime(); // the hold timer moves only with advanceTimeBy: no sleeping
         poll.start();
         session.attach(poll, 0);
-        Thread.sleep(200);
+        http.advanceTimeBy(101, java.util.concurrent.TimeUnit.MILLISECONDS);
         http.runScheduledPendingTasks();
         FullHttpResponse response = http.readOutbound();
         try {

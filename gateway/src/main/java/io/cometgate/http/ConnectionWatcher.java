@@ -1,4 +1,4 @@
-package io.cometgate.transport;
+package io.cometgate.http;
 
 import io.cometgate.session.Session;
 import io.netty.channel.Channel;
@@ -15,11 +15,11 @@ public final class ConnectionWatcher extends ChannelInboundHandlerAdapter {
     private Session session;
     private Runnable onClose;
 
-    static ConnectionWatcher of(Channel channel) {
+    public static ConnectionWatcher of(Channel channel) {
         return channel.pipeline().get(ConnectionWatcher.class);
     }
 
-    void watch(Session watched, Runnable whenClosed) {
+    public void watch(Session watched, Runnable whenClosed) {
         this.session = watched;
         this.onClose = whenClosed;
     }

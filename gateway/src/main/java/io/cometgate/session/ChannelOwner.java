@@ -1,0 +1,42 @@
+package io.cometgate.session;
+
+import io.cometgate.protocol.CloseCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+
+import java.net.InetAddress;
+
+/**
+ * What a channel may ask of the session that owns it: who the client is, frames toward the
+ * client, whether the client keeps up, and its own end. {@link Session} implements it; relay
+ * tests use a fake.
+ */
+public interface ChannelOwner {
+
+    /** The session's event loop: every channel of the session runs on it. */
+    EventLoop loop();
+
+    String origin();
+
+    InetAddress clientAddress();
+
+    /** The verified TLS client certificate subject the session was created with, or {@code null}. */
+    default String clientSubject() {
+        return null;
+    }
+
+    void sendOpened(int channelId, String json);
+
+    /** Ownership of {@code payload} passes to the session. */
+    void sendData(int channelId, ByteBuf payload);
+
+    void sendCredit(int channelId, long bytes);
+
+    void sendClose(int channelId, CloseCode code, String reason);
+
+    /** Whether the client is keeping up: backends are read only while this holds. */
+    boolean canReadBackends();
+
+    /** The channel finished (it already told the client what it had to); forget it. */
+    void channelClosed(int channelId);
+}

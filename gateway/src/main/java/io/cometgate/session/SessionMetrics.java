@@ -1,0 +1,17 @@
+package io.cometgate.session;
+
+import io.cometgate.config.TransportKind;
+
+/** The counters a session and its receivers bump; the metrics package implements it. */
+public interface SessionMetrics {
+
+    void sessionCreated();
+
+    void sessionResumed();
+
+    void frameRetransmitted();
+
+    void receiverAttached(TransportKind kind);
+
+    void receiverDetached(TransportKind kind);
+}
