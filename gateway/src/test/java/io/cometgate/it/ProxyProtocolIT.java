@@ -74,7 +74,7 @@ class ProxyProtocolIT {
             WsClient.Frame data = client.await(f -> f.type() == WsClient.DATA && f.channel() == 1, BOUND);
             assertEquals("ping", data.text(), version);
         }
-        String audited = "event=\"decision\" verdict=\"ALLOW\" reason=\"allowed: alias\"";
+        String audited = "verdict=\"ALLOW\" reason=\"allowed: alias\"";
         long end = System.nanoTime() + BOUND.toNanos();
         while (count(gateway.output(), audited) < decisions && System.nanoTime() < end) {
             Thread.sleep(20);

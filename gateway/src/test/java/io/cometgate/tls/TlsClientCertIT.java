@@ -77,7 +77,7 @@ class TlsClientCertIT {
                     alice.open(1, "echo");
                     assertEquals(WsClient.OPENED, alice.await(f -> f.channel() == 1, BOUND).type(), gateway::output);
                 }
-                assertTrue(gateway.output().contains("event=\"decision\" verdict=\"ALLOW\""), gateway::output);
+                assertTrue(gateway.output().contains("verdict=\"ALLOW\" reason=\"allowed: alias\""), gateway::output);
                 assertTrue(gateway.output().contains("client_cert=\"CN=alice\" token=-"), gateway::output);
                 try (WsClient mallory = webSocket(client(serverCa, clientCa.issueClient("mallory", VALID)), gateway.https())) {
                     mallory.open(1, "echo");
