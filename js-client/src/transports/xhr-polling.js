@@ -10,7 +10,6 @@ import { decodeBase64 } from '../base64.js';
 
 export class XhrPollingTransport extends Transport {
   static transportName = 'xhr-polling';
-  static acksByRequest = true;
   static attachesOnStart = true;
 
   static isAvailable() {
@@ -23,7 +22,7 @@ export class XhrPollingTransport extends Transport {
 
   async loop() {
     while (!this.closed) {
-      const res = await timedFetch(this, this.url('xhr-polling', this.downstreamParams()), { method: 'GET' });
+      const res = await timedFetch(this, this.url('xhr-polling', this.downstreamParams()), { method: 'GET' }, this.ctx.pollTimeoutMs);
       if (!res.ok) throw new TransportError(`xhr-polling answered ${res.status}`, res.status);
       let text;
       try {
