@@ -247,7 +247,7 @@ public final class WebsockifyCommand implements Callable<Integer> {
             loops = EventLoops.create(Runtime.getRuntime().availableProcessors());
             ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
             TokenFiles tokenTable = tokens;
-            server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(logFormat.equals("json")), loops,
+            server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(), loops,
                     forwarded::clientAddress, (context, relay, audit) -> tokenTable != null
                             ? WebsockifyEndpoint.tokens(context, relay, audit, tokenTable, path)
                             : WebsockifyEndpoint.fixed(context, relay, audit, fixed, path));

@@ -1,6 +1,7 @@
 package io.cometgate.websockify;
 
 import io.cometgate.policy.ConnectRequest;
+import io.cometgate.policy.CorrelationIds;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.relay.ChannelAudit;
@@ -115,7 +116,7 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements ChannelOwne
     }
 
     private void audit(String reason, String target) {
-        shared.audit().decision(new ConnectRequest(target, connection.origin(), connection.client(), null),
+        shared.audit().decision(CorrelationIds.next(), new ConnectRequest(target, connection.origin(), connection.client(), null),
                 Decision.deny(Decision.Verdict.DENY, reason, null));
     }
 

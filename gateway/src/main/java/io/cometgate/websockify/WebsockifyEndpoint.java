@@ -47,7 +47,7 @@ public final class WebsockifyEndpoint implements UpgradeRoute {
         this.targets = targets;
         this.path = path;
         WebsockifyMetrics metrics = new WebsockifyMetrics();
-        context.metrics().register(metrics);
+        metrics.registerIn(context.metrics());
         // A message may take at most half the channel's credit window: RawRelay reads the next
         // one only while the other half is free, so the channel's credit is never overrun.
         int maxMessage = Math.min(context.config().maxMessageBytes(), context.config().channelWindow() / 2);

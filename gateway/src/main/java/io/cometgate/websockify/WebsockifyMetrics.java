@@ -1,7 +1,11 @@
 package io.cometgate.websockify;
 
-import io.cometgate.metrics.MetricSource;
+import io.cometgate.metrics.GatewayMetrics;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -9,14 +13,16 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The websockify-compatible endpoint's own series, labelled {@code transport="websockify"} so
  * a dashboard tells them from the protocol transports. The gateway-wide counters (channels
- * opened, bytes, denials, connect latency) count these connections too.
+ * opened, bytes, denials, connect latency) count these connections too. Like
+ * {@link GatewayMetrics}, the hot path only bumps LongAdders; the registry reads them through
+ * callbacks when /metrics is scraped.
  */
-final class WebsockifyMetrics implements MetricSource {
+final class WebsockifyMetrics {
 
-    static final String LABEL = "transport=\"websockify\"";
+    static final String TRANSPORT = "websockify";
 
     final LongAdder open = new LongAdder();
-    private final Map<Subprotocol, LongAdder> accepted = new java.util.EnumMap<>(Subprotocol.class);
+    private final Map<Subprotocol, LongAdder> accepted = new EnumMap<>(Subprotocol.class);
     final LongAdder bytesUp = new LongAdder();
     final LongAdder bytesDown = new LongAdder();
     private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
@@ -36,25 +42,32 @@ final class WebsockifyMetrics implements MetricSource {
         closes.computeIfAbsent(code, c -> new LongAdder()).increment();
     }
 
-    @Override
-    public void writeTo(StringBuilder out) {
-        family(out, "cometgate_raw_connections", "gauge", "Open raw WebSocket connections (one TCP connection each).");
-        sample(out, "cometgate_raw_connections", "", open.sum());
-        family(out, "cometgate_raw_connections_total", "counter", "Raw WebSocket connections accepted (handshake done), by subprotocol.");
-        accepted.forEach((p, n) -> sample(out, "cometgate_raw_connections_total",
-                ",subprotocol=\"" + (p.header() == null ? "none" : p.header()) + "\"", n.sum()));
-        family(out, "cometgate_raw_bytes_total", "counter", "Bytes relayed over raw WebSocket connections, by direction.");
-        sample(out, "cometgate_raw_bytes_total", ",direction=\"up\"", bytesUp.sum());
-        sample(out, "cometgate_raw_bytes_total", ",direction=\"down\"", bytesDown.sum());
-        family(out, "cometgate_raw_closes_total", "counter", "Raw WebSocket connections ended, by WebSocket close code.");
-        closes.forEach((code, n) -> sample(out, "cometgate_raw_closes_total", ",code=\"" + code + "\"", n.sum()));
-    }
-
-    private static void family(StringBuilder out, String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ').append(type).append('\n');
-    }
-
-    private static void sample(StringBuilder out, String name, String extraLabels, long value) {
-        out.append(name).append('{').append(LABEL).append(extraLabels).append("} ").append(value).append('\n');
+    /** Adds this endpoint's series to the gateway's registry. */
+    void registerIn(GatewayMetrics metrics) {
+        PrometheusRegistry registry = metrics.registry();
+        GaugeWithCallback.builder().name("cometgate_raw_connections")
+                .help("Open raw WebSocket connections (one TCP connection each).")
+                .labelNames("transport")
+                .callback(cb -> cb.call(open.sum(), TRANSPORT))
+                .register(registry);
+        CounterWithCallback.builder().name("cometgate_raw_connections_total")
+                .help("Raw WebSocket connections accepted (handshake done), by subprotocol.")
+                .labelNames("transport", "subprotocol")
+                .callback(cb -> accepted.forEach((p, n) ->
+                        cb.call(n.sum(), TRANSPORT, p.header() == null ? "none" : p.header())))
+                .register(registry);
+        CounterWithCallback.builder().name("cometgate_raw_bytes_total")
+                .help("Bytes relayed over raw WebSocket connections, by direction.")
+                .labelNames("transport", "direction")
+                .callback(cb -> {
+                    cb.call(bytesUp.sum(), TRANSPORT, "up");
+                    cb.call(bytesDown.sum(), TRANSPORT, "down");
+                })
+                .register(registry);
+        CounterWithCallback.builder().name("cometgate_raw_closes_total")
+                .help("Raw WebSocket connections ended, by WebSocket close code.")
+                .labelNames("transport", "code")
+                .callback(cb -> closes.forEach((code, n) -> cb.call(n.sum(), TRANSPORT, Integer.toString(code))))
+                .register(registry);
     }
 }
