@@ -39,6 +39,7 @@ public final class Session implements ChannelOwner {
     private final SessionRegistry registry;
     private final String origin;
     private final InetAddress clientAddress;
+    private final String clientSubject;
     private final SessionOutbox outbox;
     private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>();
     private final ScheduledFuture<?> heartbeat;
@@ -60,7 +61,8 @@ public final class Session implements ChannelOwner {
     private SessionEnd end;
 
     Session(String id, EventLoop loop, SessionContext context, SessionRegistry registry, String origin,
-            InetAddress clientAddress) {
+            InetAddress clientAddress, String clientSubject) {
+        this.clientSubject = clientSubject;
         this.id = id;
         this.registry = registry;
         this.loop = loop;
@@ -90,6 +92,11 @@ public final class Session implements ChannelOwner {
     @Override
     public InetAddress clientAddress() {
         return clientAddress;
+    }
+
+    /** The TLS client certificate subject of the request that created the session, or {@code null}. */
+    public String clientSubject() {
+        return clientSubject;
     }
 
     public SessionContext context() {
@@ -151,7 +158,7 @@ public final class Session implements ChannelOwner {
         }
         everAttached = true;
         cancelExpiry();
-        outbox.restartAfterAck(!newReceiver.isPoll());
+        outbox.restartFor(newReceiver);
         outbox.flush();
     }
 
@@ -349,7 +356,7 @@ public final class Session implements ChannelOwner {
     }
 
     private void heartbeatIfIdle() {
-        if (receiver != null && !receiver.isPoll()) {
+        if (receiver != null) { // the outbox asks the receiver whether it wants idle heartbeats
             long configured = context.config().heartbeat().toMillis();
             long idle = Math.max(0, receiver.heartbeatMillis(configured) - heartbeatCheckMillis(configured));
             outbox.heartbeatIfIdle(TimeUnit.MILLISECONDS.toNanos(idle));

@@ -54,6 +54,11 @@ public final class SessionRegistry {
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
+        return create(loop, origin, client, null);
+    }
+
+    /** @param clientSubject the creating request's verified TLS client certificate subject, or {@code null} */
+    public Session create(EventLoop loop, String origin, InetAddress client, String clientSubject) throws LimitExceeded {
         if (draining) {
             throw new LimitExceeded("the gateway is shutting down");
         }
@@ -74,7 +79,7 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client);
+        Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client, clientSubject);
         sessions.put(session.id(), session);
         context.metrics().sessionCreated();
         return session;

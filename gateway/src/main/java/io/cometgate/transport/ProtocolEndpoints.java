@@ -142,7 +142,8 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             return null;
         }
         try {
-            return context.registry().create(ctx.channel().eventLoop(), info.origin(), info.clientAddress());
+            return context.registry().create(ctx.channel().eventLoop(), info.origin(), info.clientAddress(),
+                    info.clientSubject());
         } catch (SessionRegistry.LimitExceeded e) {
             overLimit.accept(context.registry().isDraining() ? CloseCode.GATEWAY_SHUTDOWN : CloseCode.LIMIT_EXCEEDED,
                     e.getMessage());
