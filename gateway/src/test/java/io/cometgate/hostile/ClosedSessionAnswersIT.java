@@ -108,9 +108,12 @@ class ClosedSessionAnswersIT {
         assertStatus(503, send);
     }
 
+    /** No closed-session reason for an id never seen: it is unknown here (4015, docs/PROTOCOL.md "Unknown session"). */
     @Test
-    void aSessionNeverCreatedIsStill404() throws Exception {
-        assertStatus(404, get("xhr-polling?s=AAAAAAAAAAAAAAAAAAAAAA&ack=0"));
+    void aSessionNeverCreatedIsUnknownNotAClosedReason() throws Exception {
+        String send = post("send?s=AAAAAAAAAAAAAAAAAAAAAA", new byte[0]);
+        assertStatus(410, send);
+        assertTrue(send.contains("session-unknown (4015)"), send);
     }
 
     // ---- raw HTTP --------------------------------------------------------------------------
@@ -140,7 +143,7 @@ class ClosedSessionAnswersIT {
 
     private String newSessionId() throws IOException {
         String answer = post("session", new byte[0]);
-        Matcher id = Pattern.compile("\"session\":\"([A-Za-z0-9_-]+)\"").matcher(answer);
+        Matcher id = Pattern.compile("\"session\":\"([A-Za-z0-9_.-]+)\"").matcher(answer);
         assertTrue(id.find(), answer);
         return id.group(1);
     }
