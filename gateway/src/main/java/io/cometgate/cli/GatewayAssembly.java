@@ -12,6 +12,7 @@ import io.cometgate.relay.BackendConnector;
 import io.cometgate.relay.BackendRelay;
 import io.cometgate.relay.ChannelAudit;
 import io.cometgate.relay.OpenLimiter;
+import io.cometgate.session.ClusterLimits;
 import io.cometgate.session.SessionContext;
 import io.cometgate.session.SessionRegistry;
 import io.cometgate.transport.ProtocolEndpoints;
@@ -35,11 +36,17 @@ public final class GatewayAssembly {
     /** @param nodeId this node's id in a cluster (docs/SCALING.md), carried in every session id */
     public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                                        ClientAddressResolver clientAddresses, String nodeId) {
+        return server(config, decider, audit, loops, clientAddresses, nodeId, ClusterLimits.PER_NODE);
+    }
+
+    /** @param cluster the cluster-wide caps and open rate ({@code --redis}), or {@link ClusterLimits#PER_NODE} */
+    public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
+                                       ClientAddressResolver clientAddresses, String nodeId, ClusterLimits cluster) {
         GatewayMetrics metrics = new GatewayMetrics();
         ConnectBackGuard connectBack = ConnectBackGuard.forThisHost(decider);
         BackendRelay relay = new BackendRelay(config, connectBack, metrics, new BackendConnector(loops.socketChannel()),
-                audit, new OpenLimiter());
-        SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay), nodeId);
+                audit, new OpenLimiter(cluster));
+        SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay), nodeId, cluster);
         GatewayContext context = new GatewayContext(config, decider, metrics, registry);
         return new GatewayServer(context, new ProtocolEndpoints(context), loops, clientAddresses, connectBack);
     }
