@@ -102,6 +102,8 @@ public final class RedisClusterLimits implements MetricSource, AutoCloseable {
             counts.refreshed(seen.peers());
             drift.check(policyHash.get(), seen.peerPolicies());
             changed(true, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing: not a Redis failure worth a log line
         } catch (Exception e) {
             counts.unavailable();
             changed(false, e);
