@@ -58,11 +58,13 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--gateway-target", paramLabel = "HOST:PORT", description = "What the gateway is asked to open (default: the backend address).")
     String gatewayTarget;
 
-    @Option(names = "--raw-websocket", paramLabel = "URL", description = "Also drive a raw binary WebSocket bridge (websockify) at URL.")
-    URI rawWebSocket;
+    @Option(names = "--raw-websocket", paramLabel = "[NAME=]URL",
+            description = "Also drive a raw binary WebSocket bridge (websockify) at URL (repeatable; NAME labels the route, default raw-websocket).")
+    List<String> rawWebSockets = new ArrayList<>();
 
-    @Option(names = "--raw-websocket-pid", paramLabel = "PID", description = "PID of the raw WebSocket bridge (its children are counted too).")
-    Long rawPid;
+    @Option(names = "--raw-websocket-pid", paramLabel = "[NAME=]PID",
+            description = "PID of a raw WebSocket bridge, for S1 (its children are counted too; NAME as in --raw-websocket).")
+    List<String> rawPids = new ArrayList<>();
 
     @Option(names = "--repeat", converter = Converters.Positive.class, description = "Repeats; medians are reported (default ${DEFAULT-VALUE}).")
     int repeat = 3;
@@ -187,10 +189,11 @@ public final class BenchRunCommand implements Callable<Integer> {
                     probes.put(t, new Probe(gwPid));
                 }
             }
-            if (rawWebSocket != null) {
-                measured.add(Route.rawWebSocket(rawWebSocket));
-                if (rawPid != null) {
-                    probes.put("raw-websocket", new Probe(rawPid));
+            Map<String, String> pidsByName = named(rawPids);
+            for (Map.Entry<String, String> raw : named(rawWebSockets).entrySet()) {
+                measured.add(Route.rawWebSocket(raw.getKey(), URI.create(raw.getValue())));
+                if (pidsByName.containsKey(raw.getKey())) {
+                    probes.put(raw.getKey(), new Probe(Long.parseLong(pidsByName.get(raw.getKey()))));
                 }
             }
             run(chosen, context, baselines, measured, probes, results, progress);
@@ -291,5 +294,16 @@ public final class BenchRunCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             results.machine("memory", "unknown");
         }
+    }
+
+    /** {@code NAME=VALUE} or a bare {@code VALUE} (named raw-websocket), in the order given. */
+    private static Map<String, String> named(List<String> values) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String v : values) {
+            int eq = v.indexOf('=');
+            boolean hasName = eq > 0 && !v.substring(0, eq).contains(":");
+            out.put(hasName ? v.substring(0, eq) : "raw-websocket", hasName ? v.substring(eq + 1) : v);
+        }
+        return out;
     }
 }

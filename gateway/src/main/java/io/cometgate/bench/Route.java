@@ -28,8 +28,9 @@ record Route(String name, Kind kind, InetSocketAddress address, URI uri, String 
         return new Route(transport, Kind.GATEWAY, Loopback.of(base), base, transport);
     }
 
-    static Route rawWebSocket(URI uri) {
-        return new Route("raw-websocket", Kind.RAW_WEBSOCKET, Loopback.of(uri), uri, null);
+    /** A raw binary WebSocket bridge (websockify, or the gateway's websockify-compatible endpoint) named {@code name}. */
+    static Route rawWebSocket(String name, URI uri) {
+        return new Route(name, Kind.RAW_WEBSOCKET, Loopback.of(uri), uri, null);
     }
 
     /** Whether this route is a long-poll one (one HTTP exchange per downstream batch). */

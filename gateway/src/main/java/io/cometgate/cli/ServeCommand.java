@@ -12,10 +12,12 @@ import io.cometgate.http.GatewayServer;
 import io.cometgate.http.StaticFiles;
 import io.cometgate.http.ListenFailure;
 import io.cometgate.policy.Decider;
+import io.cometgate.http.TrustedSources;
 import io.cometgate.policy.PolicyDecider;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.Problem;
 import io.cometgate.relay.clientaddr.ForwardedFor;
+import io.cometgate.tls.ClientCertificates;
 import io.cometgate.tls.ReloadingServerTls;
 import io.cometgate.tls.SelfSigned;
 import io.cometgate.tls.ServerTlsContexts;
@@ -61,6 +63,27 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class, split = ",",
             description = "HTTPS/WSS listener (repeatable); needs --tls-cert and --tls-key, or --tls-self-signed.")
     List<InetSocketAddress> tlsListen;
+
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
+            description = "Admin listener: /metrics, /healthz and /readyz for any Host header, nothing else "
+                    + "(for Prometheus and probes that address the gateway by IP). Keep it off public networks.")
+    InetSocketAddress adminListen;
+
+    @Option(names = "--proxy-protocol-from", split = ",", paramLabel = "CIDR",
+            description = "L4 balancers (HAProxy send-proxy, cloud NLBs) whose connections must start with a PROXY "
+                    + "protocol v1/v2 header; its source address becomes the client's. A header from any other "
+                    + "source is refused. Applies to every --listen and --tls-listen.")
+    List<String> proxyProtocolFrom;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "PEM bundle of the CAs that issue client certificates: TLS listeners ask every client for one "
+                    + "(mutual TLS). Required unless --tls-client-auth optional. Read once at start.")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-client-auth", paramLabel = "MODE",
+            description = "With --tls-client-ca: 'required' (default; a client without a valid certificate fails the "
+                    + "handshake) or 'optional' (checked when sent).")
+    String tlsClientAuth = "required";
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the TLS listeners (reloaded when it changes).")
     Path tlsCert;
@@ -188,6 +211,13 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("cometgate serve: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        TrustedSources proxySources;
+        try {
+            proxySources = proxyProtocolFrom == null || proxyProtocolFrom.isEmpty() ? null : TrustedSources.parse(proxyProtocolFrom);
+        } catch (IllegalArgumentException e) {
+            err.println("cometgate serve: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         StaticFiles files = null;
         if (staticDir != null) {
             try {
@@ -222,7 +252,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         RunningGateway running = new RunningGateway(EventLoops.create(threads), filePolicy, tls);
         try {
-            start(running, config, files, node);
+            start(running, config, files, node, proxySources);
         } catch (ListenFailure e) {
             running.close();
             err.println("cometgate serve: " + e.getMessage());
@@ -252,7 +282,8 @@ public final class ServeCommand implements Callable<Integer> {
      * policy names the backends' ports, and is rendered again once the listeners' ports are known.
      * Bind failures come back as {@link ListenFailure} with a message naming the address and the fix.
      */
-    private void start(RunningGateway running, GatewayConfig config, StaticFiles files, NodeId node) throws Exception {
+    private void start(RunningGateway running, GatewayConfig config, StaticFiles files, NodeId node,
+                       TrustedSources proxySources) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         boolean builtIn = policy == null;
         if (demo != null ? demo : builtIn) {
@@ -280,23 +311,28 @@ public final class ServeCommand implements Callable<Integer> {
                     () -> fingerprint == null ? "" : fingerprint.sha256());
             cluster = running.redis.limits();
         }
-        running.server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(logFormat.equals("json")),
-                running.loops, forwarded::clientAddress, node.value(), cluster);
+        running.server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(),
+                running.loops, forwarded::clientAddress, node.value(), null, cluster);
         if (running.redis != null) {
-            running.server.context().metrics().register(running.redis);
+            running.redis.registerIn(running.server.context().metrics());
         }
         if (files != null) {
             running.server.serveStaticFiles(files);
         }
+        if (proxySources != null) {
+            running.server.acceptProxyProtocolFrom(proxySources);
+        }
         List<InetSocketAddress> bound = bind(() -> running.server.start(), "--listen");
         List<InetSocketAddress> secure = running.tls == null ? List.of()
                 : bind(() -> running.server.startTls(tlsListen, running.tls), "--tls-listen");
+        InetSocketAddress admin = adminListen == null ? null
+                : bind(() -> List.of(running.server.startAdmin(adminListen)), "--admin-listen").get(0);
         if (builtIn) {
             running.demoPolicy.listenersBound(bound, secure);
         } else {
             PolicyDecider fileDecider = running.filePolicy;
             GatewayServer server = running.server;
-            server.context().metrics().register(fingerprint);
+            fingerprint.registerIn(server.context().metrics());
             fileDecider.addReloadListener(fingerprint::refresh);
             fileDecider.addReloadListener(() -> {
                 if (fileDecider.closeDisallowedOnReload()) {
@@ -310,6 +346,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         for (InetSocketAddress address : secure) {
             out.println("cometgate is listening on https://" + ListenFailure.hostPort(address) + "/");
+        }
+        if (admin != null) {
+            out.println("cometgate admin is listening on http://" + ListenFailure.hostPort(admin) + "/metrics");
         }
         out.flush();
     }
@@ -346,8 +385,8 @@ public final class ServeCommand implements Callable<Integer> {
     private ReloadingServerTls serverTls() throws TlsConfigException {
         boolean haveFiles = tlsCert != null || tlsKey != null;
         if (tlsListen == null || tlsListen.isEmpty()) {
-            if (haveFiles || tlsSelfSigned != null) {
-                throw new IllegalArgumentException("--tls-cert/--tls-key/--tls-self-signed need at least one --tls-listen");
+            if (haveFiles || tlsSelfSigned != null || tlsClientCa != null) {
+                throw new IllegalArgumentException("--tls-cert/--tls-key/--tls-self-signed/--tls-client-ca need at least one --tls-listen");
             }
             return null;
         }
@@ -355,6 +394,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tls-listen needs either both --tls-cert and --tls-key, or --tls-self-signed DIR");
         }
         ServerTlsContexts.restrictNamedGroups();
+        ClientCertificates clients = clientCertificates();
         if (tlsSelfSigned != null) {
             Path cert = tlsSelfSigned.resolve(SelfSigned.CERT_FILE);
             Path key = tlsSelfSigned.resolve(SelfSigned.KEY_FILE);
@@ -365,9 +405,17 @@ public final class ServeCommand implements Callable<Integer> {
             }
             org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn(
                     "TLS with a self-signed certificate from {}: for development only", tlsSelfSigned);
-            return ReloadingServerTls.start(cert, key);
+            return ReloadingServerTls.start(cert, key, clients);
         }
-        return ReloadingServerTls.start(tlsCert, tlsKey);
+        return ReloadingServerTls.start(tlsCert, tlsKey, clients);
+    }
+
+    /** {@code --tls-client-ca}/{@code --tls-client-auth}, or {@code null} without a client CA. */
+    private ClientCertificates clientCertificates() throws TlsConfigException {
+        if (!tlsClientAuth.equals("required") && !tlsClientAuth.equals("optional")) {
+            throw new IllegalArgumentException("--tls-client-auth must be required or optional (got '" + tlsClientAuth + "')");
+        }
+        return tlsClientCa == null ? null : ClientCertificates.load(tlsClientCa, tlsClientAuth.equals("required"));
     }
 
     private GatewayConfig config() {

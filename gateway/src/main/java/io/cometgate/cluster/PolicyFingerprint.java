@@ -1,6 +1,7 @@
 package io.cometgate.cluster;
 
-import io.cometgate.metrics.MetricSource;
+import io.cometgate.metrics.GatewayMetrics;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import java.util.HexFormat;
  * every reload, on the policy watcher's thread (file I/O never runs on an event loop); each
  * change is logged once.
  */
-public final class PolicyFingerprint implements MetricSource {
+public final class PolicyFingerprint {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFingerprint.class);
 
@@ -67,11 +68,12 @@ public final class PolicyFingerprint implements MetricSource {
         }
     }
 
-    @Override
-    public void writeTo(StringBuilder out) {
-        out.append("# HELP cometgate_node_info This node's id and the SHA-256 of the policy file it enforces "
-                        + "(compare across nodes: they should all match).\n# TYPE cometgate_node_info gauge\n")
-                .append("cometgate_node_info{node=\"").append(node.value()).append("\",policy_sha256=\"").append(sha256)
-                .append("\"} 1\n");
+    /** Adds {@code cometgate_node_info} to the gateway's registry. */
+    public void registerIn(GatewayMetrics metrics) {
+        GaugeWithCallback.builder().name("cometgate_node_info")
+                .help("This node's id and the SHA-256 of the policy file it enforces (compare across nodes: they should all match).")
+                .labelNames("node", "policy_sha256")
+                .callback(cb -> cb.call(1, node.value(), sha256))
+                .register(metrics.registry());
     }
 }

@@ -1,6 +1,6 @@
 package io.cometgate.cluster;
 
-import io.cometgate.metrics.MetricSource;
+import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.session.ClusterLimits;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -8,6 +8,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  * with Lettuce's asynchronous API and waits there at most {@link #TIMEOUT}; a failed or slow
  * refresh marks Redis down (logged once, {@code cometgate_redis_up 0}) until one succeeds.
  */
-public final class RedisClusterLimits implements MetricSource, AutoCloseable {
+public final class RedisClusterLimits implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisClusterLimits.class);
     static final Duration REFRESH = Duration.ofMillis(250);
@@ -132,10 +133,13 @@ public final class RedisClusterLimits implements MetricSource, AutoCloseable {
         return up;
     }
 
-    @Override
-    public void writeTo(StringBuilder out) {
-        out.append("# HELP cometgate_redis_up 1 while the last refresh of the cluster-wide counts in Redis succeeded.\n")
-                .append("# TYPE cometgate_redis_up gauge\ncometgate_redis_up ").append(up ? 1 : 0).append('\n');
+    /** Adds {@code cometgate_redis_up} (1 up, 0 unreachable or slow) to the gateway's registry. */
+    public void registerIn(GatewayMetrics metrics) {
+        GaugeWithCallback.builder().name("cometgate_redis_up")
+                .help("1 while the last refresh of the cluster-wide counts in Redis succeeded, 0 while Redis is "
+                        + "unreachable or slow (--redis-failure applies).")
+                .callback(cb -> cb.call(up ? 1 : 0))
+                .register(metrics.registry());
     }
 
     @Override

@@ -13,8 +13,14 @@ import java.net.InetAddress;
  * @param originAllowed whether the policy allows that Origin (only then is it echoed in CORS headers)
  * @param clientAddress the real client address (the peer, or what a trusted proxy says)
  * @param keepAlive     whether the connection stays open after the response
+ * @param clientSubject the verified TLS client certificate's subject, {@code null} without one
  */
-public record RequestInfo(String origin, boolean originAllowed, InetAddress clientAddress, boolean keepAlive) {
+public record RequestInfo(String origin, boolean originAllowed, InetAddress clientAddress, boolean keepAlive,
+                          String clientSubject) {
+
+    public RequestInfo(String origin, boolean originAllowed, InetAddress clientAddress, boolean keepAlive) {
+        this(origin, originAllowed, clientAddress, keepAlive, null);
+    }
 
     /**
      * CORS headers for an allowed Origin: echo it exactly (never "*"), and vary on it. An Origin

@@ -46,11 +46,12 @@ final class ChannelOpening {
             fail(OpenFailure.OPEN_RATE, "limit: opens per minute across the cluster", clusterRefusal);
             return;
         }
-        ConnectRequest request = new ConnectRequest(channel.target(), session.origin(), session.clientAddress(), token);
+        ConnectRequest request = new ConnectRequest(channel.target(), session.origin(), session.clientAddress(), token,
+                session.clientSubject());
         relay.decider.decide(request, session.loop()).addListener((Future<Decision> f) -> {
             Decision decision = f.isSuccess() ? f.getNow()
                     : Decision.deny(Decision.Verdict.DENY, "policy engine error: " + f.cause(), null);
-            relay.audit.decision(request, decision);
+            relay.audit.decision(channel.correlationId(), request, decision);
             decided(decision);
         });
     }

@@ -1,6 +1,7 @@
 package io.cometgate.relay;
 
 import io.cometgate.metrics.GatewayMetrics;
+import io.cometgate.policy.CorrelationIds;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.session.ChannelOwner;
@@ -40,6 +41,8 @@ final class VirtualChannel implements SessionChannel {
     private final ChannelOwner session;
     private final int id;
     private final String target;
+    /** Joins this channel's decision and close lines in the audit log; not the session id, which stays secret. */
+    private final String correlationId = CorrelationIds.next();
     private final GatewayMetrics metrics;
     private final int maxFrame;
     private final long creditThreshold;
@@ -87,6 +90,10 @@ final class VirtualChannel implements SessionChannel {
     @Override
     public InetSocketAddress address() {
         return decision == null || !decision.allowed() ? null : decision.address();
+    }
+
+    String correlationId() {
+        return correlationId;
     }
 
     boolean isClosed() {
@@ -357,7 +364,7 @@ final class VirtualChannel implements SessionChannel {
         session.channelClosed(id);
         if (!neverOpened) {
             metrics.channelsClosed.increment();
-            relay.audit.channelClosed(session, target, decision, bytesUp, bytesDown,
+            relay.audit.channelClosed(correlationId, session, target, decision, bytesUp, bytesDown,
                     (System.nanoTime() - createdNanos) / 1_000_000, code, reason);
         }
     }

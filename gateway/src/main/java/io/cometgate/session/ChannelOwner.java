@@ -20,6 +20,11 @@ public interface ChannelOwner {
 
     InetAddress clientAddress();
 
+    /** The verified TLS client certificate subject the session was created with, or {@code null}. */
+    default String clientSubject() {
+        return null;
+    }
+
     void sendOpened(int channelId, String json);
 
     /** Ownership of {@code payload} passes to the session. */

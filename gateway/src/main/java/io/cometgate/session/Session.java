@@ -39,6 +39,7 @@ public final class Session implements ChannelOwner {
     private final SessionRegistry registry;
     private final String origin;
     private final InetAddress clientAddress;
+    private final String clientSubject;
     private final SessionOutbox outbox;
     private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>();
     private final ScheduledFuture<?> heartbeat;
@@ -51,7 +52,8 @@ public final class Session implements ChannelOwner {
     private SessionEnd end;
 
     Session(String id, EventLoop loop, SessionContext context, SessionRegistry registry, String origin,
-            InetAddress clientAddress) {
+            InetAddress clientAddress, String clientSubject) {
+        this.clientSubject = clientSubject;
         this.id = id;
         this.registry = registry;
         this.loop = loop;
@@ -81,6 +83,11 @@ public final class Session implements ChannelOwner {
     @Override
     public InetAddress clientAddress() {
         return clientAddress;
+    }
+
+    /** The TLS client certificate subject of the request that created the session, or {@code null}. */
+    public String clientSubject() {
+        return clientSubject;
     }
 
     public SessionContext context() {

@@ -61,6 +61,11 @@ public final class SessionRegistry {
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
+        return create(loop, origin, client, null);
+    }
+
+    /** @param clientSubject the creating request's verified TLS client certificate subject, or {@code null} */
+    public Session create(EventLoop loop, String origin, InetAddress client, String clientSubject) throws LimitExceeded {
         if (draining) {
             throw new LimitExceeded("the gateway is shutting down");
         }
@@ -88,7 +93,7 @@ public final class SessionRegistry {
             release(perOrigin, originKey(origin), originCount);
             throw new LimitExceeded(refused);
         }
-        Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client);
+                Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client, clientSubject);
         sessions.put(session.id(), session);
         context.metrics().sessionCreated();
         return session;

@@ -130,7 +130,8 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             return null;
         }
         try {
-            return context.registry().create(ctx.channel().eventLoop(), info.origin(), info.clientAddress());
+            return context.registry().create(ctx.channel().eventLoop(), info.origin(), info.clientAddress(),
+                    info.clientSubject());
         } catch (SessionRegistry.LimitExceeded e) {
             HttpResponseStatus status = context.registry().isDraining()
                     ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.TOO_MANY_REQUESTS;

@@ -1,5 +1,7 @@
 package io.cometgate.cluster;
 
+import io.cometgate.metrics.GatewayMetrics;
+import io.cometgate.metrics.Scraper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,10 +18,13 @@ class PolicyFingerprintTest {
     @TempDir
     Path dir;
 
+    /** The text a Prometheus scrape of a gateway registry holding only this fingerprint shows. */
     private static String metric(PolicyFingerprint fingerprint) {
-        StringBuilder out = new StringBuilder();
-        fingerprint.writeTo(out);
-        return out.toString();
+        GatewayMetrics metrics = new GatewayMetrics();
+        fingerprint.registerIn(metrics);
+        try (Scraper scraper = new Scraper(metrics)) {
+            return new String(scraper.render("text/plain").body(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
@@ -29,7 +34,7 @@ class PolicyFingerprintTest {
         // sha256sum of the same bytes, computed independently of the class under test:
         String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest("cometgate-policy 1\nhost gw.test\n".getBytes(StandardCharsets.UTF_8)));
-        assertTrue(metric(fingerprint).contains("cometgate_node_info{node=\"gw-2\",policy_sha256=\"" + expected + "\"} 1\n"),
+        assertTrue(metric(fingerprint).contains("cometgate_node_info{node=\"gw-2\",policy_sha256=\"" + expected + "\"} 1.0\n"),
                 metric(fingerprint));
     }
 

@@ -5,6 +5,8 @@ import io.cometgate.config.GatewayConfig;
 import io.cometgate.http.ClientAddressResolver;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
+import io.cometgate.metrics.GatewayMetrics;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.cometgate.policy.PolicyDecider;
 import io.cometgate.testing.RecordingAudit;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +87,7 @@ class RedisClusterLimitsIT {
             GatewayConfig config = GatewayConfig.defaults()
                     .withListen(List.of(new InetSocketAddress("127.0.0.1", ports.get(i))));
             GatewayServer server = GatewayAssembly.server(config, decider, new RecordingAudit(), loops,
-                    ClientAddressResolver.PEER_ONLY, node, limits.limits());
+                    ClientAddressResolver.PEER_ONLY, node, null, limits.limits());
             servers.add(server);
             server.start();
         }
@@ -141,9 +143,12 @@ class RedisClusterLimitsIT {
         assertEquals(200, createSettled(0, "127.0.0.1"));
         killRedis();
         await("the nodes see Redis down", () -> nodes.stream().noneMatch(RedisClusterLimits::isUp));
-        StringBuilder metric = new StringBuilder();
-        nodes.get(0).writeTo(metric);
-        assertTrue(metric.toString().contains("cometgate_redis_up 0"), metric.toString());
+        GatewayMetrics metrics = new GatewayMetrics();
+        nodes.get(0).registerIn(metrics);
+        assertEquals(0.0, metrics.registry().scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals("cometgate_redis_up"))
+                .map(m -> ((GaugeSnapshot) m).getDataPoints().get(0).getValue())
+                .findFirst().orElseThrow());
         String refused = create(1, "127.0.0.2");
         assertTrue(refused.startsWith("HTTP/1.1 429") && refused.contains("Redis unreachable"), refused);
         redis = startRedisProcess();

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 public final class GatewayProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("cometgate is listening on (https?)://([0-9.]+):(\\d+)/");
+    private static final Pattern ADMIN = Pattern.compile("cometgate admin is listening on http://([0-9.]+):(\\d+)/");
     private static final Duration STARTUP_BOUND = Duration.ofSeconds(40);
 
     private final Process process;
@@ -116,6 +117,22 @@ public final class GatewayProcess implements AutoCloseable {
         synchronized (lines) {
             return https.get(0);
         }
+    }
+
+    /** The {@code --admin-listen} address the gateway printed once it was bound. */
+    public InetSocketAddress admin() throws InterruptedException {
+        if (!awaitOutput("cometgate admin is listening on", STARTUP_BOUND)) {
+            throw new IllegalStateException("no admin listener; output:\n" + output());
+        }
+        synchronized (lines) {
+            for (String line : lines) {
+                Matcher m = ADMIN.matcher(line);
+                if (m.find()) {
+                    return new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
+                }
+            }
+        }
+        throw new IllegalStateException("unreadable admin line; output:\n" + output());
     }
 
     /** Everything the process printed so far (stdout and stderr). */

@@ -102,6 +102,20 @@ public final class WsClient implements AutoCloseable {
         return client;
     }
 
+    /** Upgrades over an already connected socket (a TLS socket, for instance) and reads the HELLO. */
+    public static WsClient over(Socket connected, Map<String, String> headers) throws IOException {
+        WsClient client = new WsClient(connected);
+        try {
+            client.handshake(headers);
+            Frame hello = client.await(f -> f.type() == HELLO, Duration.ofSeconds(10));
+            client.hello = hello.text();
+        } catch (IOException | RuntimeException e) {
+            connected.close();
+            throw e;
+        }
+        return client;
+    }
+
     private void handshake(Map<String, String> headers) throws IOException {
         byte[] key = new byte[16];
         RANDOM.nextBytes(key);

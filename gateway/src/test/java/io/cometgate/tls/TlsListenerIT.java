@@ -129,7 +129,7 @@ class TlsListenerIT {
         jvmDefaults.init(null, null, null);
         assertThrows(SSLHandshakeException.class, () -> handshake(jvmDefaults, gateway.https(), "gateway.test"));
         String metrics = PlainHttp.get(gateway.http(), "/metrics", "gw.test").body();
-        assertTrue(metrics.matches("(?s).*\ncometgate_tls_handshake_failures_total [1-9]\\d*\n.*"), metrics);
+        assertTrue(metrics.matches("(?s).*\ncometgate_tls_handshake_failures_total [1-9]\\d*\\.0\n.*"), metrics);
         assertTrue(!gateway.output().contains("unexpected error"), gateway::output);
     }
 
