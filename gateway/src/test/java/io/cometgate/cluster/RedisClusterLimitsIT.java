@@ -1,7 +1,12 @@
 package io.cometgate.cluster;
 
 import io.cometgate.cli.GatewayAssembly;
+import io.cometgate.client.ClientChannel;
+import io.cometgate.client.ClientSession;
+import io.cometgate.client.CometClient;
 import io.cometgate.config.GatewayConfig;
+import io.cometgate.config.TransportKind;
+import io.cometgate.testing.EchoBackend;
 import io.cometgate.http.ClientAddressResolver;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
@@ -20,12 +25,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,8 +76,9 @@ class RedisClusterLimitsIT {
                 dir, redisPort, Duration.ofSeconds(10));
     }
 
-    private void startNodes(int count, RedisClusterLimits.Failure failure) throws Exception {
-        List<String> policy = new ArrayList<>(List.of("cometgate-policy 1", "origin " + ORIGIN,
+    private void startNodes(int count, RedisClusterLimits.Failure failure, String... extraPolicy) throws Exception {
+        List<String> policy = new ArrayList<>(List.of(extraPolicy));
+        policy.addAll(0, List.of("cometgate-policy 1", "origin " + ORIGIN,
                 "limit max-sessions-per-ip " + PER_IP, "limit max-sessions-per-origin " + PER_ORIGIN));
         for (int i = 0; i < count; i++) {
             ports.add(ExternalProcess.freePort());
@@ -178,6 +186,35 @@ class RedisClusterLimitsIT {
         String overOrigin = create(0, "127.0.0.6");
         assertTrue(overOrigin.startsWith("HTTP/1.1 429") && overOrigin.contains("sessions per Origin across the cluster"),
                 "back to cluster-wide counting: " + overOrigin);
+    }
+
+    @Test
+    void channelOpensPerAddressPerMinuteAreCountedAcrossNodes() throws Exception {
+        try (EchoBackend echo = new EchoBackend(Long.MAX_VALUE, 0)) {
+            startNodes(2, RedisClusterLimits.Failure.CLOSED, "limit opens-per-ip-per-minute 3",
+                    "limit max-channels-per-session 8", "allow 127.0.0.1:" + echo.port() + " allow-loopback");
+            long intoMinute = System.currentTimeMillis() % 60_000;
+            if (intoMinute > 50_000) {
+                Thread.sleep(60_500 - intoMinute); // the count restarts with each wall-clock minute
+            }
+            String target = "127.0.0.1:" + echo.port();
+            try (ClientSession one = CometClient.connect(uri(0), TransportKind.WEBSOCKET, ORIGIN);
+                 ClientSession two = CometClient.connect(uri(1), TransportKind.WEBSOCKET, ORIGIN)) {
+                for (ClientSession session : List.of(one, one, two)) {
+                    session.open(target).opened().get(5, TimeUnit.SECONDS);
+                    Thread.sleep(2 * RedisClusterLimits.REFRESH.toMillis() + 100);
+                }
+                // gw-2 has seen 1 open itself (under 3), but 3 across the cluster: the fourth is over.
+                ClientChannel.Closed refused = two.open(target).closed().get(5, TimeUnit.SECONDS);
+                assertEquals(4009, refused.code());
+                assertTrue(refused.reason().contains("opens per minute from this address across the cluster"),
+                        refused.reason());
+            }
+        }
+    }
+
+    private URI uri(int node) {
+        return URI.create("http://127.0.0.1:" + ports.get(node) + "/cometgate");
     }
 
     private void killRedis() throws InterruptedException {
