@@ -109,7 +109,8 @@ public final class RedisClusterLimits implements AutoCloseable {
             counts.unavailable();
             changed(false, e);
         } catch (Error e) {
-            counts.unavailable();
+            counts.unavailable(); // an Error ends the scheduled refresh: say so rather than stop silently
+            LOG.error("node {}: the Redis refresh stopped; cluster-wide limits stay unavailable", node, e);
             throw e;
         }
     }
