@@ -6,7 +6,7 @@
  */
 
 import { TCPSocket, toBytes } from './tcp-socket.js';
-import { SocketCloseEvent, SocketDataEvent, defineEventHandlers } from './events.js';
+import { SocketCloseEvent, SocketDataEvent, SocketErrorEvent, defineEventHandlers } from './events.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -67,7 +67,8 @@ export class CometSocket extends EventTarget {
       this.dispatchEvent(new Event('open'));
     });
     s.addEventListener('data', (e) => this._onData(/** @type {SocketDataEvent} */ (e).data));
-    s.addEventListener('error', () => this.dispatchEvent(new Event('error')));
+    // Still an Event as a WebSocket's is, but one that says what went wrong.
+    s.addEventListener('error', (e) => this.dispatchEvent(new SocketErrorEvent('error', { error: /** @type {SocketErrorEvent} */ (e).error })));
     s.addEventListener('close', (e) => {
       const c = /** @type {SocketCloseEvent} */ (e);
       if (this._text) {

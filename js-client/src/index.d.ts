@@ -9,7 +9,7 @@ export interface SessionOptions {
   transports?: TransportName | TransportName[] | string | string[];
   /** Per attempt: how long a transport may take to prove itself (default 10000). */
   connectTimeoutMs?: number;
-  /** One poll or POST (default 40000). */
+  /** One upstream POST (default 40000). Long polls time out with the liveness deadline instead. */
   requestTimeoutMs?: number;
   /** Reconnect backoff start (default 250) and ceiling (default 10000). */
   minDelayMs?: number;
@@ -19,8 +19,19 @@ export interface SessionOptions {
   /** Acknowledge received frames within this long (default 200) / every this many bytes (default 32768). */
   ackDelayMs?: number;
   ackBytes?: number;
-  /** Treat the transport as dead after this long without any bytes (default 2 heartbeats + 5 s). */
+  /**
+   * Treat the transport as dead after this long without any bytes. Default: from HELLO,
+   * 28.5 s (long polls 26 s) with the gateway's defaults; see docs/PROTOCOL.md "Liveness".
+   */
   deadAfterMs?: number;
+  /** Frames sent and nothing heard back this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding). */
+  ackTimeoutMs?: number;
+  /** One attempt to reattach a session that had a transport (default 2000, or 3 times what the last successful attach took). */
+  reattachTimeoutMs?: number;
+  /** The longest pause between reattach attempts (default 500). */
+  reattachMaxDelayMs?: number;
+  /** Close the session when the page goes away (`pagehide`), so backends see the disconnect at once (default true). */
+  closeOnPageHide?: boolean;
   /** Remember the last transport that worked in sessionStorage (default true). */
   rememberTransport?: boolean;
   /** The transport classes to choose from (tests inject fakes). */
@@ -66,7 +77,7 @@ export declare class SocketDataEvent<T = unknown> extends Event {
   readonly data: T;
 }
 
-interface TCPSocketEventMap {
+export interface TCPSocketEventMap {
   open: Event;
   data: SocketDataEvent<ArrayBuffer | Uint8Array | string>;
   drain: Event;
@@ -101,6 +112,8 @@ export declare class TCPSocket extends EventTarget {
   onclose: ((this: TCPSocket, ev: SocketCloseEvent) => unknown) | null;
   addEventListener<K extends keyof TCPSocketEventMap>(type: K, listener: (this: TCPSocket, ev: TCPSocketEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof TCPSocketEventMap>(type: K, listener: (this: TCPSocket, ev: TCPSocketEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
 
 export interface CometSocketOptions extends Omit<TCPSocketOptions, 'binaryType'> {
@@ -132,13 +145,53 @@ export declare class CometSocket extends EventTarget {
   close(code?: number, reason?: string): void;
   onopen: ((this: CometSocket, ev: Event) => unknown) | null;
   onmessage: ((this: CometSocket, ev: SocketDataEvent<string | ArrayBuffer | Blob>) => unknown) | null;
-  onerror: ((this: CometSocket, ev: Event) => unknown) | null;
+  /** A WebSocket's `error` is a plain Event; this one is too, and also carries `error`, `code` and `message`. */
+  onerror: ((this: CometSocket, ev: SocketErrorEvent) => unknown) | null;
   onclose: ((this: CometSocket, ev: SocketCloseEvent) => unknown) | null;
+  addEventListener<K extends keyof CometSocketEventMap>(type: K, listener: (this: CometSocket, ev: CometSocketEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof CometSocketEventMap>(type: K, listener: (this: CometSocket, ev: CometSocketEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
+
+export interface CometSocketEventMap {
+  open: Event;
+  message: SocketDataEvent<string | ArrayBuffer | Blob>;
+  error: SocketErrorEvent;
+  close: SocketCloseEvent;
 }
 
 export interface Hello {
   v: number; session: string; ack: number; heartbeatMs: number; timeoutMs: number;
   maxFrame: number; window: number; maxMessage?: number;
+}
+
+/** `open` (the first transport proved itself) and `reconnect` (a replacement did). */
+export interface SessionTransportEvent extends Event {
+  readonly type: 'open' | 'reconnect';
+  /** The transport now in use. */
+  readonly transport: TransportName;
+}
+
+/** `reconnecting`: the transport went down; the session is trying to reattach. */
+export interface SessionReconnectingEvent extends Event {
+  readonly type: 'reconnecting';
+  /** Why the transport went down, e.g. "nothing received for 26000 ms". */
+  readonly reason: string;
+}
+
+/** `close`: the session is over (every socket closed with this code). */
+export interface SessionCloseEvent extends Event {
+  readonly type: 'close';
+  readonly code: number;
+  readonly reason: string;
+}
+
+export interface SessionEventMap {
+  open: SessionTransportEvent;
+  reconnecting: SessionReconnectingEvent;
+  reconnect: SessionTransportEvent;
+  close: SessionCloseEvent;
 }
 
 export declare class Session extends EventTarget {
@@ -151,6 +204,10 @@ export declare class Session extends EventTarget {
   /** The transport in use (the last one that worked), e.g. 'websocket'. */
   readonly transportName: TransportName | string | null;
   close(code?: number, reason?: string): void;
+  addEventListener<K extends keyof SessionEventMap>(type: K, listener: (this: Session, ev: SessionEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof SessionEventMap>(type: K, listener: (this: Session, ev: SessionEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
   /** Test hook: drops the current transport as if the network had cut it. */
   _debugDropTransport(): void;
 }
@@ -202,12 +259,12 @@ export interface TransportContext {
   onBatch(batch: Uint8Array): void;
   onDown(info: DownInfo): void;
   requestTimeoutMs: number;
+  pollTimeoutMs: number;
 }
 
 export declare class Transport {
   static transportName: string;
   static createsSession: boolean;
-  static acksByRequest: boolean;
   static attachesOnStart: boolean;
   static isAvailable(): boolean;
   constructor(ctx: TransportContext);
@@ -232,5 +289,6 @@ export declare class EventSourceTransport extends Transport {}
 export declare class XhrPollingTransport extends Transport {}
 export declare class HtmlFileTransport extends Transport {}
 export declare class JsonpPollingTransport extends Transport {}
+export declare const PARTITION_MARGIN_MS: 5000;
 export declare const ALL_TRANSPORTS: ReadonlyArray<typeof Transport>;
 export declare const TRANSPORT_NAMES: ReadonlyArray<TransportName>;

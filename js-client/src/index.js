@@ -7,6 +7,7 @@
 export { TCPSocket } from './tcp-socket.js';
 export { CometSocket } from './comet-socket.js';
 export { Session, defaultGateway, resolveGateway } from './session.js';
+export { PARTITION_MARGIN_MS } from './liveness.js';
 export { CloseCode, CometGateError, closeCodeName, closeCodeDescription, isCleanClose } from './codes.js';
 export {
   FrameType, FrameError, HEADER_SIZE, DEFAULT_MAX_FRAME, encodeFrame, encodeBatch, decodeBatch,

@@ -1,74 +1,58 @@
 /**
  * The page's link to one gateway: one Session per gateway URL, shared by every socket of the
- * page. It multiplexes channels, keeps upstream frames until the gateway acknowledges them,
- * delivers downstream frames strictly in order, and replaces a dropped transport (with backoff
- * and fallback) so that the application sees nothing but a pause.
+ * page. This class is the lifecycle (idle -> connecting -> open <-> reconnecting -> closed):
+ * it starts transports, reacts when one proves itself or goes down, and ends the session. The
+ * jobs it delegates: which transport next ({@link TransportChoice}), reliable delivery both
+ * ways ({@link ReliableLink}), the channels ({@link ChannelTable}), and the deadlines that
+ * reveal a dead transport ({@link Watchdog}, {@link livenessPlan}).
  * @module
  */
 
 import {
-  FrameType, FrameError, decodeBatch, encodeFrame, concatBytes, u32Payload, readU32,
-  readClosePayload, readJsonPayload, closePayload, HEADER_SIZE, DEFAULT_MAX_FRAME,
+  FrameType, FrameError, decodeBatch, readU32, readClosePayload, readJsonPayload, closePayload,
+  HEADER_SIZE, DEFAULT_MAX_FRAME,
 } from './frame.js';
-import { RetransmitBuffer, ReceiveWindow } from './reliable.js';
-import { Channel } from './channel.js';
 import { CloseCode, CometGateError } from './codes.js';
 import { backoffDelay } from './backoff.js';
-import { ALL_TRANSPORTS } from './transports/index.js';
+import { resolveGateway } from './gateway-url.js';
+import { TransportChoice, choiceKey, fatalFailure } from './transport-choice.js';
+import { ReliableLink } from './reliable-link.js';
+import { ChannelTable } from './channel-table.js';
+import { Watchdog, livenessPlan, answerDeadline } from './liveness.js';
+import { closeOnPageHide, sendFinal } from './page-exit.js';
+import { postSession } from './transports/base.js';
+import { readHello } from './hello.js';
+
+export { defaultGateway, resolveGateway } from './gateway-url.js';
 
 /**
  * @typedef {object} SessionOptions
  * @property {string|string[]} [transports] one forced transport or an ordered list (default: all available)
- * @property {number} [connectTimeoutMs] per attempt: how long a transport may take to deliver HELLO (default 10000)
- * @property {number} [requestTimeoutMs] one poll or POST (default 40000; polls are held up to 25 s)
+ * @property {number} [connectTimeoutMs] per attempt until a transport first worked (default 10000)
+ * @property {number} [requestTimeoutMs] one upstream POST (default 40000)
  * @property {number} [minDelayMs] reconnect backoff start (default 250)
  * @property {number} [maxDelayMs] reconnect backoff ceiling (default 10000)
  * @property {number} [lingerMs] keep an idle session this long after its last socket closed (default 5000)
  * @property {number} [ackDelayMs] acknowledge within this long (default 200)
  * @property {number} [ackBytes] acknowledge at least every this many bytes (default 32768)
  * @property {boolean} [rememberTransport] remember the last good transport in sessionStorage (default true)
+ * @property {boolean} [closeOnPageHide] close the session at `pagehide` (default true)
  * @property {ReadonlyArray<typeof import('./transports/base.js').Transport>} [transportClasses]
  *   the transports to choose from (tests inject fakes here)
  */
 
-/** @typedef {{v: number, session: string, ack: number, heartbeatMs: number, timeoutMs: number, maxFrame: number, maxMessage?: number, window: number}} Hello */
+/** @typedef {SessionOptions & import('./liveness.js').LivenessOptions} AllSessionOptions */
+
+/** @typedef {import('./hello.js').Hello} Hello */
+/** @typedef {import('./transports/base.js').Transport} Transport */
+/** @typedef {typeof import('./transports/base.js').Transport} TransportClass */
 
 /** @type {Map<string, Session>} */
 const sessions = new Map();
-const STORAGE_PREFIX = 'cometgate.transport:';
 /** DATA payload size: four frames with headers fill a 64 KiB WebSocket message exactly. */
 const DATA_CHUNK = 16384 - HEADER_SIZE;
-
-/**
- * The default gateway: the origin this module was loaded from, plus `/cometgate`.
- * @returns {string|null}
- */
-export function defaultGateway() {
-  try {
-    const here = new URL(import.meta.url);
-    if (here.protocol === 'http:' || here.protocol === 'https:') return `${here.origin}/cometgate`;
-  } catch { /* not a URL we can use */ }
-  return null;
-}
-
-/**
- * @param {string|undefined} gateway
- * @returns {string} absolute base URL without a trailing slash
- */
-export function resolveGateway(gateway) {
-  const raw = gateway ?? defaultGateway();
-  if (!raw) throw new TypeError('no gateway URL: pass options.gateway (e.g. "https://example.com/cometgate")');
-  const base = typeof location !== 'undefined' ? location.href : undefined;
-  const url = new URL(raw, base);
-  if (url.protocol === 'ws:') url.protocol = 'http:';
-  if (url.protocol === 'wss:') url.protocol = 'https:';
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`gateway URL ${url.href}: must be http(s) or ws(s)`);
-  }
-  url.search = '';
-  url.hash = '';
-  return url.href.replace(/\/+$/, '');
-}
+/** A keepalive request (sendBeacon, fetch keepalive) may carry 64 KiB; keep clear of it. */
+const FINAL_BATCH_BYTES = 60 * 1024;
 
 export class Session extends EventTarget {
   /**
@@ -76,12 +60,12 @@ export class Session extends EventTarget {
    * that force a different transport get a session of their own; the other options are taken
    * from the socket that created the session.
    * @param {string} [gateway]
-   * @param {SessionOptions} [options]
+   * @param {AllSessionOptions} [options]
    * @returns {Session}
    */
   static for(gateway, options = {}) {
     const url = resolveGateway(gateway);
-    const key = sessionKey(url, options);
+    const key = `${url} ${choiceKey(options)}`;
     let session = sessions.get(key);
     if (!session || session.state === 'closed') {
       session = new Session(url, options);
@@ -93,13 +77,13 @@ export class Session extends EventTarget {
 
   /**
    * @param {string} gateway
-   * @param {SessionOptions} [options]
+   * @param {AllSessionOptions} [options]
    */
   constructor(gateway, options = {}) {
     super();
     this.gateway = resolveGateway(gateway);
     this.options = options;
-    this.candidates = chooseCandidates(options, this.gateway);
+    this.choice = new TransportChoice(options, this.gateway);
     /** @type {'idle'|'connecting'|'open'|'reconnecting'|'closed'} */
     this.state = 'idle';
     /** @type {string|null} */
@@ -110,23 +94,29 @@ export class Session extends EventTarget {
     this.hello = null;
     /** name of the transport in use (the last one that worked) */
     this.transportName = null;
-    /** @type {Map<number, Channel>} */
-    this.channels = new Map();
-    this.nextChannelId = 1;
-    this.out = new RetransmitBuffer();
-    this.in = new ReceiveWindow();
-    /** @type {import('./transports/base.js').Transport|null} */
+    this.channels = new ChannelTable();
+    this.link = new ReliableLink(options, {
+      maxMessage: () => this.hello?.maxMessage ?? Infinity,
+      maxFrame: () => this.hello?.maxFrame ?? DEFAULT_MAX_FRAME,
+      sent: (t, sequenced) => this.#sent(t, sequenced),
+      answered: (t) => this.#answered(t),
+      sendFailed: (t, e) => this._down(t, { reason: e.message, status: e.status }),
+      protocolError: (message) => this.close(CloseCode.PROTOCOL_ERROR, message),
+    });
+    this.watchdog = new Watchdog((t, reason) => this._down(t, { reason }));
+    /** @type {Transport|null} the transport being tried or in use */
     this.transport = null;
-    this.attached = false;
-    /** the current transport has proven itself (see _confirm) */
+    /** the current transport has proven itself (HELLO, a poll answer or a POST answer) */
     this.confirmed = false;
-    this.everAttached = false;
-    this.sending = false;
-    this.failures = 0;
-    this.candidateIndex = 0;
-    this.lastAttachedAt = 0;
-    this.ackDue = false;
-    this.timers = { attempt: undefined, ack: undefined, reconnect: undefined, watchdog: undefined, linger: undefined };
+    /** when the gateway was last heard from (any bytes), for giving up */
+    this.lastHeardAt = 0;
+    /** when the current attempt started, and how long the last successful one took */
+    this.attemptStartedAt = 0;
+    this.lastAttachMs = 0;
+    /** @type {{reconnect?: ReturnType<typeof setTimeout>, linger?: ReturnType<typeof setTimeout>}} */
+    this.timers = {};
+    /** @type {(() => void)|null} removes the pagehide listener */
+    this.stopPageWatch = null;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 40000;
   }
@@ -136,24 +126,26 @@ export class Session extends EventTarget {
     return Math.min(DATA_CHUNK, this.hello?.maxFrame ?? DEFAULT_MAX_FRAME);
   }
 
+  /** @returns {import('./liveness.js').LivenessPlan} the deadlines in force */
+  get liveness() {
+    return livenessPlan(this.hello, this.options);
+  }
+
   /**
    * Opens a channel (a virtual socket) to `target`, an alias or `host:port`.
    * @param {string} target
    * @param {import('./channel.js').ChannelListener} listener
    * @param {{token?: string}} [options]
-   * @returns {Channel}
+   * @returns {import('./channel.js').Channel}
    */
   openChannel(target, listener, options = {}) {
     if (this.state === 'closed') throw new CometGateError(CloseCode.SESSION_EXPIRED, 'the session is closed');
     clearTimeout(this.timers.linger);
-    const id = this.nextChannelId;
-    this.nextChannelId += 2;
-    const window = this.hello?.window ?? 0;
-    const channel = new Channel(this, id, listener, window, window || 65536);
-    this.channels.set(id, channel);
+    const channel = this.channels.add(this, listener, this.hello?.window ?? 0);
     channel.open(target, options.token);
     if (this.state === 'idle') {
       this.state = 'connecting';
+      if (this.options.closeOnPageHide !== false) this.stopPageWatch = closeOnPageHide(() => this.#pageGone());
       this._connect();
     }
     return channel;
@@ -166,13 +158,14 @@ export class Session extends EventTarget {
    */
   close(code = CloseCode.NORMAL, reason = '') {
     if (this.state === 'closed') return;
-    if (this.attached && this.transport) {
-      this._enqueue(FrameType.SESSION_CLOSE, 0, closePayload(code, reason));
-      const t = this.transport;
+    const t = this.link.transport;
+    if (t) {
+      this.link.enqueue(FrameType.SESSION_CLOSE, 0, closePayload(code, reason));
       // Give the last batch a moment to leave; the gateway would expire the session anyway.
       // (With a POST in flight it cannot go now: a second POST could overtake the first.)
-      this._flush();
+      this.link.flush();
       setTimeout(() => t.close(), 1000);
+      this.link.detach();
       this.transport = null;
     }
     this._fail(code, reason);
@@ -183,7 +176,7 @@ export class Session extends EventTarget {
     if (this.transport) this._down(this.transport, { reason: 'dropped by _debugDropTransport()' });
   }
 
-  // --- upstream ---
+  // --- for channels ---
 
   /**
    * @param {number} type
@@ -192,92 +185,34 @@ export class Session extends EventTarget {
    * @param {() => void} [onAck]
    */
   _enqueue(type, channel, payload, onAck) {
-    this.out.push(type, channel, payload, onAck);
-    queueMicrotask(() => this._flush());
+    this.link.enqueue(type, channel, payload, onAck);
   }
 
-  _flush() {
-    const t = this.transport;
-    if (!t || !this.attached || this.sending || this.state === 'closed') return;
-    /** @type {Uint8Array[]} */
-    const parts = [];
-    let budget = Math.min(t.maxBatch, this.hello?.maxMessage ?? Infinity);
-    const ackWanted = this.in.needsAck() && (this.ackDue || this.out.hasUnsent());
-    if (ackWanted) {
-      parts.push(encodeFrame(FrameType.ACK, 0, 0, u32Payload(this.in.takeAck())));
-      budget -= HEADER_SIZE + 4;
-      this.ackDue = false;
-      clearTimeout(this.timers.ack);
-      this.timers.ack = undefined;
+  /** @param {import('./channel.js').Channel} channel */
+  _channelFinished(channel) {
+    this.channels.remove(channel);
+    if (this.channels.size === 0 && this.state !== 'closed') {
+      clearTimeout(this.timers.linger);
+      this.timers.linger = setTimeout(() => {
+        if (this.channels.size === 0) this.close(CloseCode.NORMAL, 'idle');
+      }, this.options.lingerMs ?? 5000);
     }
-    parts.push(...this.out.takeUnsent(budget));
-    if (parts.length === 0 && this.probe) parts.push(encodeFrame(FrameType.HEARTBEAT, 0, 0));
-    this.probe = false;
-    if (parts.length === 0) return;
-    this.sending = true;
-    let sent;
-    try {
-      sent = t.send(concatBytes(parts));
-    } catch (e) {
-      sent = Promise.reject(e);
-    }
-    sent.then((answer) => {
-      if (t !== this.transport) return;
-      this.sending = false;
-      this._confirm(t);
-      if (answer && answer.length > 0) this._onUpstreamAnswer(answer);
-      if (t !== this.transport) return;
-      this._flush();
-    }, (e) => {
-      if (t !== this.transport) return;
-      this.sending = false;
-      this._down(t, { reason: e.message, status: e.status });
-    });
-  }
-
-  /**
-   * The answer to an upstream POST: ACK frames for what the gateway received.
-   * @param {Uint8Array} bytes
-   */
-  _onUpstreamAnswer(bytes) {
-    try {
-      for (const f of decodeBatch(bytes, { maxFrame: this.hello?.maxFrame ?? DEFAULT_MAX_FRAME })) {
-        if (f.type === FrameType.ACK) this.out.ack(readU32(f.payload));
-      }
-    } catch (e) {
-      this.close(CloseCode.PROTOCOL_ERROR, `client: POST answer: ${/** @type {Error} */ (e).message}`);
-    }
-  }
-
-  _scheduleAck() {
-    if (!this.in.needsAck()) return;
-    if (this.in.unackedBytes >= (this.options.ackBytes ?? 32768)) {
-      this.ackDue = true;
-      this._flush();
-      return;
-    }
-    if (this.timers.ack !== undefined) return;
-    this.timers.ack = setTimeout(() => {
-      this.timers.ack = undefined;
-      this.ackDue = true;
-      this._flush();
-    }, this.options.ackDelayMs ?? 200);
   }
 
   // --- downstream ---
 
   /**
-   * @param {import('./transports/base.js').Transport} t
+   * @param {Transport} t
    * @param {Uint8Array} bytes
    */
   _onBatch(t, bytes) {
     if (t !== this.transport || this.state === 'closed') return;
-    this._armWatchdog();
-    if (this.attached) this._confirm(t);
+    this.lastHeardAt = Date.now();
+    this.watchdog.heard(this.#plan(t).deadAfterMs);
+    if (this.link.transport === t) this._confirm(t);
     try {
-      const frames = decodeBatch(bytes, { maxFrame: this.hello?.maxFrame ?? DEFAULT_MAX_FRAME });
-      for (const frame of frames) {
-        this._onFrame(t, frame);
+      for (const frame of decodeBatch(bytes, { maxFrame: this.hello?.maxFrame ?? DEFAULT_MAX_FRAME })) {
+        this.#onFrame(t, frame);
         if (t !== this.transport || this.state === 'closed') return;
       }
     } catch (e) {
@@ -287,228 +222,198 @@ export class Session extends EventTarget {
       }
       throw e;
     }
-    this._scheduleAck();
-    this._flush();
+    // Still waiting for an answer after this batch (an ACK; for a poll transport, the answer
+    // to the POST in flight, which travels apart from the polls): it is due afresh.
+    if (isPoll(t) ? this.link.sending : this.link.awaitingAck) this.watchdog.expectAnswer(this.#answerMs());
+    this.link.scheduleAck();
+    this.link.flush();
   }
 
   /**
-   * @param {import('./transports/base.js').Transport} t
+   * @param {Transport} t
    * @param {import('./frame.js').Frame} frame
    */
-  _onFrame(t, frame) {
+  #onFrame(t, frame) {
     switch (frame.type) {
-      case FrameType.HELLO: this._onHello(t, readJsonPayload(frame.payload, 'HELLO')); return;
-      case FrameType.ACK: this.out.ack(readU32(frame.payload)); return;
+      case FrameType.HELLO: this.#onHello(t, readJsonPayload(frame.payload, 'HELLO')); return;
+      case FrameType.ACK: this.link.acked(readU32(frame.payload)); return;
       case FrameType.HEARTBEAT: return;
       default: break;
     }
-    if (this.in.accept(frame.seq, HEADER_SIZE + frame.payload.length) === 'duplicate') return;
+    if (!this.link.accept(frame)) return;
     if (frame.type === FrameType.SESSION_CLOSE) {
       const { code, reason } = readClosePayload(frame.payload);
       this._fail(code, reason);
       return;
     }
-    const channel = this.channels.get(frame.channel);
-    if (!channel) return; // already closed on our side: the protocol says ignore it
-    switch (frame.type) {
-      case FrameType.OPENED: channel._opened(readJsonPayload(frame.payload, 'OPENED')); break;
-      case FrameType.DATA: channel._data(frame.payload); break;
-      case FrameType.CREDIT: channel._credit(readU32(frame.payload)); break;
-      case FrameType.CLOSE: {
-        const { code, reason } = readClosePayload(frame.payload);
-        channel._remoteClose(code, reason);
-        break;
-      }
-      default: break;
-    }
+    this.channels.dispatch(frame);
   }
 
   /**
-   * @param {import('./transports/base.js').Transport} t
+   * @param {Transport} t
    * @param {any} hello
    */
-  _onHello(t, hello) {
-    if (!hello || hello.v !== 1) throw new FrameError(`HELLO speaks protocol version ${hello?.v}, this client speaks 1`, 0);
-    this._applyHello(hello);
-    this.out.ack(Number(hello.ack) || 0);
-    if (this.attached) return;
-    this._attach(t);
+  #onHello(t, hello) {
+    this.#applyHello(hello);
+    this.link.acked(Number(hello.ack) || 0);
+    if (this.link.transport === t) return;
+    this.link.attach(t, false);
     this._confirm(t);
   }
 
-  /**
-   * Frames may flow on `t`: everything unacknowledged goes out again.
-   * @param {import('./transports/base.js').Transport} t
-   */
-  _attach(t) {
-    this.attached = true;
-    // A poll transport gets no HELLO: one upstream POST (a HEARTBEAT if nothing else) proves it.
-    this.probe = /** @type {typeof import('./transports/base.js').Transport} */ (t.constructor).attachesOnStart;
-    this.confirmed = false;
-    this.out.rewind();
-    this.sending = false;
-    queueMicrotask(() => this._flush());
-  }
-
-  /**
-   * `t` has proven to work (HELLO, a poll answer or a POST answer): remember it, reset backoff.
-   * @param {import('./transports/base.js').Transport} t
-   */
-  _confirm(t) {
-    if (this.confirmed || t !== this.transport) return;
-    this.confirmed = true;
-    this.everAttached = true;
-    this.failures = 0;
-    this.lastAttachedAt = Date.now();
-    clearTimeout(this.timers.attempt);
-    const name = /** @type {typeof import('./transports/base.js').Transport} */ (t.constructor).transportName;
-    this.transportName = name;
-    rememberTransport(this.gateway, name, this.options);
-    const reconnected = this.state === 'reconnecting';
-    this.state = 'open';
-    this.dispatchEvent(Object.assign(new Event(reconnected ? 'reconnect' : 'open'), { transport: name }));
-  }
-
   /** @param {any} hello */
-  _applyHello(hello) {
-    if (typeof hello.session !== 'string' || !hello.session) throw new FrameError('HELLO without a session id', 0);
-    if (this.id && hello.session !== this.id) throw new FrameError('HELLO names a different session', 0);
+  #applyHello(hello) {
     const first = this.hello === null;
-    this.id = hello.session;
-    this.hello = {
-      v: 1,
-      session: hello.session,
-      ack: Number(hello.ack) || 0,
-      heartbeatMs: Number(hello.heartbeatMs) || 25000,
-      timeoutMs: Number(hello.timeoutMs) || 30000,
-      maxFrame: Number(hello.maxFrame) || DEFAULT_MAX_FRAME,
-      maxMessage: Number(hello.maxMessage) || undefined,
-      window: Number(hello.window) || 65536,
-    };
-    if (first) for (const c of this.channels.values()) c._helloWindow(this.hello.window);
+    this.hello = readHello(hello, this.id);
+    this.id = this.hello.session;
+    if (first) this.channels.helloWindow(this.hello.window);
   }
 
-  _armWatchdog() {
-    clearTimeout(this.timers.watchdog);
-    const t = this.transport;
-    const heartbeat = this.hello?.heartbeatMs ?? 25000;
-    // The gateway speaks at least every heartbeat; waiting much longer would let the session
-    // expire (timeoutMs) on the gateway while we still trust a dead transport.
-    const own = /** @type {any} */ (t?.constructor)?.deadAfterMs ?? Infinity;
-    const deadAfter = Math.min(this.options.deadAfterMs ?? heartbeat + 5000, own);
-    this.timers.watchdog = setTimeout(() => {
-      if (t && t === this.transport) this._down(t, { reason: `nothing received for ${deadAfter} ms` });
-    }, deadAfter);
+  // --- upstream, as the link reports it ---
+
+  /**
+   * @param {Transport} t
+   * @param {number} sequenced bytes of sequenced frames in the batch
+   */
+  #sent(t, sequenced) {
+    // The gateway acknowledges sequenced frames at once (on the downstream, or in the POST
+    // answer for polls): a transport that stays silent after them is dead.
+    if (sequenced > 0 && t === this.transport) this.watchdog.expectAnswer(this.#answerMs());
+  }
+
+  /** @param {Transport} t an upstream batch was answered (a POST answer, or a WebSocket send) */
+  #answered(t) {
+    this._confirm(t);
+    // A poll transport's answers come in POST answers; a streaming one's on its downstream.
+    if (isPoll(t) && !this.link.awaitingAck) this.watchdog.answered();
+  }
+
+  /** @returns {number} how long sent frames may go unanswered on the current transport */
+  #answerMs() {
+    return answerDeadline(this.#plan(this.transport), this.link.unackedBytes);
+  }
+
+  /**
+   * @param {Transport|TransportClass|null} t a transport or its class
+   * @returns {import('./liveness.js').LivenessPlan} the deadlines for it
+   */
+  #plan(t) {
+    return livenessPlan(this.hello, this.options, /** @type {any} */ (typeof t === 'function' ? t : t?.constructor));
   }
 
   // --- transport lifecycle ---
 
+  /**
+   * `t` has proven to work (HELLO, a poll answer or a POST answer): remember it, reset backoff.
+   * @param {Transport} t
+   */
+  _confirm(t) {
+    if (this.confirmed || t !== this.transport) return;
+    this.confirmed = true;
+    this.lastHeardAt = Date.now();
+    this.lastAttachMs = this.lastHeardAt - this.attemptStartedAt;
+    this.watchdog.proven();
+    const cls = /** @type {TransportClass} */ (t.constructor);
+    this.choice.worked(cls);
+    this.transportName = cls.transportName;
+    const reconnected = this.state === 'reconnecting';
+    this.state = 'open';
+    this.dispatchEvent(Object.assign(new Event(reconnected ? 'reconnect' : 'open'), { transport: cls.transportName }));
+  }
+
   async _connect() {
     if (this.state === 'closed' || this.transport) return;
-    const Cls = this.candidates[this.candidateIndex % this.candidates.length];
+    const Cls = this.choice.current;
     if (!Cls) {
       this._fail(CloseCode.ABNORMAL, 'no transport available in this environment');
       return;
     }
     if (!this.id && !Cls.createsSession) {
       try {
-        await this._createSession();
+        await this.#createSession();
       } catch (e) {
         if (this.state === 'closed') return;
         const err = /** @type {any} */ (e);
-        this._attemptFailed({ reason: err.message, status: err.status }, false);
+        this.#attemptFailed({ reason: err.message, status: err.status }, false);
         return;
       }
       if (this.state === 'closed' || this.transport) return;
     }
-    /** @type {import('./transports/base.js').Transport} */
+    const plan = this.#plan(Cls);
+    /** @type {Transport} */
     let t;
     const ctx = {
       gateway: this.gateway,
       sessionId: this.id,
       requestTimeoutMs: this.requestTimeoutMs,
-      takeAck: () => this.in.takeAck(),
+      pollTimeoutMs: plan.pollTimeoutMs,
+      takeAck: () => this.link.takeAck(),
       onBatch: (/** @type {Uint8Array} */ b) => this._onBatch(t, b),
       onDown: (/** @type {import('./transports/base.js').DownInfo} */ info) => this._down(t, info),
     };
     t = new Cls(ctx);
     this.transport = t;
-    this.attached = false;
     this.confirmed = false;
-    this.sending = false;
-    this.timers.attempt = setTimeout(() => this._down(t, { reason: `no HELLO within ${this.connectTimeoutMs} ms` }),
-      this.connectTimeoutMs);
-    this._armWatchdog();
+    this.link.detach();
+    // A session that had a transport retries briskly (the gateway keeps it only for timeoutMs),
+    // though never faster than this network has shown it can attach.
+    const attemptMs = this.choice.everAttached
+      ? Math.min(this.connectTimeoutMs, Math.max(plan.reattachTimeoutMs, 3 * this.lastAttachMs))
+      : this.connectTimeoutMs;
+    this.attemptStartedAt = Date.now();
+    this.watchdog.watch(t, attemptMs, this.#plan(t).deadAfterMs);
     try {
       t.start();
-      if (Cls.attachesOnStart && t === this.transport) this._attach(t);
+      // A poll transport gets no HELLO: one upstream POST (a HEARTBEAT if nothing else) proves it.
+      if (Cls.attachesOnStart && t === this.transport) this.link.attach(t, true);
     } catch (e) {
       this._down(t, { reason: `${Cls.transportName}: ${/** @type {Error} */ (e).message}` });
     }
   }
 
-  async _createSession() {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.connectTimeoutMs);
-    let res;
-    try {
-      res = await fetch(`${this.gateway}/session`, { method: 'POST', cache: 'no-store', signal: abort.signal });
-    } catch (e) {
-      throw Object.assign(new Error(`POST session failed: ${/** @type {Error} */ (e).message}`), { status: undefined });
-    } finally {
-      clearTimeout(timer);
-    }
-    if (!res.ok) throw Object.assign(new Error(`POST session answered ${res.status}`), { status: res.status });
-    const hello = await res.json();
-    if (!hello || hello.v !== 1) throw new Error(`POST session: protocol version ${hello?.v}, this client speaks 1`);
-    this._applyHello(hello);
+  async #createSession() {
+    this.#applyHello(await postSession(this.gateway, this.connectTimeoutMs));
   }
 
   /**
    * The transport `t` failed or ended.
-   * @param {import('./transports/base.js').Transport} t
+   * @param {Transport} t
    * @param {import('./transports/base.js').DownInfo} info
    */
   _down(t, info) {
     if (t !== this.transport) return;
     t.close();
     this.transport = null;
-    clearTimeout(this.timers.attempt);
-    clearTimeout(this.timers.watchdog);
+    this.watchdog.stop();
+    this.link.detach();
     const wasAttached = this.confirmed;
-    this.attached = false;
     this.confirmed = false;
-    this.sending = false;
     if (this.state === 'closed') return;
-    this._attemptFailed(info, wasAttached);
+    this.#attemptFailed(info, wasAttached);
   }
 
   /**
    * @param {import('./transports/base.js').DownInfo} info
    * @param {boolean} wasAttached
    */
-  _attemptFailed(info, wasAttached) {
-    const fatal = this._fatal(info);
+  #attemptFailed(info, wasAttached) {
+    const fatal = fatalFailure(info, this.choice.everAttached);
     if (fatal) {
       this._fail(fatal.code, fatal.reason);
       return;
     }
     this.lastError = info.reason;
+    const plan = this.liveness;
     if (wasAttached) {
-      this.failures = 0;
-      this.lastAttachedAt = Date.now();
+      this.choice.dropped();
     } else {
-      this.failures++;
-      if (this.candidates.length > 1) this.candidateIndex = (this.candidateIndex + 1) % this.candidates.length;
-      const rounds = this.failures / this.candidates.length;
-      if (!this.everAttached && rounds >= 2) {
-        const names = this.candidates.map((c) => c.transportName).join(', ');
-        this._fail(CloseCode.ABNORMAL, `could not reach the gateway at ${this.gateway} with ${names}: ${info.reason}`);
+      this.choice.failed();
+      if (this.choice.exhausted) {
+        this._fail(CloseCode.ABNORMAL, `could not reach the gateway at ${this.gateway} with ${this.choice.names}: ${info.reason}`);
         return;
       }
-      const expiry = (this.hello?.timeoutMs ?? 30000) + this.connectTimeoutMs;
-      if (this.everAttached && Date.now() - this.lastAttachedAt > expiry) {
-        this._fail(CloseCode.SESSION_EXPIRED, `no transport could reattach for ${expiry} ms: ${info.reason}`);
+      if (this.choice.everAttached && Date.now() - this.lastHeardAt > plan.giveUpAfterMs) {
+        this._fail(CloseCode.SESSION_EXPIRED, `nothing heard from the gateway for ${plan.giveUpAfterMs} ms: ${info.reason}`);
         return;
       }
     }
@@ -516,31 +421,20 @@ export class Session extends EventTarget {
       this.state = 'reconnecting';
       this.dispatchEvent(Object.assign(new Event('reconnecting'), { reason: info.reason }));
     }
-    // While still probing the list for the first time, move to the next transport at once.
-    const probing = !this.everAttached && this.failures < this.candidates.length;
-    const delay = probing ? 0 : backoffDelay(this.failures, this.options);
+    let delay = this.choice.probing ? 0 : backoffDelay(this.choice.failures, this.options);
+    // Reattaching: try again at least every reattachMaxDelayMs, so a healed network is used at once.
+    if (this.choice.everAttached) delay = Math.min(delay, plan.reattachMaxDelayMs);
     this.timers.reconnect = setTimeout(() => this._connect(), delay);
   }
 
-  /**
-   * Which failures end the session instead of being retried.
-   * @param {import('./transports/base.js').DownInfo} info
-   * @returns {{code: number, reason: string}|null}
-   */
-  _fatal(info) {
-    const why = info.reason;
-    if (info.status === 403 || info.wsCode === 1008) {
-      return { code: CloseCode.POLICY_VIOLATION, reason: `the gateway refused this page: ${why}` };
+  /** The page is going away: tell the gateway now, so its backends see the disconnect at once. */
+  #pageGone() {
+    if (this.state === 'closed') return;
+    if (this.id) {
+      const batch = this.link.finalBatch(FrameType.SESSION_CLOSE, closePayload(CloseCode.NORMAL, 'page closed'), FINAL_BATCH_BYTES);
+      sendFinal(`${this.gateway}/send?s=${encodeURIComponent(this.id)}`, batch);
     }
-    if ((info.status === 404 || info.wsCode === 4004) && this.everAttached) {
-      return { code: CloseCode.SESSION_EXPIRED, reason: `the gateway no longer knows this session: ${why}` };
-    }
-    if (info.status === 400 || info.status === 413 || info.wsCode === 1002 || info.wsCode === 1009) {
-      return { code: CloseCode.PROTOCOL_ERROR, reason: `the gateway rejected our frames: ${why}` };
-    }
-    if (info.status === 429) return { code: CloseCode.LIMIT_EXCEEDED, reason: why };
-    if (info.status === 503 || info.wsCode === 4010) return { code: CloseCode.GATEWAY_SHUTDOWN, reason: why };
-    return null;
+    this._fail(CloseCode.NORMAL, 'the page was closed');
   }
 
   /**
@@ -551,87 +445,23 @@ export class Session extends EventTarget {
   _fail(code, reason) {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    for (const timer of Object.values(this.timers)) clearTimeout(timer);
+    clearTimeout(this.timers.reconnect);
+    clearTimeout(this.timers.linger);
+    this.watchdog.stop();
+    this.link.stop();
+    this.stopPageWatch?.();
     if (this.transport) this.transport.close();
     this.transport = null;
     if (this.registryKey && sessions.get(this.registryKey) === this) sessions.delete(this.registryKey);
-    const channels = [...this.channels.values()];
-    this.channels.clear();
-    for (const c of channels) c._finish(code, reason);
+    this.channels.finishAll(code, reason);
     this.dispatchEvent(Object.assign(new Event('close'), { code, reason }));
   }
-
-  /** @param {Channel} channel */
-  _channelFinished(channel) {
-    this.channels.delete(channel.id);
-    if (this.channels.size === 0 && this.state !== 'closed') {
-      clearTimeout(this.timers.linger);
-      this.timers.linger = setTimeout(() => {
-        if (this.channels.size === 0) this.close(CloseCode.NORMAL, 'idle');
-      }, this.options.lingerMs ?? 5000);
-    }
-  }
 }
 
 /**
- * @param {string} url
- * @param {SessionOptions} options
- * @returns {string}
+ * @param {Transport} t
+ * @returns {boolean} whether `t` long-polls (its upstream answers come in POST answers only)
  */
-function sessionKey(url, options) {
-  const t = options.transports;
-  return `${url} ${t === undefined ? '*' : [].concat(t).join(',')}`;
-}
-
-/**
- * @param {SessionOptions} options
- * @param {string} gateway
- * @returns {Array<typeof import('./transports/base.js').Transport>}
- */
-function chooseCandidates(options, gateway) {
-  const classes = options.transportClasses ?? ALL_TRANSPORTS;
-  const byName = new Map(classes.map((c) => [c.transportName, c]));
-  const wanted = options.transports === undefined ? null
-    : (Array.isArray(options.transports) ? options.transports : [options.transports]);
-  if (wanted) {
-    for (const name of wanted) {
-      if (!byName.has(name)) {
-        throw new TypeError(`unknown transport '${name}'; known: ${[...byName.keys()].join(', ')}`);
-      }
-    }
-  }
-  let list = (wanted ?? [...byName.keys()]).map((n) => /** @type {typeof import('./transports/base.js').Transport} */ (byName.get(n)));
-  list = list.filter((c) => c.isAvailable());
-  if (!wanted || wanted.length > 1) {
-    const remembered = recallTransport(gateway, options);
-    const i = list.findIndex((c) => c.transportName === remembered);
-    if (i > 0) list.unshift(...list.splice(i, 1));
-  }
-  return list;
-}
-
-/**
- * @param {string} gateway
- * @param {SessionOptions} options
- * @returns {string|null}
- */
-function recallTransport(gateway, options) {
-  if (options.rememberTransport === false) return null;
-  try {
-    return globalThis.sessionStorage?.getItem(STORAGE_PREFIX + gateway) ?? null;
-  } catch {
-    return null; // storage disabled (sandboxed frame, privacy mode)
-  }
-}
-
-/**
- * @param {string} gateway
- * @param {string} name
- * @param {SessionOptions} options
- */
-function rememberTransport(gateway, name, options) {
-  if (options.rememberTransport === false) return;
-  try {
-    globalThis.sessionStorage?.setItem(STORAGE_PREFIX + gateway, name);
-  } catch { /* storage disabled */ }
+function isPoll(t) {
+  return /** @type {TransportClass} */ (t.constructor).attachesOnStart;
 }

@@ -101,7 +101,16 @@ export class TCPSocket extends EventTarget {
     }, { highWaterMark: 1 });
 
     this.session = options.session ?? Session.for(options.gateway, options);
-    this._channel = this.session.openChannel(this.target, this, { token: options.token });
+    // The channel reports through a listener of its own, never through methods on this public
+    // object: a page assigning `socket.onData = fn` must not unplug the socket.
+    /** @type {import('./channel.js').ChannelListener} */
+    const listener = {
+      onOpened: (info) => this.#opened(info),
+      onData: (bytes) => this.#received(bytes),
+      onBuffered: (buffered) => this.#buffered(buffered),
+      onClosed: (code, reason) => this.#ended(code, reason),
+    };
+    this._channel = this.session.openChannel(this.target, listener, { token: options.token });
   }
 
   /** @returns {number} bytes passed to send() that are not on their way yet */
@@ -118,6 +127,7 @@ export class TCPSocket extends EventTarget {
     if (this.readyState !== 'open' && this.readyState !== 'connecting') {
       throw new DOMException(`TCPSocket is ${this.readyState}`, 'InvalidStateError');
     }
+    if (this._ending) throw new DOMException('TCPSocket was closed by the gateway', 'InvalidStateError');
     this._channel.write(toBytes(data));
     if (this.bufferedAmount > this.highWaterMark) {
       this._needDrain = true;
@@ -156,10 +166,10 @@ export class TCPSocket extends EventTarget {
     if (type === 'data') this._startPump();
   }
 
-  // --- ChannelListener ---
+  // --- what the channel reports ---
 
   /** @param {{remoteAddress: string, remotePort: number}} info */
-  onOpened(info) {
+  #opened(info) {
     if (this.readyState !== 'connecting') return;
     this.readyState = 'open';
     this.remoteAddress = info.remoteAddress;
@@ -169,14 +179,14 @@ export class TCPSocket extends EventTarget {
   }
 
   /** @param {Uint8Array} bytes */
-  onData(bytes) {
+  #received(bytes) {
     if (this._localClose) return;
     this._queue.push(bytes);
     this._kick();
   }
 
   /** @param {number} buffered */
-  onBuffered(buffered) {
+  #buffered(buffered) {
     if (buffered > this.highWaterMark) return;
     const waiters = this._drainWaiters;
     this._drainWaiters = [];
@@ -191,13 +201,20 @@ export class TCPSocket extends EventTarget {
    * @param {number} code
    * @param {string} reason
    */
-  onClosed(code, reason) {
+  #ended(code, reason) {
     this._ending = { code, reason };
-    if (this._localClose || this._queue.length === 0) this._complete();
+    if (this._localClose) this._queue = [];
+    if (this._queue.length === 0) this.#endStream();
     else this._kick();
   }
 
   // --- internals ---
+  //
+  // The end comes in two steps, so that no byte is reported after `close`: the readable stream
+  // ends once the last received chunk went into it (#endStream), and the socket completes
+  // (#complete: `closed`, `error`, `close`) only after that chunk reached the application: the
+  // data pump completes it after dispatching the last `data` event, and a page reading the
+  // stream itself gets its last chunk's read settled first (completion waits a macrotask).
 
   _kick() {
     const wake = this._wake;
@@ -212,12 +229,32 @@ export class TCPSocket extends EventTarget {
         const chunk = /** @type {Uint8Array} */ (this._queue.shift());
         controller.enqueue(chunk);
         this._channel.consumed(chunk.length);
-        if (this._queue.length === 0 && this._ending) this._complete();
+        if (this._queue.length === 0 && this._ending) this.#endStream();
         return;
       }
-      if (this._done) return;
+      if (this._streamEnded) return;
+      if (this._ending) {
+        this.#endStream();
+        return;
+      }
       await new Promise((resolve) => { this._wake = () => resolve(undefined); });
     }
+  }
+
+  /** The channel ended and every received byte is in the readable stream (or was dropped). */
+  #endStream() {
+    if (this._streamEnded) return;
+    this._streamEnded = true;
+    const { code, reason } = /** @type {{code: number, reason: string}} */ (this._ending);
+    const clean = isCleanClose(code) && (this.readyState !== 'connecting' || this._localClose);
+    this._clean = clean;
+    this._failure = clean ? null : new CometGateError(code === CloseCode.NORMAL ? CloseCode.ABNORMAL : code, reason);
+    try {
+      if (this._failure) this._readController.error(this._failure);
+      else this._readController.close();
+    } catch { /* cancelled by the application */ }
+    this._kick();
+    if (!this._pumping) setTimeout(() => this.#complete(), 0);
   }
 
   _startPump() {
@@ -226,11 +263,18 @@ export class TCPSocket extends EventTarget {
     const reader = this.readable.getReader();
     const loop = async () => {
       for (;;) {
-        while (this._suspended && !this._done) await new Promise((resolve) => { this._wake = () => resolve(undefined); });
+        while (this._suspended && !this._streamEnded) await new Promise((resolve) => { this._wake = () => resolve(undefined); });
         let step;
-        try { step = await reader.read(); } catch { return; }
-        if (step.done) return;
-        this.dispatchEvent(new SocketDataEvent('data', { data: this._convert(step.value) }));
+        try {
+          step = await reader.read();
+        } catch {
+          step = { done: true };
+        }
+        if (step.done) {
+          this.#complete();
+          return;
+        }
+        this.dispatchEvent(new SocketDataEvent('data', { data: this._convert(/** @type {Uint8Array} */ (step.value)) }));
       }
     };
     loop();
@@ -254,31 +298,25 @@ export class TCPSocket extends EventTarget {
     return new Promise((resolve, reject) => this._drainWaiters.push({ resolve, reject }));
   }
 
-  /** The channel ended and every received byte was consumed (or the application closed it). */
-  _complete() {
+  /** Every received byte reached the application (or the application closed the socket). */
+  #complete() {
     if (this._done) return;
     this._done = true;
     const { code, reason } = /** @type {{code: number, reason: string}} */ (this._ending);
-    const wasOpen = this.readyState !== 'connecting';
+    const error = this._failure;
     this.readyState = 'closed';
-    const clean = isCleanClose(code) && (wasOpen || this._localClose);
-    const error = clean ? null : new CometGateError(code === CloseCode.NORMAL ? CloseCode.ABNORMAL : code, reason);
-    this._failure = error;
     if (error) {
       this._rejectOpened(error);
       this._rejectClosed(error);
-      try { this._readController.error(error); } catch { /* already closed */ }
       for (const w of this._drainWaiters) w.reject(error);
     } else {
       this._rejectOpened(new CometGateError(code, 'the socket closed before it opened'));
       this._resolveClosed(undefined);
-      try { this._readController.close(); } catch { /* already closed */ }
       for (const w of this._drainWaiters) w.resolve();
     }
     this._drainWaiters = [];
-    this._kick();
     if (error) this.dispatchEvent(new SocketErrorEvent('error', { error }));
-    this.dispatchEvent(new SocketCloseEvent('close', { code, reason, wasClean: clean }));
+    this.dispatchEvent(new SocketCloseEvent('close', { code, reason, wasClean: this._clean }));
   }
 }
 

@@ -74,10 +74,10 @@ test('a denied target gives error then close with 4004 and the gateway reason', 
   const ws = new CometSocket('cometgate://10.0.0.5:6379', { session });
   assert.equal(ws.url, 'cometgate://10.0.0.5:6379');
   const log = [];
-  ws.onerror = () => log.push('error');
+  ws.onerror = (e) => log.push(`error ${e.code}`);
   ws.onclose = (e) => log.push(`close ${e.code} ${e.reason}`);
   await until(() => log.length === 2, 'error and close');
-  assert.deepEqual(log, ['error', 'close 4004 target 10.0.0.5:6379 is not in the policy']);
+  assert.deepEqual(log, ['error 4004', 'close 4004 target 10.0.0.5:6379 is not in the policy']);
   assert.equal(ws.readyState, CometSocket.CLOSED);
   session.close();
 });

@@ -86,7 +86,7 @@ test('a transfer survives cuts in the middle in both directions: nothing lost, d
   assert.ok(Buffer.from(concat(ch.received)).equals(Buffer.from(payload)), 'the backend got the bytes out of order or twice');
   assert.deepEqual(gateway.errors, []);
   assert.ok(gateway.duplicates > 0, 'the client never resent anything the gateway had seen');
-  assert.ok(session.in.duplicates > 0, 'the gateway never resent anything the client had seen');
+  assert.ok(session.link.in.duplicates > 0, 'the gateway never resent anything the client had seen');
   assert.ok(gateway.attaches > 5, `expected several reattaches, saw ${gateway.attaches}`);
   socket.close();
   await socket.closed;
@@ -120,8 +120,8 @@ test('a HELLO with a gateway ack drops the acknowledged frames from the retransm
   await socket.opened;
   socket.send('hello');
   await until(() => gateway.channels.get(1)?.receivedBytes === 5, 'the data at the gateway');
-  await until(() => session.out.entries.length === 0, 'the retransmit buffer to empty');
-  assert.equal(session.out.acked, gateway.lastReceived);
+  await until(() => session.link.out.entries.length === 0, 'the retransmit buffer to empty');
+  assert.equal(session.link.out.acked, gateway.lastReceived);
   session.close();
 });
 
@@ -157,7 +157,7 @@ test('an unavailable transport is skipped and an unknown name is a clear error',
   const Missing = gateway.transportClass({ name: 'missing', available: false });
   const Good = gateway.transportClass({ name: 'good' });
   const session = new Session('http://127.0.0.1:9/cometgate', { transportClasses: [Missing, Good], rememberTransport: false });
-  assert.deepEqual(session.candidates.map((c) => c.transportName), ['good']);
+  assert.deepEqual(session.choice.candidates.map((c) => c.transportName), ['good']);
   assert.throws(() => new Session('http://127.0.0.1:9/cometgate', { transportClasses: [Good], transports: 'nope' }),
     /unknown transport 'nope'; known: good/);
 });

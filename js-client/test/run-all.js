@@ -1,5 +1,6 @@
 /**
- * `npm test`: the unit tests, then the real-browser tests when the gateway jar exists.
+ * `npm test`: the unit tests and the type check, then the real-browser tests when the gateway
+ * jar exists.
  * With CI=true a missing jar (or Chromium) is a failure, not a skip.
  */
 
@@ -19,8 +20,11 @@ function runTests(files, timeoutMs) {
   return r.status ?? 1;
 }
 
-const unit = readdirSync(here).filter((f) => f.endsWith('.test.js')).map((f) => `${here}${f}`);
+// The type check runs tsc, which can take a minute on a busy machine: it gets its own timeout.
+const TYPES = 'types.test.js';
+const unit = readdirSync(here).filter((f) => f.endsWith('.test.js') && f !== TYPES).map((f) => `${here}${f}`);
 let status = runTests(unit, 30000);
+status = runTests([`${here}${TYPES}`], 300000) || status;
 
 const missing = [[jar, 'the gateway jar (run: mvn -pl gateway package)'], [chromium, 'Chromium']]
   .filter(([path]) => !existsSync(path));

@@ -115,3 +115,78 @@ test('closing the session closes every socket with its code', async () => {
   session.close(4010, 'test shutdown');
   await assert.rejects(socket.closed, (e) => e.code === 4010 && e.reason === 'test shutdown');
 });
+
+test('the channel listener is private: assigning socket.onData and friends changes nothing', async () => {
+  const { gateway, session } = fakeSession({ backends: { echo: 'echo' } });
+  const socket = new TCPSocket('echo', undefined, { session, binaryType: 'string' });
+  const internal = ['onOpened', 'onData', 'onClosed', 'onBuffered'];
+  assert.deepEqual(internal.filter((name) => name in socket), [], 'internal listener methods on the public object');
+  // A page that mistakes these for event handlers must not unplug the socket from its channel.
+  for (const name of internal) socket[name] = () => { throw new Error(`${name} reached page code`); };
+  const log = [];
+  socket.ondata = (e) => log.push(`data ${e.data}`);
+  socket.onclose = (e) => log.push(`close ${e.code}`);
+  await socket.opened;
+  socket.send('still works');
+  await until(() => log.length === 1, 'the echo');
+  gateway.backendClose(1);
+  await until(() => log.length === 2, 'close');
+  assert.deepEqual(log, ['data still works', 'close 4000']);
+  session.close();
+});
+
+// A server that writes and closes at once (Redis QUIT -> +OK): the last bytes and the CLOSE
+// arrive in one batch, and a client library waiting for "+OK" must see it before `close`.
+for (const binaryType of ['string', 'uint8array']) {
+  test(`the last data event comes before close when data and close arrive together (${binaryType})`, async () => {
+    const { gateway, session } = fakeSession({ backends: { hold: 'hold' } });
+    const socket = new TCPSocket('hold', undefined, { session, binaryType });
+    const log = [];
+    socket.ondata = (e) => log.push(`data ${typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data)}`);
+    socket.onclose = (e) => log.push(`close ${e.code}`);
+    await socket.opened;
+    gateway.cork();
+    gateway.pushBackend(1, new TextEncoder().encode('+OK\r\n'));
+    gateway.backendClose(1);
+    gateway.uncork();
+    await until(() => log.some((l) => l.startsWith('close')), 'close');
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(log, ['data +OK\r\n', 'close 4000']);
+    session.close();
+  });
+}
+
+test('a stream reader gets the last chunk before the close event and closed', async () => {
+  const { gateway, session } = fakeSession({ backends: { hold: 'hold' } });
+  const socket = new TCPSocket('hold', undefined, { session });
+  const log = [];
+  socket.onclose = () => log.push('close event');
+  socket.closed.then(() => log.push('closed'));
+  const { readable } = await socket.opened;
+  gateway.cork();
+  gateway.pushBackend(1, new TextEncoder().encode('+OK\r\n'));
+  gateway.backendClose(1);
+  gateway.uncork();
+  for await (const chunk of readable) log.push(`chunk ${new TextDecoder().decode(chunk)}`);
+  await socket.closed;
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(log, ['chunk +OK\r\n', 'close event', 'closed']);
+  session.close();
+});
+
+test('the WebSocket facade delivers the last message before close', async () => {
+  const { CometSocket } = await import('../src/comet-socket.js');
+  const { gateway, session } = fakeSession({ backends: { hold: 'hold' } });
+  const ws = new CometSocket('hold', { session, text: true });
+  const log = [];
+  ws.onmessage = (e) => log.push(`message ${e.data}`);
+  ws.onclose = (e) => log.push(`close ${e.code}`);
+  await until(() => ws.readyState === 1, 'open');
+  gateway.cork();
+  gateway.pushBackend(1, new TextEncoder().encode('+OK\r\n'));
+  gateway.backendClose(1);
+  gateway.uncork();
+  await until(() => log.some((l) => l.startsWith('close')), 'close');
+  assert.deepEqual(log, ['message +OK\r\n', 'close 4000']);
+  session.close();
+});

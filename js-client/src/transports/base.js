@@ -22,7 +22,9 @@
  * @property {() => number} takeAck the ack to put in a downstream request (recorded as sent)
  * @property {(batch: Uint8Array) => void} onBatch
  * @property {(info: DownInfo) => void} onDown
- * @property {number} requestTimeoutMs how long one poll or POST may take
+ * @property {number} requestTimeoutMs how long one upstream POST may take
+ * @property {number} pollTimeoutMs how long one long poll may take (the gateway answers within its
+ *   heartbeat, so a poll still open after this is dead)
  */
 
 /** An HTTP exchange that failed, with the status when there was one. */
@@ -43,8 +45,6 @@ export class Transport {
   static transportName = 'base';
   /** whether it can attach without a session id (it then receives HELLO with a new id) */
   static createsSession = false;
-  /** whether every downstream request carries `ack=` (polling), so ACK frames are rarely needed */
-  static acksByRequest = false;
   /**
    * Polls get no HELLO (the session already exists): the session treats such a transport as
    * attached when it starts, and as proven once a poll or POST succeeded.
@@ -134,11 +134,12 @@ export class Transport {
  * @param {Transport} transport
  * @param {string} url
  * @param {RequestInit} init
+ * @param {number} timeoutMs
  * @returns {Promise<Response>}
  */
-export async function timedFetch(transport, url, init) {
+export async function timedFetch(transport, url, init, timeoutMs) {
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), transport.ctx.requestTimeoutMs);
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
   transport.aborts ??= new Set();
   transport.aborts.add(abort);
   try {
@@ -173,7 +174,7 @@ export async function postBatch(transport, batch) {
     method: 'POST',
     headers: { 'Content-Type': 'text/plain' },
     body: batch,
-  });
+  }, transport.ctx.requestTimeoutMs);
   if (!res.ok) {
     const text = await res.text().catch(() => '');
     throw new TransportError(`POST send answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, res.status);
@@ -185,4 +186,27 @@ export async function postBatch(transport, batch) {
     throw new TransportError(`POST send answer failed: ${/** @type {Error} */ (e).message}`);
   }
   return body;
+}
+
+/**
+ * `POST /session`: creates a session for the transports that cannot create one themselves.
+ * @param {string} gateway
+ * @param {number} timeoutMs
+ * @returns {Promise<any>} the HELLO object
+ */
+export async function postSession(gateway, timeoutMs) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  let res;
+  try {
+    res = await fetch(`${gateway}/session`, { method: 'POST', cache: 'no-store', signal: abort.signal });
+  } catch (e) {
+    throw new TransportError(`POST session failed: ${/** @type {Error} */ (e).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!res.ok) throw new TransportError(`POST session answered ${res.status}`, res.status);
+  const hello = await res.json();
+  if (!hello || hello.v !== 1) throw new TransportError(`POST session: protocol version ${hello?.v}, this client speaks 1`);
+  return hello;
 }

@@ -16,6 +16,12 @@ export class HtmlFileTransport extends Transport {
    * gateway's session timeout. An idle frame is recycled this often; that costs one request.
    */
   static deadAfterMs = 10000;
+  /**
+   * For the same reason, frames sent and no ACK heard back (the gateway acks within 20 ms)
+   * reveal a dead frame sooner than the default 5 s allows: the other transports learn of a
+   * reset at once, and this one should not lag far behind.
+   */
+  static ackTimeoutMs = 2000;
 
   static isAvailable() {
     return typeof globalThis.document !== 'undefined' && typeof globalThis.addEventListener === 'function'

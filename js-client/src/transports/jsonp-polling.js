@@ -14,7 +14,6 @@ let counter = 0;
 
 export class JsonpPollingTransport extends Transport {
   static transportName = 'jsonp-polling';
-  static acksByRequest = true;
   static attachesOnStart = true;
 
   static isAvailable() {
@@ -43,7 +42,7 @@ export class JsonpPollingTransport extends Transport {
       if (!this.answered) this.down({ reason: 'jsonp-polling script did not call back' });
       else this.next();
     };
-    this.timer = setTimeout(() => this.down({ reason: 'jsonp-polling timed out' }), this.ctx.requestTimeoutMs);
+    this.timer = setTimeout(() => this.down({ reason: 'jsonp-polling timed out' }), this.ctx.pollTimeoutMs);
     document.head.appendChild(script);
   }
 

@@ -12,7 +12,6 @@ import { isBinaryBody } from './binary-frames.js';
 
 export class XhrPollingTransport extends Transport {
   static transportName = 'xhr-polling';
-  static acksByRequest = true;
   static attachesOnStart = true;
 
   static isAvailable() {
@@ -25,7 +24,8 @@ export class XhrPollingTransport extends Transport {
 
   async loop() {
     while (!this.closed) {
-      const res = await timedFetch(this, this.url('xhr-polling', { ...this.downstreamParams(), binary: 1 }), { method: 'GET' });
+      const res = await timedFetch(this, this.url('xhr-polling', { ...this.downstreamParams(), binary: 1 }), { method: 'GET' },
+        this.ctx.pollTimeoutMs);
       if (!res.ok) throw new TransportError(`xhr-polling answered ${res.status}`, res.status);
       const binary = isBinaryBody(res); // raw batch; an older gateway answers base64 text
       let body;

@@ -41,13 +41,21 @@ function listen(onConnection) {
 }
 
 /**
- * Backends: `echo` echoes; `bye` says "bye\n" and closes; `flood` writes `floodTotal` bytes as
+ * Backends: `echo` echoes; `bye` says "bye\n" and closes; `quit` answers its first bytes with
+ * "+OK\r\n" and closes at once (Redis QUIT); `watch` notes when its connection ends; `flood` writes `floodTotal` bytes as
  * fast as TCP lets it and counts what the kernel took; `sink` never reads and counts nothing.
  */
 export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
-  const stats = { floodFlushed: 0, floodConnections: 0, sinkConnections: 0 };
+  const stats = { floodFlushed: 0, floodConnections: 0, sinkConnections: 0, watchEnds: /** @type {number[]} */ ([]) };
   const echo = await listen((s) => s.pipe(s));
   const bye = await listen((s) => s.end('bye\n'));
+  const quit = await listen((s) => s.once('data', () => s.end('+OK\r\n')));
+  // `watch` notes when the gateway ends its connection (FIN or reset): the page went away.
+  const watch = await listen((s) => {
+    s.resume();
+    const ended = () => { if (!s.noted) { s.noted = true; stats.watchEnds.push(Date.now()); } };
+    s.on('end', ended).on('close', ended);
+  });
   const flood = await listen((s) => {
     stats.floodConnections++;
     stats.floodFlushed = 0;
@@ -67,9 +75,9 @@ export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
     stats.sinkConnections++;
     s.pause(); // never read: the gateway's writes fill the kernel buffers, then it withholds credit
   });
-  const all = [echo, bye, flood, sink];
+  const all = [echo, bye, quit, watch, flood, sink];
   return {
-    ports: { echo: echo.port, bye: bye.port, flood: flood.port, sink: sink.port },
+    ports: { echo: echo.port, bye: bye.port, quit: quit.port, watch: watch.port, flood: flood.port, sink: sink.port },
     stats,
     close() {
       for (const b of all) {
@@ -81,22 +89,73 @@ export async function startBackends({ floodTotal = 64 * 1024 * 1024 } = {}) {
 }
 
 /**
- * A TCP proxy in front of the gateway whose `cutAll()` resets every live connection, as a
- * flaky network would; new connections keep working.
+ * A TCP proxy in front of the gateway, as a network between browser and gateway: `cutAll()`
+ * resets every live connection (new ones keep working); `partition()` makes it silent, with no
+ * RST and no FIN: nothing moves on any connection, and new ones get no answer. After `heal()`,
+ * as with real packet loss, idle connections and new ones work at once, while those that
+ * tried to send during the partition (and new ones whose handshake it swallowed) stay silent
+ * `staleMs` longer, their retransmissions having backed off: a client that waits for them
+ * instead of starting afresh is slow.
  * @param {number} targetPort
+ * @param {{staleMs?: number}} [options]
  */
-export async function startProxy(targetPort) {
+export async function startProxy(targetPort, { staleMs = 8000 } = {}) {
   const pairs = new Set();
+  /** @type {Array<() => void>} connections whose handshake the partition swallowed */
+  const held = [];
+  /** @type {Set<ReturnType<typeof setTimeout>>} */
+  const timers = new Set();
   let cuts = 0;
-  const server = net.createServer((client) => {
+  let partitioned = false;
+  const later = (fn, ms) => {
+    const timer = setTimeout(() => { timers.delete(timer); fn(); }, ms);
+    timers.add(timer);
+  };
+  const join = (client) => {
+    if (client.destroyed) return;
     const upstream = net.connect(targetPort, '127.0.0.1');
-    const pair = { client, upstream };
+    const pair = { client, upstream, frozen: null };
     pairs.add(pair);
     const end = () => { pairs.delete(pair); client.destroy(); upstream.destroy(); };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
     client.pipe(upstream);
     upstream.pipe(client);
+    if (partitioned) freeze(pair);
+  };
+  /** Stops forwarding; what arrives is kept (the kernel would) and marks the pair as having tried. */
+  const freeze = (pair) => {
+    const frozen = { dirty: false, up: [], down: [] };
+    frozen.onUp = (c) => { frozen.dirty = true; frozen.up.push(c); };
+    frozen.onDown = (c) => { frozen.dirty = true; frozen.down.push(c); };
+    pair.client.unpipe(pair.upstream);
+    pair.upstream.unpipe(pair.client);
+    pair.client.on('data', frozen.onUp);
+    pair.upstream.on('data', frozen.onDown);
+    // unpipe() left both paused: read on, so that what either side sends is seen (and kept).
+    pair.client.resume();
+    pair.upstream.resume();
+    pair.frozen = frozen;
+  };
+  const thaw = (pair) => {
+    const { frozen, client, upstream } = pair;
+    if (!frozen || client.destroyed || upstream.destroyed) return;
+    pair.frozen = null;
+    client.off('data', frozen.onUp);
+    upstream.off('data', frozen.onDown);
+    for (const c of frozen.up) upstream.write(c);
+    for (const c of frozen.down) client.write(c);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  };
+  const server = net.createServer((client) => {
+    client.on('error', () => client.destroy());
+    if (partitioned) {
+      client.pause();
+      held.push(() => { client.resume(); join(client); });
+    } else {
+      join(client);
+    }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -111,7 +170,21 @@ export async function startProxy(targetPort) {
       }
       pairs.clear();
     },
+    partition() {
+      partitioned = true;
+      for (const pair of pairs) freeze(pair);
+    },
+    heal() {
+      partitioned = false;
+      for (const pair of pairs) {
+        if (!pair.frozen) continue;
+        if (pair.frozen.dirty) later(() => thaw(pair), staleMs);
+        else thaw(pair);
+      }
+      for (const go of held.splice(0)) later(go, staleMs);
+    },
     close() {
+      for (const timer of timers) clearTimeout(timer);
       for (const { client, upstream } of pairs) { client.destroy(); upstream.destroy(); }
       server.close();
     },
@@ -129,6 +202,8 @@ export async function startGateway({ jar, port, proxyPort, backends, extraArgs =
     'cometgate-policy 1',
     `host 127.0.0.1:${port} 127.0.0.1:${proxyPort}`,
     `origin http://127.0.0.1:${port} http://127.0.0.1:${proxyPort}`,
+    // Every page of the bench comes from one address; the default 120 opens a minute is for real users.
+    'limit opens-per-ip-per-minute 100000',
   ];
   for (const [name, p] of Object.entries(backends)) {
     lines.push(`alias ${name} 127.0.0.1:${p} allow-loopback`);

@@ -156,6 +156,52 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(r.events, ['error 4004', 'close 4004']);
     });
 
+    test('a server that answers and closes at once: its last bytes come before close, every time', { timeout: 90000 }, async () => {
+      const bad = await page.evaluate(async (runs) => {
+        const wrong = [];
+        for (let i = 0; i < runs; i++) {
+          const s = new window.cg.TCPSocket('quit', undefined, window.h.opts({ binaryType: 'string' }));
+          let text = '';
+          s.ondata = (e) => { text += e.data; };
+          s.onopen = () => s.send('QUIT\r\n');
+          const tcp = await new Promise((resolve) => { s.onclose = (e) => resolve({ api: 'TCPSocket', text, code: e.code }); });
+          if (tcp.text !== '+OK\r\n' || tcp.code !== 4000) wrong.push(tcp);
+          const ws = new window.cg.CometSocket('quit', window.h.opts({ text: true }));
+          let message = '';
+          ws.onmessage = (e) => { message += e.data; };
+          ws.onopen = () => ws.send('QUIT\r\n');
+          const facade = await new Promise((resolve) => { ws.onclose = (e) => resolve({ api: 'CometSocket', text: message, code: e.code }); });
+          if (facade.text !== '+OK\r\n' || facade.code !== 4000) wrong.push(facade);
+        }
+        return wrong;
+      }, 15);
+      assert.deepEqual(bad, [], `close came before the last bytes in ${bad.length} of 30 runs`);
+    });
+
+    for (const leave of ['navigates away', 'is closed']) {
+      test(`a page that ${leave} closes its session: the backend sees the end within a second`, { timeout: 60000 }, async () => {
+        const gone = await context.newPage();
+        await gone.goto(`http://127.0.0.1:${proxy.port}/`);
+        const endsBefore = backends.stats.watchEnds.length;
+        await gone.evaluate(async (t) => {
+          const cg = await import('/cometgate.js');
+          const s = new cg.TCPSocket('watch', undefined, { transports: t });
+          await s.opened;
+          s.send('hello');
+        }, transport);
+        const left = Date.now();
+        if (leave === 'is closed') await gone.close({ runBeforeUnload: true });
+        else await gone.goto('about:blank');
+        const deadline = Date.now() + 10000;
+        while (backends.stats.watchEnds.length === endsBefore && Date.now() < deadline) await sleep(20);
+        if (!gone.isClosed()) await gone.close();
+        assert.ok(backends.stats.watchEnds.length > endsBefore, 'the backend connection was still open 10 s after the page left');
+        const ms = backends.stats.watchEnds[backends.stats.watchEnds.length - 1] - left;
+        if (process.env.DEBUG_BROWSER) console.log(`[${transport}] page ${leave}: backend ended after ${ms} ms`);
+        assert.ok(ms < 1500, `the backend saw the end ${ms} ms after the page left`);
+      });
+    }
+
     test('cutting every connection mid-transfer loses, duplicates and reorders nothing', { timeout: 120000 }, async () => {
       const cutsBefore = proxy.cuts;
       const r = await page.evaluate((n) => window.h.echo(n, [200 * 1024, 600 * 1024]), MiB);
@@ -166,6 +212,31 @@ for (const transport of TRANSPORTS) {
       assert.equal(r.got, MiB);
       assert.equal(r.received, r.sent);
       assert.equal(r.transport, transport);
+    });
+
+    test('after a cut while data moves, data flows again within 5 s (a dead htmlfile frame included)', { timeout: 90000 }, async () => {
+      await page.evaluate(async () => {
+        const s = new window.cg.TCPSocket('echo', undefined, window.h.opts({ binaryType: 'string' }));
+        window.ticker = { socket: s, arrivals: [] };
+        s.ondata = () => window.ticker.arrivals.push(Date.now());
+        await s.opened;
+        window.ticker.timer = setInterval(() => s.send('x'), 50);
+      });
+      const stalls = [];
+      for (let i = 0; i < 3; i++) {
+        await sleep(700);
+        const cutAt = await page.evaluate(() => Date.now());
+        proxy.cutAll();
+        let next;
+        for (let w = 0; w < 150 && !next; w++) {
+          await sleep(100);
+          next = await page.evaluate((c) => window.ticker.arrivals.find((at) => at > c + 50), cutAt);
+        }
+        stalls.push(next ? next - cutAt : Infinity);
+      }
+      await page.evaluate(() => { clearInterval(window.ticker.timer); window.ticker.socket.close(); });
+      console.log(`# ${transport}: data again ${stalls.join(', ')} ms after a cut`);
+      assert.ok(stalls.every((ms) => ms < 5000), `stalls after a cut: ${stalls.join(', ')} ms`);
     });
 
     test('a page that stops reading stops the gateway reading the backend', { timeout: 120000 }, async () => {

@@ -12,7 +12,7 @@ import {
 import { Transport } from '../../src/transports/base.js';
 
 export class FakeGateway {
-  /** @param {{window?: number, openWindow?: number, backends?: Record<string, string>}} [options] */
+  /** @param {{window?: number, openWindow?: number, backends?: Record<string, string>, heartbeatMs?: number, timeoutMs?: number}} [options] */
   constructor(options = {}) {
     this.window = options.window ?? 65536;
     this.openWindow = options.openWindow ?? this.window;
@@ -43,12 +43,27 @@ export class FakeGateway {
     /** resend every unacknowledged frame on attach, ignoring the client's ack= */
     this.resendAll = false;
     this.announcedAck = 0;
+    this.heartbeatMs = options.heartbeatMs ?? 25000;
+    this.timeoutMs = options.timeoutMs ?? 30000;
+    /** a silent partition: nothing arrives either way, nothing fails either */
+    this.partitioned = false;
+    /** transports started (attach attempts), partitioned or not */
+    this.starts = 0;
+  }
+
+  /** From now on every packet is dropped silently (no RST, no FIN), as a broken network does. */
+  partition() {
+    this.partitioned = true;
+  }
+
+  heal() {
+    this.partitioned = false;
   }
 
   hello() {
     return {
       // resendAll models a gateway whose HELLO lags behind: it only reports what it had acked.
-      v: 1, session: this.sessionId, ack: this.resendAll ? this.announcedAck : this.lastReceived, heartbeatMs: 25000, timeoutMs: 30000,
+      v: 1, session: this.sessionId, ack: this.resendAll ? this.announcedAck : this.lastReceived, heartbeatMs: this.heartbeatMs, timeoutMs: this.timeoutMs,
       maxFrame: 65536, window: this.window,
     };
   }
@@ -96,10 +111,22 @@ export class FakeGateway {
     this.deliver(bytes);
   }
 
+  /** Until {@link uncork}, downstream frames are collected into one batch (as a real gateway batches). */
+  cork() {
+    this.corked = [];
+  }
+
+  uncork() {
+    const frames = this.corked;
+    this.corked = null;
+    if (frames && frames.length > 0) this.deliver(concatBytes(frames));
+  }
+
   /** @param {Uint8Array} batch */
   deliver(batch) {
+    if (this.corked) { this.corked.push(batch); return; }
     const t = this.transport;
-    if (!t) return;
+    if (!t || this.partitioned) return; // lost; unacknowledged frames go out again on the next attach
     const n = ++this.downBatches;
     if (this.cutDownAt.has(n)) {
       this.transport = null;
@@ -241,6 +268,8 @@ export class FakeGateway {
 
 class FakeTransportBase extends Transport {
   start() {
+    this.gateway.starts++;
+    if (this.gateway.partitioned) return; // the request never arrives, and nothing says so
     setTimeout(() => { if (!this.closed) this.gateway.attach(this); }, 0);
   }
 
@@ -249,6 +278,7 @@ class FakeTransportBase extends Transport {
     const gw = this.gateway;
     if (gw.transport !== this) return Promise.reject(new Error('fake: not attached'));
     const copy = batch.slice();
+    if (gw.partitioned) return new Promise(() => {}); // neither an answer nor an error, ever
     return new Promise((resolve, reject) => setTimeout(() => {
       if (this.closed) { reject(new Error('fake: closed')); return; }
       if (gw.receive(this, copy)) resolve(); else reject(new Error('fake: upstream batch lost'));

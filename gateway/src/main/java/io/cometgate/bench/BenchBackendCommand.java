@@ -18,7 +18,7 @@ public final class BenchBackendCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPorts.class,
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = LoopbackAddress.class,
             description = "Loopback address to listen on (repeatable; default 127.0.0.1:65001).")
     List<InetSocketAddress> listen;
 

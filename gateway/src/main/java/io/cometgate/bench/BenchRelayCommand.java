@@ -17,10 +17,10 @@ public final class BenchRelayCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPorts.class, description = "Default 127.0.0.1:65002.")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = LoopbackAddress.class, description = "Default 127.0.0.1:65002.")
     InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 65002);
 
-    @Option(names = "--target", paramLabel = "HOST:PORT", converter = HostPorts.class, description = "Default 127.0.0.1:65001.")
+    @Option(names = "--target", paramLabel = "HOST:PORT", converter = LoopbackAddress.class, description = "Default 127.0.0.1:65001.")
     InetSocketAddress target = new InetSocketAddress("127.0.0.1", 65001);
 
     @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default 1).")

@@ -39,10 +39,10 @@ public final class BenchRunCommand implements Callable<Integer> {
             description = "Gateway transports (default websocket,xhr-streaming,eventsource,xhr-polling; 'none' for no gateway).")
     List<String> transports = Route.TRANSPORTS;
 
-    @Option(names = "--backend", converter = HostPorts.class, paramLabel = "HOST:PORT", description = "A running bench backend (default: start one).")
+    @Option(names = "--backend", converter = LoopbackAddress.class, paramLabel = "HOST:PORT", description = "A running bench backend (default: start one).")
     InetSocketAddress backend;
 
-    @Option(names = "--relay", converter = HostPorts.class, paramLabel = "HOST:PORT", description = "A running bare relay (default: start one).")
+    @Option(names = "--relay", converter = LoopbackAddress.class, paramLabel = "HOST:PORT", description = "A running bare relay (default: start one).")
     InetSocketAddress relay;
 
     @Option(names = "--no-relay", description = "Leave the bare relay out.")

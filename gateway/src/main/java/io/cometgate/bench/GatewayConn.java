@@ -1,9 +1,11 @@
 package io.cometgate.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
+import io.cometgate.protocol.ProtocolJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A protocol v1 session with one channel to the backend, over one transport (the carrier):
@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
 final class GatewayConn implements Conn {
 
     static final int CHANNEL = 1;
-    private static final Pattern WINDOW = Pattern.compile("\"window\":(\\d+)");
-    private static final Pattern SESSION = Pattern.compile("\"session\":\"([^\"]+)\"");
     private static final int ACK_EVERY = 32 * 1024;
     private static final io.netty.buffer.ByteBufAllocator ALLOC = io.netty.buffer.ByteBufAllocator.DEFAULT;
 
@@ -122,16 +120,20 @@ final class GatewayConn implements Conn {
         if (sessionId != null) {
             return;
         }
-        Matcher session = SESSION.matcher(json);
-        Matcher win = WINDOW.matcher(json);
-        if (!session.find() || !win.find()) {
+        JsonNode hello;
+        try {
+            hello = ProtocolJson.readObject(json);
+        } catch (IllegalArgumentException e) {
+            fail("HELLO is not a JSON object: " + json);
+            return;
+        }
+        if (!hello.path("session").isTextual() || !hello.path("window").canConvertToLong()) {
             fail("HELLO without session or window: " + json);
             return;
         }
-        sessionId = session.group(1);
-        window = Long.parseLong(win.group(1));
-        // docs/PROTOCOL.md: OPEN carries {"target":"..."}; bench targets are host:port, nothing to escape.
-        byte[] target = ("{\"target\":\"" + context.gatewayTarget + "\"}").getBytes(StandardCharsets.UTF_8);
+        sessionId = hello.get("session").asText();
+        window = hello.get("window").asLong();
+        byte[] target = ProtocolJson.write(new ProtocolJson.Open(context.gatewayTarget, null)).getBytes(StandardCharsets.UTF_8);
         appendUp(FrameCodec.encodeSmall(ALLOC, FrameType.OPEN, CHANNEL, ++upSeq, target));
         flushUp();
     }
@@ -180,8 +182,8 @@ final class GatewayConn implements Conn {
         try {
             switch (type) {
                 case OPENED -> {
-                    Matcher win = WINDOW.matcher(frame.payload().toString(StandardCharsets.UTF_8));
-                    upCredit = win.find() ? Long.parseLong(win.group(1)) : window;
+                    JsonNode win = ProtocolJson.readObject(frame.payload().toString(StandardCharsets.UTF_8)).path("window");
+                    upCredit = win.canConvertToLong() ? win.asLong() : window;
                     channelOpen = true;
                     drainWaiting();
                     opened.complete(null);
@@ -205,8 +207,8 @@ final class GatewayConn implements Conn {
                         + FrameCodec.closeReason(frame.payload()));
                 default -> { }
             }
-        } catch (ProtocolException e) {
-            fail(e.getMessage());
+        } catch (ProtocolException | IllegalArgumentException e) {
+            fail(e.getMessage()); // IllegalArgumentException: an OPENED payload that is not a JSON object
         }
     }
 

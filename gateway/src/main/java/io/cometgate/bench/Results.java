@@ -1,5 +1,9 @@
 package io.cometgate.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,6 +19,8 @@ import java.util.Map;
  * repeats, a readable table and JSON.
  */
 final class Results {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     record Row(String scenario, String route, String variant, int repeat, Map<String, Double> values) {
     }
@@ -79,60 +85,33 @@ final class Results {
         return Math.abs(v) >= 100 ? String.format("%.0f", v) : String.format("%.3g", v);
     }
 
+    /** The machine, every row and the medians, as indented JSON (through Jackson). */
     void writeJson(Path file) throws IOException {
-        StringBuilder json = new StringBuilder("{\n  \"machine\": {");
-        String sep = "";
-        for (Map.Entry<String, String> e : machine.entrySet()) {
-            json.append(sep).append("\n    ").append(str(e.getKey())).append(": ").append(str(e.getValue()));
-            sep = ",";
-        }
-        json.append("\n  },\n  \"rows\": [");
-        sep = "";
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("machine", machine);
+        List<Map<String, Object>> rowList = new ArrayList<>();
         for (Row row : rows()) {
-            json.append(sep).append("\n    {\"scenario\": ").append(str(row.scenario)).append(", \"route\": ").append(str(row.route))
-                    .append(", \"variant\": ").append(str(row.variant)).append(", \"repeat\": ").append(row.repeat)
-                    .append(", \"values\": ").append(values(row.values)).append('}');
-            sep = ",";
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("scenario", row.scenario);
+            r.put("route", row.route);
+            r.put("variant", row.variant);
+            r.put("repeat", row.repeat);
+            r.put("values", numbers(row.values));
+            rowList.add(r);
         }
-        json.append("\n  ],\n  \"medians\": {");
-        sep = "";
-        for (Map.Entry<String, Map<String, Double>> e : medians().entrySet()) {
-            json.append(sep).append("\n    ").append(str(e.getKey())).append(": ").append(values(e.getValue()));
-            sep = ",";
-        }
-        json.append("\n  }\n}\n");
-        Files.writeString(file, json);
+        doc.put("rows", rowList);
+        Map<String, Object> medians = new LinkedHashMap<>();
+        medians().forEach((key, values) -> medians.put(key, numbers(values)));
+        doc.put("medians", medians);
+        JSON.writeValue(file.toFile(), doc);
     }
 
-    private static String values(Map<String, Double> values) {
-        StringBuilder out = new StringBuilder("{");
-        String sep = "";
-        for (Map.Entry<String, Double> e : values.entrySet()) {
-            double v = e.getValue();
-            out.append(sep).append(str(e.getKey())).append(": ")
-                    .append(Double.isNaN(v) || Double.isInfinite(v) ? "null" : (v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v)));
-            sep = ", ";
-        }
-        return out.append('}').toString();
-    }
-
-    static String str(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+    /** JSON has no NaN or infinity: a metric with no samples is null; whole numbers print without ".0". */
+    private static Map<String, Object> numbers(Map<String, Double> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((name, v) -> out.put(name, Double.isNaN(v) || Double.isInfinite(v) ? null
+                : v == Math.rint(v) && Math.abs(v) < 1e15 ? (Object) (long) v.doubleValue() : v));
+        return out;
     }
 
     static double[] sorted(double... v) {

@@ -1,6 +1,6 @@
 package io.cometgate.cli;
 
-import io.cometgate.relay.clientaddr.IpLiteral;
+import io.cometgate.policy.IpLiterals;
 import io.cometgate.tls.DevCa;
 import io.cometgate.tls.PemPair;
 import io.cometgate.tls.SelfSigned;
@@ -99,12 +99,12 @@ public final class CertCommand implements Callable<Integer> {
                 return usage(spec, "give at least one --name or --ip");
             }
             for (String ip : ips) {
-                if (!IpLiteral.isLiteral(ip)) {
+                if (!IpLiterals.isLiteral(ip)) {
                     return usage(spec, "--ip '" + ip + "' is not a canonical IP address (e.g. 192.0.2.10 or 2001:db8::10)");
                 }
             }
             for (String name : names) {
-                if (IpLiteral.isLiteral(name)) {
+                if (IpLiterals.isLiteral(name)) {
                     return usage(spec, "--name '" + name + "' is an IP address; pass it with --ip");
                 }
             }

@@ -2,7 +2,6 @@ package io.cometgate.cli;
 
 import picocli.CommandLine;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -52,33 +51,15 @@ final class Converters {
         }
     }
 
+    /** {@code IP:PORT} or {@code [v6]:PORT} through the policy module's strict parser; port 0 = any free port. */
     static final class HostPort implements CommandLine.ITypeConverter<InetSocketAddress> {
         @Override
         public InetSocketAddress convert(String value) {
-            int colon = value.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT (examples: 127.0.0.1:8080, [::1]:8080, 0.0.0.0:443)");
-            }
-            String host = value.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
             try {
-                port = Integer.parseInt(value.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "': the port must be a number");
-            }
-            if (port < 0 || port > 65535) {
-                throw new CommandLine.TypeConversionException("'" + value + "': port out of range 0-65535");
-            }
-            if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-                throw new CommandLine.TypeConversionException("'" + value + "': listen on an IP address, not a name");
-            }
-            try {
-                return new InetSocketAddress(InetAddress.getByName(host), port);
-            } catch (java.net.UnknownHostException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "': not an IP address");
+                return io.cometgate.policy.HostPort.literalSocketAddress(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage()
+                        + " (examples: 127.0.0.1:8080, [::1]:8080, 0.0.0.0:443)");
             }
         }
     }

@@ -4,6 +4,7 @@ import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
 import io.cometgate.policy.Limits;
+import io.cometgate.protocol.ProtocolJson;
 import io.cometgate.session.ChannelOwner;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -102,8 +103,8 @@ final class ChannelOpening {
         metrics.connectLatency.record(System.nanoTime() - startedNanos);
         metrics.channelsOpened.increment();
         InetSocketAddress remote = decision.address();
-        session.sendOpened(channel.id(), "{\"remoteAddress\":\"" + remote.getAddress().getHostAddress()
-                + "\",\"remotePort\":" + remote.getPort() + ",\"window\":" + relay.config.channelWindow() + "}");
+        session.sendOpened(channel.id(), ProtocolJson.write(new ProtocolJson.Opened(
+                remote.getAddress().getHostAddress(), remote.getPort(), relay.config.channelWindow())));
         String webirc = extras.webirc() == null ? null : extras.webirc().line(session.clientAddress());
         channel.opened(webirc, limits().channelMaxLifetime());
     }

@@ -3,6 +3,7 @@ package io.cometgate.session;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.policy.Limits;
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.ProtocolJson;
 import io.netty.channel.EventLoop;
 
 import java.net.InetAddress;
@@ -105,12 +106,9 @@ public final class SessionRegistry {
     /** The HELLO object (docs/PROTOCOL.md) for this session, as sent on attach and by POST /session. */
     public String helloJson(Session session) {
         GatewayConfig config = context.config();
-        return "{\"v\":1,\"session\":\"" + session.id() + "\",\"ack\":" + session.lastReceived()
-                + ",\"heartbeatMs\":" + config.heartbeat().toMillis()
-                + ",\"timeoutMs\":" + config.sessionTimeout().toMillis()
-                + ",\"maxFrame\":" + config.maxFramePayload()
-                + ",\"maxMessage\":" + config.maxMessageBytes()
-                + ",\"window\":" + config.channelWindow() + "}";
+        return ProtocolJson.write(new ProtocolJson.Hello(1, session.id(), session.lastReceived(),
+                config.heartbeat().toMillis(), config.sessionTimeout().toMillis(), config.maxFramePayload(),
+                config.maxMessageBytes(), config.channelWindow()));
     }
 
     /** Refuses new sessions from now on (graceful drain). */

@@ -1,5 +1,6 @@
 package io.cometgate.tls;
 
+import io.cometgate.policy.IpLiterals;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -88,7 +89,7 @@ public final class BackendTlsContexts {
             // RFC 2818 / RFC 6125 name matching inside the JDK trust manager, against `name`.
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }
-        if (Certificates.ipLiteral(name) == null) {
+        if (!IpLiterals.isLiteral(name)) {
             // RFC 6066: SNI carries host names only, never IP literals.
             try {
                 params.setServerNames(List.of(new SNIHostName(name)));

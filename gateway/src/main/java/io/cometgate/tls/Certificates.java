@@ -22,6 +22,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -37,6 +38,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Key generation and certificate signing shared by {@link SelfSigned} and {@link DevCa}.
@@ -109,17 +111,13 @@ final class Certificates {
         }
     }
 
-    /** The bytes of a canonical IP literal (the policy's strict parser), or {@code null} for a host name. */
-    static byte[] ipLiteral(String name) {
-        return name.indexOf(':') >= 0 ? IpLiterals.parseIpv6(name) : IpLiterals.parseIpv4(name);
-    }
-
     /** Distinct names in order, lowercased host names; checked so a typo fails here, not in a browser. */
     static List<String> normalizeNames(Collection<String> names) {
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (String raw : names) {
             String name = raw.trim();
-            if (ipLiteral(name) != null) {
+            Optional<InetAddress> ip = IpLiterals.parse(name);
+            if (ip.isPresent()) {
                 out.add(name);
                 continue;
             }
@@ -143,9 +141,9 @@ final class Certificates {
     private static GeneralNames subjectAltNames(Collection<String> names) throws CertIOException {
         List<GeneralName> out = new ArrayList<>();
         for (String name : names) {
-            byte[] ip = ipLiteral(name);
-            out.add(ip != null
-                    ? new GeneralName(GeneralName.iPAddress, new DEROctetString(ip))
+            Optional<InetAddress> ip = IpLiterals.parse(name);
+            out.add(ip.isPresent()
+                    ? new GeneralName(GeneralName.iPAddress, new DEROctetString(ip.get().getAddress()))
                     : new GeneralName(GeneralName.dNSName, name));
         }
         if (out.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.cometgate.bench;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cometgate.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,10 +87,10 @@ class BenchSmokeIT {
         int code = cli.execute(args.toArray(String[]::new));
         assertEquals(0, code, "bench run failed:\n" + err + out);
         assertTrue(out.toString().contains("median over repeats"), out.toString());
-        Map<String, Object> parsed = JSONObjectUtils.parse(Files.readString(json));
+        Map<String, Object> parsed = new ObjectMapper().readValue(Files.readString(json), new TypeReference<>() { });
         assertTrue(parsed.containsKey("machine"));
         @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> medians = (Map<String, Map<String, Object>>) (Map<?, ?>) parsed.get("medians");
+        Map<String, Map<String, Object>> medians = (Map<String, Map<String, Object>>) parsed.get("medians");
         return medians;
     }
 

@@ -4,6 +4,7 @@ import io.cometgate.policy.PolicyTools;
 import io.cometgate.policy.Problem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -13,16 +14,21 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code cometgate policy check FILE...}: validates policy files and prints every problem as
- * {@code file:line:col: message} (with a hint line when there is one). Exit 0 when every file
- * would load (warnings allowed), 2 when any has errors.
+ * {@code cometgate policy check [--strict] FILE...}: validates policy files and prints every
+ * problem as {@code file:line:col: message} (with a hint line when there is one), in file order.
+ * Exit 0 when every file would load (warnings allowed), 2 when any has errors; with
+ * {@code --strict}, for CI, warnings fail too (a file without a {@code host} line loads but
+ * refuses every request).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Validate policy files without starting anything. Exit 0 ok, 2 errors.")
+        description = "Validate policy files without starting anything. Exit 0 ok, 2 errors (or, with --strict, warnings).")
 final class CheckCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--strict", description = "treat warnings as errors (exit 2), for CI")
+    boolean strict;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "policy files to check")
     List<Path> files;
@@ -43,9 +49,11 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf("%d file(s) checked: %d error(s), %d warning(s)%n", files.size(), errors, warnings);
+        boolean failed = errors > 0 || (strict && warnings > 0);
+        out.printf("%d file(s) checked: %d error(s), %d warning(s)%s%n", files.size(), errors, warnings,
+                strict && warnings > 0 ? " (--strict: warnings fail)" : "");
         out.flush();
         err.flush();
-        return errors == 0 ? PolicyCommand.OK : PolicyCommand.BAD_CONFIG;
+        return failed ? PolicyCommand.BAD_CONFIG : PolicyCommand.OK;
     }
 }

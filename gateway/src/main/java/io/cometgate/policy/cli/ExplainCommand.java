@@ -2,10 +2,12 @@ package io.cometgate.policy.cli;
 
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
+import io.cometgate.policy.IpLiterals;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.PolicyTools;
 import io.cometgate.policy.Problem;
 import io.cometgate.policy.Resolver;
+import io.cometgate.policy.StaticResolver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -48,6 +51,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "JWT", description = "signed token the page would pass")
     String token;
 
+    @Option(names = "--resolve", paramLabel = "NAME=IP[,IP...]",
+            description = "answer NAME with these addresses instead of asking DNS (repeatable);"
+                    + " with any --resolve, no DNS query is made and other names fail to resolve")
+    List<String> resolve;
+
     private final Supplier<Resolver> resolvers;
 
     ExplainCommand() {
@@ -65,15 +73,26 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         InetAddress client = null;
         if (clientIp != null) {
-            client = ClientIps.parse(clientIp);
+            client = IpLiterals.parse(clientIp).orElse(null);
             if (client == null) {
                 err.println("--client-ip: '" + clientIp + "' is not a canonical IP address");
                 err.flush();
                 return PolicyCommand.BAD_CONFIG;
             }
         }
+        Resolver table = null;
+        if (resolve != null) {
+            try {
+                table = StaticResolver.of(resolve);
+            } catch (IllegalArgumentException e) {
+                err.println("--resolve: " + e.getMessage());
+                err.flush();
+                return PolicyCommand.BAD_CONFIG;
+            }
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        try (Resolver resolver = resolvers != null ? resolvers.get() : Resolver.dns(PolicyTools.dnsTimeout(policy))) {
+        try (Resolver resolver = table != null ? table
+                : resolvers != null ? resolvers.get() : Resolver.dns(PolicyTools.dnsTimeout(policy))) {
             PolicyTools.Explanation e = PolicyTools.explain(policy, new ConnectRequest(target, origin, client, token),
                     resolver, group.next()).get(2, TimeUnit.MINUTES);
             Decision d = e.decision();

@@ -1,5 +1,7 @@
 package io.cometgate.relay.clientaddr;
 
+import io.cometgate.policy.HostPort;
+import io.cometgate.policy.IpLiterals;
 import io.netty.handler.codec.http.HttpHeaders;
 
 import java.net.InetAddress;
@@ -92,38 +94,16 @@ public final class ForwardedFor {
      * {@code [2001:db8::1]} or {@code [2001:db8::1]:80}. Ports are checked and dropped.
      */
     static Optional<InetAddress> parseNode(String node) {
-        if (node.startsWith("[")) {
-            int close = node.indexOf(']');
-            if (close < 0) {
-                return Optional.empty();
-            }
-            String rest = node.substring(close + 1);
-            if (!rest.isEmpty() && !validPort(rest)) {
-                return Optional.empty();
-            }
-            String inner = node.substring(1, close);
-            return inner.indexOf(':') >= 0 ? IpLiteral.parse(inner) : Optional.empty();
+        HostPort hp;
+        try {
+            hp = HostPort.parse(node, 1);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
-        int colon = node.indexOf(':');
-        if (colon >= 0 && colon == node.lastIndexOf(':') && node.indexOf('.') >= 0) {
-            return validPort(node.substring(colon)) ? IpLiteral.parse(node.substring(0, colon)) : Optional.empty();
+        if (hp.hasPort() && !hp.bracketed() && IpLiterals.parseIpv4(hp.host()) == null) {
+            return Optional.empty(); // name:port, never an address
         }
-        return IpLiteral.parse(node);
-    }
-
-    /** {@code :digits} with a value 1-65535. */
-    private static boolean validPort(String colonPort) {
-        if (colonPort.length() < 2 || colonPort.length() > 6 || colonPort.charAt(0) != ':') {
-            return false;
-        }
-        for (int i = 1; i < colonPort.length(); i++) {
-            char c = colonPort.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        int port = Integer.parseInt(colonPort.substring(1));
-        return port >= 1 && port <= 65535;
+        return IpLiterals.parse(hp.host());
     }
 
     static String lower(String s) {

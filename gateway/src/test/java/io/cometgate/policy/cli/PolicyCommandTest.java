@@ -111,4 +111,58 @@ class PolicyCommandTest {
         assertEquals(2, policyCommand(none).execute("explain", "--policy", ok.toString(), "--target", "x:1",
                 "--client-ip", "evil.example"));
     }
+
+    @Test
+    void checkStrictFailsOnWarningsSuchAsAMissingHostLine() throws Exception {
+        Path p = Files.writeString(dir.resolve("nohost.policy"), "cometgate-policy 1\nallow db.example.com:5432\n");
+        assertEquals(0, run(new PolicyCommand(), "check", p.toString()), err.toString());
+        assertTrue(out.toString().contains(p + ":1:1: warning: no 'host' directive"), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(2, run(new PolicyCommand(), "check", "--strict", p.toString()));
+        assertTrue(out.toString().contains("0 error(s), 1 warning(s) (--strict: warnings fail)"), out.toString());
+        Path clean = Files.writeString(dir.resolve("clean.policy"), "cometgate-policy 1\nhost gw.example.com\n");
+        assertEquals(0, run(new PolicyCommand(), "check", "--strict", clean.toString()), out.toString());
+    }
+
+    @Test
+    void checkReportsAMissingTokenKeyFileOnceAndInLineOrder() throws Exception {
+        Path p = Files.writeString(dir.resolve("tok.policy"), "cometgate-policy 1\nalias db 10.0.0.6:5432 token\n"
+                + "token-key missing.key\nallow *:1\n");
+        assertEquals(2, run(new PolicyCommand(), "check", p.toString()));
+        List<String> errors = err.toString().lines().filter(l -> l.startsWith(p.toString())).toList();
+        assertEquals(2, errors.size(), err.toString());
+        assertTrue(errors.get(0).startsWith(p + ":3:11: cannot read token key "), err.toString());
+        assertTrue(errors.get(1).startsWith(p + ":4:7: wildcard"), err.toString());
+    }
+
+    @Test
+    void explainWithResolveDecidesOfflineFromTheTable() throws Exception {
+        Path p = Files.writeString(dir.resolve("p.policy"), "cometgate-policy 1\nhost gw\norigin none\n"
+                + "allow *.example.net:443\n");
+        // The default factory: without --resolve this command would ask real DNS.
+        CommandLine cl = new CommandLine(new PolicyCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        assertEquals(0, cl.execute("explain", "--policy", p.toString(), "--target", "a.example.net:443",
+                "--resolve", "a.example.net=93.184.216.34"), err.toString());
+        assertTrue(out.toString().contains("connect:  93.184.216.34 port 443"), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(1, cl.execute("explain", "--policy", p.toString(), "--target", "a.example.net:443",
+                "--resolve", "a.example.net=93.184.216.34", "--resolve", "a.example.net=10.0.0.5"));
+        assertTrue(out.toString().contains("reason:   denied: address is private"), out.toString());
+        assertTrue(out.toString().contains("address:  10.0.0.5 is private"), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(1, cl.execute("explain", "--policy", p.toString(), "--target", "b.example.net:443",
+                "--resolve", "a.example.net=93.184.216.34"));
+        assertTrue(out.toString().contains("decision: DNS_FAILURE"), out.toString());
+    }
+
+    @Test
+    void explainWithAMalformedResolveExitsTwo() throws Exception {
+        Path p = Files.writeString(dir.resolve("p.policy"), "cometgate-policy 1\nhost gw\norigin none\n");
+        assertEquals(2, run(new PolicyCommand(), "explain", "--policy", p.toString(), "--target", "a.example.net:443",
+                "--resolve", "a.example.net=localhost"));
+        assertTrue(err.toString().contains("--resolve: 'a.example.net=localhost': 'localhost' is not a canonical IP address"),
+                err.toString());
+    }
 }

@@ -1,5 +1,6 @@
 package io.cometgate.relay.clientaddr;
 
+import io.cometgate.policy.IpLiterals;
 import io.cometgate.relay.clientaddr.ForwardedFor.Source;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -21,7 +22,7 @@ class ForwardedForTest {
     private static final Predicate<InetAddress> TRUSTED = PROXIES::contains;
 
     private static InetAddress ip(String literal) {
-        return IpLiteral.parse(literal).orElseThrow();
+        return IpLiterals.parse(literal).orElseThrow();
     }
 
     private static HttpHeaders headers(String name, String... values) {

@@ -1,5 +1,6 @@
 package io.cometgate.relay.clientaddr;
 
+import io.cometgate.policy.IpLiterals;
 import io.cometgate.relay.clientaddr.ProxyProtocolHeader.Version;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -26,7 +27,7 @@ class ProxyProtocolHeaderTest {
     private static final io.netty.buffer.ByteBufAllocator ALLOC = io.netty.buffer.ByteBufAllocator.DEFAULT;
 
     private static InetSocketAddress at(String ip, int port) {
-        return new InetSocketAddress(IpLiteral.parse(ip).orElseThrow(), port);
+        return new InetSocketAddress(IpLiterals.parse(ip).orElseThrow(), port);
     }
 
     private static String encodeText(Version v, String src, int sp, String dst, int dp) {
@@ -98,9 +99,9 @@ class ProxyProtocolHeaderTest {
                     message.protocolVersion());
             boolean v4 = !src.contains(":") && !dst.contains(":");
             assertEquals(v4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6, message.proxiedProtocol());
-            assertEquals(IpLiteral.parse(src).orElseThrow(), IpLiteral.parse(message.sourceAddress()).orElseThrow());
-            assertEquals(IpLiteral.parse(dst).orElseThrow(),
-                    IpLiteral.parse(message.destinationAddress()).orElseThrow());
+            assertEquals(IpLiterals.parse(src).orElseThrow(), IpLiterals.parse(message.sourceAddress()).orElseThrow());
+            assertEquals(IpLiterals.parse(dst).orElseThrow(),
+                    IpLiterals.parse(message.destinationAddress()).orElseThrow());
             assertEquals(40000, message.sourcePort());
             assertEquals(443, message.destinationPort());
         } finally {

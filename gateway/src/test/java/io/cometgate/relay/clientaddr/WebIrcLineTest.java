@@ -1,5 +1,6 @@
 package io.cometgate.relay.clientaddr;
 
+import io.cometgate.policy.IpLiterals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +20,7 @@ class WebIrcLineTest {
     Path dir;
 
     private static InetAddress ip(String literal) {
-        return IpLiteral.parse(literal).orElseThrow();
+        return IpLiterals.parse(literal).orElseThrow();
     }
 
     private WebIrcLine fromFile(String content) throws Exception {

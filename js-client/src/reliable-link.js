@@ -1,0 +1,207 @@
+/**
+ * The session's reliable link over whichever transport is attached: the upstream outbox (every
+ * sequenced frame kept until acknowledged, resent on a new transport, one batch in flight at a
+ * time) and the downstream inbox (in-order check, acknowledgements within `ackDelayMs` or every
+ * `ackBytes`).
+ * @module
+ */
+
+import {
+  FrameType, decodeBatch, encodeFrame, concatBytes, u32Payload, readU32, HEADER_SIZE,
+} from './frame.js';
+import { RetransmitBuffer, ReceiveWindow } from './reliable.js';
+
+/**
+ * What the link reports to its session.
+ * @typedef {object} LinkHost
+ * @property {() => number} maxMessage largest batch the gateway takes (HELLO `maxMessage`)
+ * @property {() => number} maxFrame largest frame payload (HELLO `maxFrame`)
+ * @property {(t: import('./transports/base.js').Transport, sequenced: number) => void} sent
+ *   a batch went out carrying `sequenced` bytes of sequenced frames
+ * @property {(t: import('./transports/base.js').Transport) => void} answered an upstream batch was answered
+ * @property {(t: import('./transports/base.js').Transport, e: any) => void} sendFailed
+ * @property {(message: string) => void} protocolError the gateway broke the protocol
+ */
+
+export class ReliableLink {
+  /**
+   * @param {{ackDelayMs?: number, ackBytes?: number}} options
+   * @param {LinkHost} host
+   */
+  constructor(options, host) {
+    this.options = options;
+    this.host = host;
+    this.out = new RetransmitBuffer();
+    this.in = new ReceiveWindow();
+    /** @type {import('./transports/base.js').Transport|null} the transport frames may flow on */
+    this.transport = null;
+    this.sending = false;
+    this.ackDue = false;
+    /** the next flush sends a HEARTBEAT if it has nothing else (it proves a poll transport) */
+    this.probe = false;
+    /** @type {ReturnType<typeof setTimeout>|undefined} */
+    this.ackTimer = undefined;
+  }
+
+  /**
+   * Numbers and keeps a frame; it goes out with the next flush.
+   * @param {number} type
+   * @param {number} channel
+   * @param {Uint8Array} payload
+   * @param {() => void} [onAck]
+   */
+  enqueue(type, channel, payload, onAck) {
+    this.out.push(type, channel, payload, onAck);
+    queueMicrotask(() => this.flush());
+  }
+
+  /**
+   * Frames may flow on `t`: everything unacknowledged goes out again.
+   * @param {import('./transports/base.js').Transport} t
+   * @param {boolean} probe send a HEARTBEAT if there is nothing else, so `t` proves itself
+   */
+  attach(t, probe) {
+    this.transport = t;
+    this.probe = probe;
+    this.sending = false;
+    this.out.rewind();
+    queueMicrotask(() => this.flush());
+  }
+
+  detach() {
+    this.transport = null;
+    this.sending = false;
+  }
+
+  stop() {
+    this.detach();
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+  }
+
+  /** @returns {number} the ack to carry in a downstream request (recorded as sent) */
+  takeAck() {
+    return this.in.takeAck();
+  }
+
+  /**
+   * A downstream sequenced frame: deliver it, or drop it as a duplicate.
+   * @param {import('./frame.js').Frame} frame
+   * @returns {boolean} whether to deliver it
+   */
+  accept(frame) {
+    return this.in.accept(frame.seq, HEADER_SIZE + frame.payload.length) === 'deliver';
+  }
+
+  /** @param {number} seq a cumulative ACK from the gateway */
+  acked(seq) {
+    this.out.ack(seq);
+  }
+
+  /** @returns {boolean} sequenced frames went out and were not acknowledged yet */
+  get awaitingAck() {
+    return this.out.sent > 0;
+  }
+
+  /** @returns {number} bytes of sequenced frames sent and not acknowledged */
+  get unackedBytes() {
+    let n = 0;
+    for (let i = 0; i < this.out.sent; i++) n += this.out.entries[i].bytes.length;
+    return n;
+  }
+
+  /** Received frames were delivered: acknowledge them soon. */
+  scheduleAck() {
+    if (!this.in.needsAck()) return;
+    if (this.in.unackedBytes >= (this.options.ackBytes ?? 32768)) {
+      this.ackDue = true;
+      this.flush();
+      return;
+    }
+    if (this.ackTimer !== undefined) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      this.ackDue = true;
+      this.flush();
+    }, this.options.ackDelayMs ?? 200);
+  }
+
+  /** Sends the next batch if the transport is free. */
+  flush() {
+    const t = this.transport;
+    if (!t || this.sending) return;
+    /** @type {Uint8Array[]} */
+    const parts = [];
+    let budget = Math.min(t.maxBatch, this.host.maxMessage());
+    if (this.in.needsAck() && (this.ackDue || this.out.hasUnsent())) {
+      parts.push(encodeFrame(FrameType.ACK, 0, 0, u32Payload(this.in.takeAck())));
+      budget -= HEADER_SIZE + 4;
+      this.ackDue = false;
+      clearTimeout(this.ackTimer);
+      this.ackTimer = undefined;
+    }
+    const sequenced = this.out.takeUnsent(budget);
+    parts.push(...sequenced);
+    if (parts.length === 0 && this.probe) parts.push(encodeFrame(FrameType.HEARTBEAT, 0, 0));
+    this.probe = false;
+    if (parts.length === 0) return;
+    this.sending = true;
+    let sent;
+    try {
+      sent = t.send(concatBytes(parts));
+    } catch (e) {
+      sent = Promise.reject(e);
+    }
+    this.host.sent(t, sequenced.reduce((n, b) => n + b.length, 0));
+    sent.then((answer) => {
+      if (t !== this.transport) return;
+      this.sending = false;
+      if (answer && answer.length > 0) this.#answer(answer);
+      if (t !== this.transport) return;
+      this.host.answered(t);
+      this.flush();
+    }, (e) => {
+      if (t !== this.transport) return;
+      this.sending = false;
+      this.host.sendFailed(t, e);
+    });
+  }
+
+  /**
+   * Every frame not yet acknowledged plus `last`, numbered after them, as one batch of at most
+   * `maxBytes` (the oldest frames that do not fit are left out). For a request that must leave
+   * at once, whatever is in flight (the page is going away).
+   * @param {number} type
+   * @param {Uint8Array} payload
+   * @param {number} maxBytes
+   * @returns {Uint8Array}
+   */
+  finalBatch(type, payload, maxBytes) {
+    this.out.push(type, 0, payload);
+    const entries = this.out.entries;
+    const parts = [];
+    let size = 0;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const bytes = entries[i].bytes;
+      if (parts.length > 0 && size + bytes.length > maxBytes) break;
+      parts.unshift(bytes);
+      size += bytes.length;
+    }
+    return concatBytes(parts);
+  }
+
+  /**
+   * The answer to an upstream POST: ACK frames for what the gateway received.
+   * @param {Uint8Array} bytes
+   */
+  #answer(bytes) {
+    try {
+      for (const f of decodeBatch(bytes, { maxFrame: this.host.maxFrame() })) {
+        if (f.type === FrameType.ACK) this.out.ack(readU32(f.payload));
+      }
+    } catch (e) {
+      this.host.protocolError(`client: POST answer: ${/** @type {Error} */ (e).message}`);
+    }
+  }
+}
+
