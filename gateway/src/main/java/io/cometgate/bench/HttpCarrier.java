@@ -94,11 +94,7 @@ final class HttpCarrier implements GatewayConn.Carrier {
                 attachDown();
             }));
         } else {
-            if (down instanceof DownStream text) {
-                text.reset();
-            } else {
-                ((BinaryStream) down).reset();
-            }
+            resetDown();
             downLink.request(request(HttpMethod.GET, path, Unpooled.EMPTY_BUFFER, true), down);
         }
     }
@@ -136,9 +132,19 @@ final class HttpCarrier implements GatewayConn.Carrier {
         return transport + "(posting=" + posting + " closing=" + closing + " pendingUp=" + (pendingUp != null) + ")";
     }
 
+    /** Drops what a stream held of an unfinished line or frame. */
+    private void resetDown() {
+        if (down instanceof DownStream text) {
+            text.reset();
+        } else {
+            ((BinaryStream) down).reset();
+        }
+    }
+
     @Override
     public void shutdown() {
         closing = true;
+        resetDown();
         if (!posting) {
             postNext();
         }
@@ -317,6 +323,10 @@ final class HttpCarrier implements GatewayConn.Carrier {
             }
             if (whole > 0) {
                 conn.batch(pending.readSlice(whole));
+            }
+            if (pending != null && !pending.isReadable()) {
+                reset(); // nothing held between chunks in the common case
+            } else if (pending != null) {
                 pending.discardReadComponents();
             }
         }
