@@ -82,9 +82,11 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts a process in its own process group (so helpers it forks, e.g. epmd, stop with it),
  * output to `logFile`. Stop it with {@link stopProcess}.
  */
-export function startProcess(label, command, args, { cwd, env, logFile }) {
+export function startProcess(label, command, args, { cwd, env, logFile, extraPipe = false }) {
   const out = openSync(logFile, 'a');
-  const proc = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
+  // extraPipe: a pipe on fd 3, for programs that report where they listen there (Xvfb -displayfd 3).
+  const stdio = extraPipe ? ['ignore', out, out, 'pipe'] : ['ignore', out, out];
+  const proc = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio, detached: true });
   proc.label = label;
   proc.logFile = logFile;
   proc.on('error', () => {});

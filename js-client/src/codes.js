@@ -24,6 +24,7 @@ export const CloseCode = Object.freeze({
   FLOW_CONTROL: 4012,
   BACKEND_TLS: 4013,
   SESSION_REPLACED: 4014,
+  SESSION_UNKNOWN: 4015,
 });
 
 const NAMES = new Map([
@@ -45,6 +46,7 @@ const NAMES = new Map([
   [4012, ['flow-control', 'a peer sent beyond its credit']],
   [4013, ['backend-tls', 'TLS to the backend failed']],
   [4014, ['session-replaced', 'a newer transport took over this session']],
+  [4015, ['session-unknown', 'the gateway node no longer holds the session (node restarted or gone); open again for a fresh session']],
 ]);
 
 /**

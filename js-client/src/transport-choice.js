@@ -141,6 +141,10 @@ export function fatalFailure(info, everAttached) {
   if (info.status === 403 || info.wsCode === 1008) {
     return { code: CloseCode.POLICY_VIOLATION, reason: `the gateway refused this page: ${why}` };
   }
+  // 4015: the node does not hold the session (it died or restarted, docs/SCALING.md): retrying it is useless.
+  if (info.status === 410 || info.wsCode === CloseCode.SESSION_UNKNOWN) {
+    return { code: CloseCode.SESSION_UNKNOWN, reason: why };
+  }
   if ((info.status === 404 || info.wsCode === 4004) && everAttached) {
     return { code: CloseCode.SESSION_EXPIRED, reason: `the gateway no longer knows this session: ${why}` };
   }

@@ -1,5 +1,6 @@
 package io.cometgate.bench;
 
+import io.cometgate.flags.Converters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,10 +23,10 @@ public final class BenchBackendCommand implements Callable<Integer> {
             description = "Loopback address to listen on (repeatable; default 127.0.0.1:65001).")
     List<InetSocketAddress> listen;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default 1).")
+    @Option(names = "--threads", paramLabel = "N", converter = Converters.Threads.class, description = "Event-loop threads (default 1).")
     int threads = 1;
 
-    @Option(names = "--max-lifetime", paramLabel = "SECONDS", description = "Exit after this long (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-lifetime", paramLabel = "SECONDS", converter = Converters.PositiveLong.class, description = "Exit after this long (default ${DEFAULT-VALUE}).")
     long maxLifetime = 3600;
 
     @Override

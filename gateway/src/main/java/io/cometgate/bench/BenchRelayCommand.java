@@ -1,5 +1,6 @@
 package io.cometgate.bench;
 
+import io.cometgate.flags.Converters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,10 +24,10 @@ public final class BenchRelayCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "HOST:PORT", converter = LoopbackAddress.class, description = "Default 127.0.0.1:65001.")
     InetSocketAddress target = new InetSocketAddress("127.0.0.1", 65001);
 
-    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default 1).")
+    @Option(names = "--threads", paramLabel = "N", converter = Converters.Threads.class, description = "Event-loop threads (default 1).")
     int threads = 1;
 
-    @Option(names = "--max-lifetime", paramLabel = "SECONDS", description = "Exit after this long (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-lifetime", paramLabel = "SECONDS", converter = Converters.PositiveLong.class, description = "Exit after this long (default ${DEFAULT-VALUE}).")
     long maxLifetime = 3600;
 
     @Override

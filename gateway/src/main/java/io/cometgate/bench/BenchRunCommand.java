@@ -1,5 +1,6 @@
 package io.cometgate.bench;
 
+import io.cometgate.flags.Converters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,52 +58,54 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--gateway-target", paramLabel = "HOST:PORT", description = "What the gateway is asked to open (default: the backend address).")
     String gatewayTarget;
 
-    @Option(names = "--raw-websocket", paramLabel = "URL", description = "Also drive a raw binary WebSocket bridge (websockify) at URL.")
-    URI rawWebSocket;
+    @Option(names = "--raw-websocket", paramLabel = "[NAME=]URL",
+            description = "Also drive a raw binary WebSocket bridge (websockify) at URL (repeatable; NAME labels the route, default raw-websocket).")
+    List<String> rawWebSockets = new ArrayList<>();
 
-    @Option(names = "--raw-websocket-pid", paramLabel = "PID", description = "PID of the raw WebSocket bridge (its children are counted too).")
-    Long rawPid;
+    @Option(names = "--raw-websocket-pid", paramLabel = "[NAME=]PID",
+            description = "PID of a raw WebSocket bridge, for S1 (its children are counted too; NAME as in --raw-websocket).")
+    List<String> rawPids = new ArrayList<>();
 
-    @Option(names = "--repeat", description = "Repeats; medians are reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", converter = Converters.Positive.class, description = "Repeats; medians are reported (default ${DEFAULT-VALUE}).")
     int repeat = 3;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Measuring time of S2/S3/S4 per route (default ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", converter = Converters.Positive.class, paramLabel = "SECONDS", description = "Measuring time of S2/S3/S4 per route (default ${DEFAULT-VALUE}).")
     int duration = 5;
 
-    @Option(names = "--s3-rate", paramLabel = "MSG/S", description = "S3 open-loop send rate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--s3-rate", converter = Converters.Positive.class, paramLabel = "MSG/S", description = "S3 open-loop send rate (default ${DEFAULT-VALUE}).")
     int s3Rate = 1000;
 
-    @Option(names = "--s4-sessions", split = ",", description = "S4 session counts (default 100,1000).")
+    @Option(names = "--s4-sessions", converter = Converters.Positive.class, split = ",", description = "S4 session counts (default 100,1000).")
     List<Integer> s4Sessions = List.of(100, 1000);
 
-    @Option(names = "--s1-sessions", split = ",", description = "S1 session counts (default 1000).")
+    @Option(names = "--s1-sessions", converter = Converters.Positive.class, split = ",", description = "S1 session counts (default 1000).")
     List<Integer> s1Sessions = List.of(1000);
 
-    @Option(names = "--idle-seconds", description = "S1 idle CPU window (default ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-seconds", converter = Converters.Positive.class, description = "S1 idle CPU window (default ${DEFAULT-VALUE}).")
     int idleSeconds = 10;
 
-    @Option(names = "--s5-sessions", description = "S5 sessions (default ${DEFAULT-VALUE}).")
+    @Option(names = "--s5-sessions", converter = Converters.Positive.class, description = "S5 sessions (default ${DEFAULT-VALUE}).")
     int s5Sessions = 1000;
 
-    @Option(names = "--s5-seconds", description = "S5 ticks per session, one per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--s5-seconds", converter = Converters.Positive.class, description = "S5 ticks per session, one per second (default ${DEFAULT-VALUE}).")
     int s5Seconds = 20;
 
-    @Option(names = "--s6-steady", description = "S6 steady sessions (default ${DEFAULT-VALUE}).")
+    @Option(names = "--s6-steady", converter = Converters.Positive.class, description = "S6 steady sessions (default ${DEFAULT-VALUE}).")
     int s6Steady = 200;
 
-    @Option(names = "--s6-rate", description = "S6 new sessions per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--s6-rate", converter = Converters.Positive.class, description = "S6 new sessions per second (default ${DEFAULT-VALUE}).")
     int s6Rate = 50;
 
-    @Option(names = "--s6-seconds", description = "S6 churn time (default ${DEFAULT-VALUE}).")
+    @Option(names = "--s6-seconds", converter = Converters.Positive.class, description = "S6 churn time (default ${DEFAULT-VALUE}).")
     int s6Seconds = 10;
 
-    @Option(names = "--s7-messages", description = "S7 messages (default ${DEFAULT-VALUE}).")
+    @Option(names = "--s7-messages", converter = Converters.Positive.class, description = "S7 messages (default ${DEFAULT-VALUE}).")
     int s7Messages = 200;
 
-    @Option(names = "--sources", description = "Loopback source addresses 127.0.0.2.. to spread client sockets over (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sources", converter = Converters.Positive.class, description = "Loopback source addresses 127.0.0.2.. to spread client sockets over (default ${DEFAULT-VALUE}).")
     int sources = 16;
 
-    @Option(names = "--threads", description = "Client event-loop threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", converter = Converters.Threads.class, description = "Client event-loop threads (default ${DEFAULT-VALUE}).")
     int threads = 2;
 
     @Option(names = "--gateway-jvm", paramLabel = "OPTION", description = "Extra JVM option for a started gateway (repeatable), e.g. -XX:StartFlightRecording=...")
@@ -111,10 +114,10 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--gateway-arg", paramLabel = "FLAG", description = "Extra `serve` flag for a started gateway (repeatable), e.g. --gateway-arg=--window=1m.")
     List<String> gatewayArgs = new ArrayList<>();
 
-    @Option(names = "--gateway-threads", description = "Event-loop threads of a started gateway (default: its own default).")
+    @Option(names = "--gateway-threads", converter = Converters.Threads.class, description = "Event-loop threads of a started gateway (default: its own default).")
     Integer gatewayThreads;
 
-    @Option(names = "--warmup-ms", description = "Warm-up and settling pauses (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-ms", converter = Converters.NonNegative.class, description = "Warm-up and settling pauses (default ${DEFAULT-VALUE}).")
     int warmupMs = 1000;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every row and the medians as JSON.")
@@ -186,10 +189,11 @@ public final class BenchRunCommand implements Callable<Integer> {
                     probes.put(t, new Probe(gwPid));
                 }
             }
-            if (rawWebSocket != null) {
-                measured.add(Route.rawWebSocket(rawWebSocket));
-                if (rawPid != null) {
-                    probes.put("raw-websocket", new Probe(rawPid));
+            Map<String, String> pidsByName = named(rawPids);
+            for (Map.Entry<String, String> raw : named(rawWebSockets).entrySet()) {
+                measured.add(Route.rawWebSocket(raw.getKey(), URI.create(raw.getValue())));
+                if (pidsByName.containsKey(raw.getKey())) {
+                    probes.put(raw.getKey(), new Probe(Long.parseLong(pidsByName.get(raw.getKey()))));
                 }
             }
             run(chosen, context, baselines, measured, probes, results, progress);
@@ -290,5 +294,16 @@ public final class BenchRunCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             results.machine("memory", "unknown");
         }
+    }
+
+    /** {@code NAME=VALUE} or a bare {@code VALUE} (named raw-websocket), in the order given. */
+    private static Map<String, String> named(List<String> values) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String v : values) {
+            int eq = v.indexOf('=');
+            boolean hasName = eq > 0 && !v.substring(0, eq).contains(":");
+            out.put(hasName ? v.substring(0, eq) : "raw-websocket", hasName ? v.substring(eq + 1) : v);
+        }
+        return out;
     }
 }

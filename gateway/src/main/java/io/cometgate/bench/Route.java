@@ -33,8 +33,9 @@ record Route(String name, Kind kind, InetSocketAddress address, URI uri, String 
         return new Route(transport, Kind.GATEWAY, Loopback.of(base), base, endpoint);
     }
 
-    static Route rawWebSocket(URI uri) {
-        return new Route("raw-websocket", Kind.RAW_WEBSOCKET, Loopback.of(uri), uri, null);
+    /** A raw binary WebSocket bridge (websockify, or the gateway's websockify-compatible endpoint) named {@code name}. */
+    static Route rawWebSocket(String name, URI uri) {
+        return new Route(name, Kind.RAW_WEBSOCKET, Loopback.of(uri), uri, null);
     }
 
     /** Whether downstream bodies are raw batches ({@code binary=1}) rather than base64. */

@@ -1,5 +1,6 @@
 package io.cometgate.cli;
 
+import io.cometgate.flags.Converters;
 import io.cometgate.policy.IpLiterals;
 import io.cometgate.tls.DevCa;
 import io.cometgate.tls.PemPair;
@@ -51,7 +52,7 @@ public final class CertCommand implements Callable<Integer> {
         @Option(names = "--cn", paramLabel = "NAME", description = "The CA's common name (default: ${DEFAULT-VALUE}).")
         String commonName = DevCa.DEFAULT_NAME;
 
-        @Option(names = "--days", paramLabel = "N", description = "Validity in days (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--days", paramLabel = "N", converter = Converters.Days.class, description = "Validity in days (default: ${DEFAULT-VALUE}).")
         int days = (int) DevCa.DEFAULT_CA_VALIDITY.toDays();
 
         @Option(names = "--force", description = "Overwrite existing files.")
@@ -87,7 +88,7 @@ public final class CertCommand implements Callable<Integer> {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for cert.pem and key.pem.")
         Path out;
 
-        @Option(names = "--days", paramLabel = "N", description = "Validity in days (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--days", paramLabel = "N", converter = Converters.Days.class, description = "Validity in days (default: ${DEFAULT-VALUE}).")
         int days = (int) DevCa.DEFAULT_SERVER_VALIDITY.toDays();
 
         @Option(names = "--force", description = "Overwrite existing files.")
@@ -131,7 +132,7 @@ public final class CertCommand implements Callable<Integer> {
         @Option(names = "--name", paramLabel = "HOST", description = "Extra DNS name or IP address (repeatable).")
         List<String> names = new ArrayList<>();
 
-        @Option(names = "--days", paramLabel = "N", description = "Validity in days (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--days", paramLabel = "N", converter = Converters.Days.class, description = "Validity in days (default: ${DEFAULT-VALUE}).")
         int days = (int) SelfSigned.DEFAULT_VALIDITY.toDays();
 
         @Option(names = "--force", description = "Overwrite existing files.")

@@ -2,15 +2,18 @@ package io.cometgate.cli;
 
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.http.ClientAddressResolver;
+import io.cometgate.http.ConnectBackGuard;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayContext;
 import io.cometgate.http.GatewayServer;
+import io.cometgate.http.UpgradeRoute;
 import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.Decider;
 import io.cometgate.relay.BackendConnector;
 import io.cometgate.relay.BackendRelay;
 import io.cometgate.relay.ChannelAudit;
 import io.cometgate.relay.OpenLimiter;
+import io.cometgate.session.ChannelOpener;
 import io.cometgate.session.SessionContext;
 import io.cometgate.session.SessionRegistry;
 import io.cometgate.transport.ProtocolEndpoints;
@@ -25,14 +28,46 @@ public final class GatewayAssembly {
     private GatewayAssembly() {
     }
 
+    /** What builds an extra endpoint (the websockify-compatible one) from the parts it shares with sessions. */
+    @FunctionalInterface
+    public interface UpgradeRoutes {
+        UpgradeRoute create(GatewayContext context, ChannelOpener relay, ChannelAudit audit);
+    }
+
     /** A gateway server, not yet listening: call {@link GatewayServer#start}. */
     public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                                        ClientAddressResolver clientAddresses) {
+        return server(config, decider, audit, loops, clientAddresses, "local", null);
+    }
+
+    /** @param nodeId this node's id in a cluster (docs/SCALING.md), carried in every session id */
+    public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
+                                       ClientAddressResolver clientAddresses, String nodeId) {
+        return server(config, decider, audit, loops, clientAddresses, nodeId, null);
+    }
+
+    /**
+     * The same, also serving the route {@code routes} builds (e.g. {@code WebsockifyEndpoint::tokens}):
+     * its connections open backends through the same relay as sessions' channels.
+     */
+    public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
+                                       ClientAddressResolver clientAddresses, UpgradeRoutes routes) {
+        return server(config, decider, audit, loops, clientAddresses, "local", routes);
+    }
+
+    /** The full form: this node's id and, if not null, the extra upgrade route. */
+    public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
+                                       ClientAddressResolver clientAddresses, String nodeId, UpgradeRoutes routes) {
         GatewayMetrics metrics = new GatewayMetrics();
-        BackendRelay relay = new BackendRelay(config, decider, metrics, new BackendConnector(loops.socketChannel()),
+        ConnectBackGuard connectBack = ConnectBackGuard.forThisHost(decider);
+        BackendRelay relay = new BackendRelay(config, connectBack, metrics, new BackendConnector(loops.socketChannel()),
                 audit, new OpenLimiter());
-        SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay));
+        SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay), nodeId);
         GatewayContext context = new GatewayContext(config, decider, metrics, registry);
-        return new GatewayServer(context, new ProtocolEndpoints(context), loops, clientAddresses);
+        GatewayServer server = new GatewayServer(context, new ProtocolEndpoints(context), loops, clientAddresses, connectBack);
+        if (routes != null) {
+            server.serveUpgrades(routes.create(context, relay, audit));
+        }
+        return server;
     }
 }

@@ -3,9 +3,9 @@ package io.cometgate.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
@@ -37,14 +37,28 @@ final class Logging {
             ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
             appender.setContext(context);
             appender.setTarget("System.err");
-            JsonEncoder encoder = new JsonEncoder();
-            encoder.setContext(context);
-            encoder.start();
-            appender.setEncoder(encoder);
+            appender.setEncoder(jsonEncoder(context));
             appender.start();
             root.detachAndStopAllAppenders();
             root.addAppender(appender);
         }
         return null;
+    }
+
+    /**
+     * One flat JSON object per line: {@code time} (ISO-8601, UTC), {@code level}, {@code logger_name},
+     * {@code thread_name}, the formatted {@code message}, and every SLF4J key-value pair as a
+     * top-level field (the audit records' {@code verdict}, {@code target}, ...), so {@code jq .verdict}
+     * works. Stack traces go to {@code stack_trace}.
+     */
+    static LogstashEncoder jsonEncoder(LoggerContext context) {
+        LogstashEncoder encoder = new LogstashEncoder();
+        encoder.setContext(context);
+        encoder.getFieldNames().setTimestamp("time");
+        encoder.getFieldNames().setVersion("[ignore]");
+        encoder.getFieldNames().setLevelValue("[ignore]");
+        encoder.setTimeZone("UTC");
+        encoder.start();
+        return encoder;
     }
 }

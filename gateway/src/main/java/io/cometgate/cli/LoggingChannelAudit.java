@@ -16,19 +16,19 @@ final class LoggingChannelAudit implements ChannelAudit {
 
     private final AuditLog log;
 
-    LoggingChannelAudit(boolean json) {
-        this.log = new AuditLog(json);
+    LoggingChannelAudit() {
+        this.log = new AuditLog();
     }
 
     @Override
-    public void decision(ConnectRequest request, Decision decision) {
-        log.decision(request, decision);
+    public void decision(String correlationId, ConnectRequest request, Decision decision) {
+        log.decision(request, decision, correlationId);
     }
 
     @Override
-    public void channelClosed(ChannelOwner session, String target, Decision decision, long bytesUp, long bytesDown,
-                              long durationMillis, CloseCode code, String reason) {
-        log.channelClosed(session.clientAddress(), session.origin(), target, decision == null ? null : decision.address(),
-                bytesUp, bytesDown, durationMillis, code.code(), reason);
+    public void channelClosed(String correlationId, ChannelOwner session, String target, Decision decision, long bytesUp,
+                              long bytesDown, long durationMillis, CloseCode code, String reason) {
+        log.channelClosed(correlationId, session.clientAddress(), session.clientSubject(), session.origin(), target,
+                decision == null ? null : decision.address(), bytesUp, bytesDown, durationMillis, code.code(), reason);
     }
 }

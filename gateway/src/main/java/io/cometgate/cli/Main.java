@@ -7,26 +7,46 @@ import picocli.CommandLine.Command;
 @Command(name = "cometgate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A gateway that gives web pages real TCP sockets over WebSocket and Comet transports.",
         subcommands = {ServeCommand.class, io.cometgate.policy.cli.PolicyCommand.class, io.cometgate.bench.BenchCommand.class,
-                CertCommand.class, CommandLine.HelpCommand.class})
+                CertCommand.class, HealthCommand.class, WebsockifyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        refuseTlsRenegotiation();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Client-initiated TLS 1.2 renegotiation costs the server a full handshake each time the
+     * client asks (a CPU DoS) and no browser needs it. The JDK provider reads this switch once,
+     * when its TLS classes load, so it is set before anything touches TLS; an operator's own
+     * {@code -D} wins.
+     */
+    static void refuseTlsRenegotiation() {
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
     }
 
     /** The configured command line (tests run it with their own output streams). */
     public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** As {@link #commandLine()}, with {@code serve} settings read from {@code env} (tests pass their own). */
+    static CommandLine commandLine(java.util.Map<String, String> env) {
         CommandLine cli = new CommandLine(new Main());
+        cli.getSubcommands().get("serve").setDefaultValueProvider(new ServeDefaults(env));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("cometgate: " + e.getMessage());
             return ExitCodes.RUNTIME;
         });
+        // One line: what is wrong and where to look, so it reads well in a journal or a CI log.
         cli.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("cometgate: " + e.getMessage());
-            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
+            e.getCommandLine().getErr().println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
             return ExitCodes.USAGE;
         });
         return cli;

@@ -1,27 +1,31 @@
 package io.cometgate.cli;
 
+import io.cometgate.cluster.NodeId;
+import io.cometgate.cluster.PolicyFingerprint;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
 import io.cometgate.demo.DemoBackends;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
 import io.cometgate.http.StaticFiles;
+import io.cometgate.http.ListenFailure;
+import io.cometgate.policy.Decider;
+import io.cometgate.http.TrustedSources;
 import io.cometgate.policy.PolicyDecider;
 import io.cometgate.policy.PolicyException;
 import io.cometgate.policy.Problem;
 import io.cometgate.relay.clientaddr.ForwardedFor;
+import io.cometgate.tls.ClientCertificates;
 import io.cometgate.tls.ReloadingServerTls;
 import io.cometgate.tls.SelfSigned;
 import io.cometgate.tls.ServerTlsContexts;
 import io.cometgate.tls.TlsConfigException;
+import io.cometgate.flags.Converters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,21 +39,49 @@ import java.util.concurrent.CountDownLatch;
 /** {@code cometgate serve}: runs the gateway until SIGTERM/SIGINT (graceful drain) or a second signal. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Runs the gateway.",
-                "With no flags: listens on 127.0.0.1:8080 with the bundled demo policy, starts the demo echo and "
-                        + "chat backends on loopback, and serves a demo page at /."},
+                "With no --policy: serves a demo page at / on the --listen addresses (default 127.0.0.1:8080), "
+                        + "starts the demo echo and chat backends on free loopback ports, and allows exactly "
+                        + "those, for pages served by this gateway."},
         sortOptions = false)
 public final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
-            description = "Address to listen on (repeatable). Default: 127.0.0.1:8080.")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from FILE ('name = value' lines, e.g. 'listen = 127.0.0.1:8080'; "
+                    + "also COMETGATE_CONFIG). Every flag can also come from the environment (--drain-timeout is "
+                    + "COMETGATE_DRAIN_TIMEOUT). Precedence: flag > environment > file > default.")
+    Path config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class, split = ",",
+            description = "Address to listen on (repeatable, or comma-separated). Default: 127.0.0.1:8080.")
     List<InetSocketAddress> listen;
 
-    @Option(names = "--tls-listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
+    @Option(names = "--tls-listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class, split = ",",
             description = "HTTPS/WSS listener (repeatable); needs --tls-cert and --tls-key, or --tls-self-signed.")
     List<InetSocketAddress> tlsListen;
+
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
+            description = "Admin listener: /metrics, /healthz and /readyz for any Host header, nothing else "
+                    + "(for Prometheus and probes that address the gateway by IP). Keep it off public networks.")
+    InetSocketAddress adminListen;
+
+    @Option(names = "--proxy-protocol-from", split = ",", paramLabel = "CIDR",
+            description = "L4 balancers (HAProxy send-proxy, cloud NLBs) whose connections must start with a PROXY "
+                    + "protocol v1/v2 header; its source address becomes the client's. A header from any other "
+                    + "source is refused. Applies to every --listen and --tls-listen.")
+    List<String> proxyProtocolFrom;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "PEM bundle of the CAs that issue client certificates: TLS listeners ask every client for one "
+                    + "(mutual TLS). Required unless --tls-client-auth optional. Read once at start.")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-client-auth", paramLabel = "MODE",
+            description = "With --tls-client-ca: 'required' (default; a client without a valid certificate fails the "
+                    + "handshake) or 'optional' (checked when sent).")
+    String tlsClientAuth = "required";
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the TLS listeners (reloaded when it changes).")
     Path tlsCert;
@@ -62,11 +94,13 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(cert.pem, key.pem; SANs localhost, 127.0.0.1, ::1 and every --hostname).")
     Path tlsSelfSigned;
 
-    @Option(names = "--hostname", paramLabel = "NAME", description = "Extra name for --tls-self-signed (repeatable).")
+    @Option(names = "--hostname", paramLabel = "NAME", split = ",", description = "Extra name this gateway is reached by (repeatable): put in the certificate of "
+                    + "--tls-self-signed, and in the Host/Origin allowlists of the built-in demo policy.")
     List<String> hostnames = new java.util.ArrayList<>();
 
     @Option(names = "--policy", paramLabel = "FILE",
-            description = "Access policy file (see policy/README.md). Default: the bundled demo policy.")
+            description = "Access policy file (see policy/README.md). Default: the built-in demo policy, "
+                    + "which allows only this gateway's own pages and the demo backends.")
     Path policy;
 
     @Option(names = "--static", paramLabel = "DIR",
@@ -75,7 +109,8 @@ public final class ServeCommand implements Callable<Integer> {
     Path staticDir;
 
     @Option(names = "--demo", negatable = true,
-            description = "Start the demo echo (127.0.0.1:65101) and chat (127.0.0.1:65102) backends. "
+            description = "Start the demo echo and chat backends: on free ports without --policy (the built-in "
+                    + "policy names them), on 127.0.0.1:65101 and 127.0.0.1:65102 with it. "
                     + "Default: on without --policy, off with it.")
     Boolean demo;
 
@@ -103,26 +138,33 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Bytes after which a streaming response is recycled (default 1m).")
     Integer streamBudget;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.Time.class, description = "Default 25s.")
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
+            description = "Heartbeat toward idle streams and WebSockets (default 25s).")
     Duration heartbeat;
 
-    @Option(names = "--session-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+    @Option(names = "--session-timeout", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
             description = "A session with no transport attached this long expires (default 30s).")
     Duration sessionTimeout;
 
-    @Option(names = "--poll-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+    @Option(names = "--poll-timeout", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
             description = "How long a long-poll is held (default 25s).")
     Duration pollTimeout;
 
     @Option(names = "--no-bind-client-address", description = "Let a session be used from another client address (mobile clients behind changing NAT).")
     boolean unboundClientAddress;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
+    @Option(names = "--threads", paramLabel = "N", converter = Converters.Threads.class,
+            description = "Event-loop threads, 1 to 1024 (default: one per core).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = Converters.GraceDuration.class,
             description = "On SIGTERM, how long open channels may finish (default 30s).")
     Duration drainTimeout = Duration.ofSeconds(30);
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "This node's id in a cluster, carried in every session id so a load balancer can route "
+                    + "each session to its node (docs/SCALING.md): 1-24 of a-z, 0-9, '-'. Default: from the host name.")
+    String nodeId;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (default info).")
     String logLevel = "info";
@@ -134,14 +176,30 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (spec.defaultValueProvider() instanceof ServeDefaults defaults) {
+            List<String> problems = defaults.problems(spec);
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> err.println("cometgate serve: " + p));
+                return ExitCodes.USAGE;
+            }
+        }
         String logProblem = Logging.configure(logLevel, logFormat);
         if (logProblem != null) {
             err.println("cometgate serve: " + logProblem);
             return ExitCodes.USAGE;
         }
         GatewayConfig config;
+        NodeId node;
         try {
             config = config();
+            node = nodeId == null ? NodeId.fromHostName() : new NodeId(nodeId);
+        } catch (IllegalArgumentException e) {
+            err.println("cometgate serve: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        TrustedSources proxySources;
+        try {
+            proxySources = proxyProtocolFrom == null || proxyProtocolFrom.isEmpty() ? null : TrustedSources.parse(proxyProtocolFrom);
         } catch (IllegalArgumentException e) {
             err.println("cometgate serve: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -155,76 +213,49 @@ public final class ServeCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
-        PolicyDecider decider;
-        try {
-            decider = PolicyDecider.load(policy != null ? policy : bundledPolicy());
-        } catch (PolicyException e) {
-            e.problems().forEach(p -> err.println(p.render()));
-            err.println("cometgate serve: the policy has errors; check it with 'cometgate policy check FILE'");
-            return ExitCodes.USAGE;
-        }
-        for (Problem warning : decider.warnings()) {
-            org.slf4j.LoggerFactory.getLogger("cometgate.policy").warn("{}", warning.render());
+        PolicyDecider filePolicy = null;
+        if (policy != null) {
+            try {
+                filePolicy = PolicyDecider.load(policy);
+            } catch (PolicyException e) {
+                e.problems().forEach(p -> err.println(p.render()));
+                err.println("cometgate serve: the policy has errors; check it with 'cometgate policy check FILE'");
+                return ExitCodes.USAGE;
+            }
+            for (Problem warning : filePolicy.warnings()) {
+                org.slf4j.LoggerFactory.getLogger("cometgate.policy").warn("{}", warning.render());
+            }
         }
         ReloadingServerTls tls;
         try {
             tls = serverTls();
         } catch (TlsConfigException | IllegalArgumentException e) {
             err.println("cometgate serve: " + e.getMessage());
-            decider.close();
+            if (filePolicy != null) {
+                filePolicy.close();
+            }
             return ExitCodes.USAGE;
         }
-        EventLoops loops = EventLoops.create(threads);
-        DemoBackends demoBackends = new DemoBackends();
-        ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
-        GatewayServer server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(logFormat.equals("json")), loops, forwarded::clientAddress);
-        if (files != null) {
-            server.serveStaticFiles(files);
-        }
+        RunningGateway running = new RunningGateway(EventLoops.create(threads), filePolicy, tls);
         try {
-            if (demo != null ? demo : policy == null) {
-                demoBackends.start(loops);
-            }
-            List<InetSocketAddress> bound = server.start();
-            List<InetSocketAddress> secure = tls == null ? List.of() : server.startTls(tlsListen, tls);
-            decider.addReloadListener(() -> {
-                if (decider.closeDisallowedOnReload()) {
-                    server.context().registry().forEachOnLoop(session -> session.closeChannelsNoLongerAllowed(decider::stillAllowed));
-                }
-            });
-            decider.watch();
-            for (InetSocketAddress address : bound) {
-                out.println("cometgate is listening on http://" + hostPort(address) + "/");
-            }
-            for (InetSocketAddress address : secure) {
-                out.println("cometgate is listening on https://" + hostPort(address) + "/");
-            }
-            out.flush();
+            start(running, config, files, node, proxySources);
+        } catch (ListenFailure e) {
+            running.close();
+            err.println("cometgate serve: " + e.getMessage());
+            return ExitCodes.RUNTIME;
         } catch (Exception e) {
-            server.close();
-            demoBackends.close();
-            loops.shutdown();
-            decider.close();
-            if (tls != null) {
-                tls.close();
-            }
-            err.println("cometgate serve: cannot start: " + describe(e));
+            running.close();
+            err.println("cometgate serve: cannot start: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return ExitCodes.RUNTIME;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Signals.install(decider::reload, () -> {
+        Signals.install(running::reloadPolicy, () -> {
             try {
-                server.drain(drainTimeout);
+                running.server.drain(drainTimeout);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                server.close();
-                demoBackends.close();
-                decider.close();
-                if (tls != null) {
-                    tls.close();
-                }
-                loops.shutdown();
+                running.close();
                 stopped.countDown();
             }
         });
@@ -232,12 +263,91 @@ public final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * Starts the demo backends, the policy and the listeners, in that order: the built-in demo
+     * policy names the backends' ports, and is rendered again once the listeners' ports are known.
+     * Bind failures come back as {@link ListenFailure} with a message naming the address and the fix.
+     */
+    private void start(RunningGateway running, GatewayConfig config, StaticFiles files, NodeId node,
+                       TrustedSources proxySources) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        boolean builtIn = policy == null;
+        if (demo != null ? demo : builtIn) {
+            running.demoBackends = new DemoBackends();
+            try {
+                running.demoBackends.start(running.loops, builtIn ? DemoBackends.FREE_PORT : DemoBackends.FIXED_ECHO,
+                        builtIn ? DemoBackends.FREE_PORT : DemoBackends.FIXED_CHAT);
+            } catch (ListenFailure e) {
+                throw new ListenFailure(e.address(), e.getCause(), BindErrors.forDemoBackend(e));
+            }
+        }
+        Decider decider;
+        if (builtIn) {
+            running.demoPolicy = BuiltInDemoPolicy.forListeners(config.listen(), or(tlsListen, List.of()), hostnames,
+                    running.demoBackends);
+            decider = running.demoPolicy.decider();
+        } else {
+            decider = running.filePolicy;
+        }
+        ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
+        running.server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(),
+                running.loops, forwarded::clientAddress, node.value());
+        if (files != null) {
+            running.server.serveStaticFiles(files);
+        }
+        if (proxySources != null) {
+            running.server.acceptProxyProtocolFrom(proxySources);
+        }
+        List<InetSocketAddress> bound = bind(() -> running.server.start(), "--listen");
+        List<InetSocketAddress> secure = running.tls == null ? List.of()
+                : bind(() -> running.server.startTls(tlsListen, running.tls), "--tls-listen");
+        InetSocketAddress admin = adminListen == null ? null
+                : bind(() -> List.of(running.server.startAdmin(adminListen)), "--admin-listen").get(0);
+        if (builtIn) {
+            running.demoPolicy.listenersBound(bound, secure);
+        } else {
+            PolicyDecider fileDecider = running.filePolicy;
+            GatewayServer server = running.server;
+            PolicyFingerprint fingerprint = PolicyFingerprint.of(node, fileDecider.file());
+            fingerprint.registerIn(server.context().metrics());
+            fileDecider.addReloadListener(fingerprint::refresh);
+            fileDecider.addReloadListener(() -> {
+                if (fileDecider.closeDisallowedOnReload()) {
+                    server.context().registry().forEachOnLoop(session -> session.closeChannelsNoLongerAllowed(fileDecider::stillAllowed));
+                }
+            });
+            fileDecider.watch();
+        }
+        for (InetSocketAddress address : bound) {
+            out.println("cometgate is listening on http://" + ListenFailure.hostPort(address) + "/");
+        }
+        for (InetSocketAddress address : secure) {
+            out.println("cometgate is listening on https://" + ListenFailure.hostPort(address) + "/");
+        }
+        if (admin != null) {
+            out.println("cometgate admin is listening on http://" + ListenFailure.hostPort(admin) + "/metrics");
+        }
+        out.flush();
+    }
+
+    private interface Binding {
+        List<InetSocketAddress> bind() throws InterruptedException;
+    }
+
+    private static List<InetSocketAddress> bind(Binding binding, String flag) throws InterruptedException {
+        try {
+            return binding.bind();
+        } catch (ListenFailure e) {
+            throw new ListenFailure(e.address(), e.getCause(), BindErrors.forListener(e, flag));
+        }
+    }
+
     /** The TLS listeners' certificate source, or {@code null} when there are none. */
     private ReloadingServerTls serverTls() throws TlsConfigException {
         boolean haveFiles = tlsCert != null || tlsKey != null;
         if (tlsListen == null || tlsListen.isEmpty()) {
-            if (haveFiles || tlsSelfSigned != null) {
-                throw new IllegalArgumentException("--tls-cert/--tls-key/--tls-self-signed need at least one --tls-listen");
+            if (haveFiles || tlsSelfSigned != null || tlsClientCa != null) {
+                throw new IllegalArgumentException("--tls-cert/--tls-key/--tls-self-signed/--tls-client-ca need at least one --tls-listen");
             }
             return null;
         }
@@ -245,6 +355,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tls-listen needs either both --tls-cert and --tls-key, or --tls-self-signed DIR");
         }
         ServerTlsContexts.restrictNamedGroups();
+        ClientCertificates clients = clientCertificates();
         if (tlsSelfSigned != null) {
             Path cert = tlsSelfSigned.resolve(SelfSigned.CERT_FILE);
             Path key = tlsSelfSigned.resolve(SelfSigned.KEY_FILE);
@@ -255,9 +366,17 @@ public final class ServeCommand implements Callable<Integer> {
             }
             org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn(
                     "TLS with a self-signed certificate from {}: for development only", tlsSelfSigned);
-            return ReloadingServerTls.start(cert, key);
+            return ReloadingServerTls.start(cert, key, clients);
         }
-        return ReloadingServerTls.start(tlsCert, tlsKey);
+        return ReloadingServerTls.start(tlsCert, tlsKey, clients);
+    }
+
+    /** {@code --tls-client-ca}/{@code --tls-client-auth}, or {@code null} without a client CA. */
+    private ClientCertificates clientCertificates() throws TlsConfigException {
+        if (!tlsClientAuth.equals("required") && !tlsClientAuth.equals("optional")) {
+            throw new IllegalArgumentException("--tls-client-auth must be required or optional (got '" + tlsClientAuth + "')");
+        }
+        return tlsClientCa == null ? null : ClientCertificates.load(tlsClientCa, tlsClientAuth.equals("required"));
     }
 
     private GatewayConfig config() {
@@ -298,30 +417,5 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
-    }
-
-    /** The demo policy ships inside the jar; the policy engine reads files, so it gets a private copy. */
-    private static Path bundledPolicy() throws IOException {
-        Path copy = Files.createTempFile("cometgate-default-", ".policy");
-        copy.toFile().deleteOnExit();
-        try (InputStream in = ServeCommand.class.getClassLoader().getResourceAsStream("policy/default.policy")) {
-            if (in == null) {
-                throw new IOException("the bundled policy is missing from the jar");
-            }
-            Files.write(copy, in.readAllBytes());
-        }
-        return copy;
-    }
-
-    private static String hostPort(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    private static String describe(Throwable e) {
-        if (e instanceof BindException || e.getCause() instanceof BindException) {
-            return "address already in use or not available (" + e.getMessage() + ")";
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 }

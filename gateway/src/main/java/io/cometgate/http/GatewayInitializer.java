@@ -19,8 +19,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
     // The HTTP pipeline, in order.
+    public static final String PROXY_PROTOCOL = "proxy-protocol";
     public static final String TLS = "tls";
     public static final String HTTP_CODEC = "http";
+    public static final String PACER = "pacer";
     public static final String AGGREGATOR = "aggregator";
     public static final String REQUEST_TIMEOUT = "request-timeout";
     public static final String WATCHER = "watcher";
@@ -38,13 +40,23 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final ClientAddressResolver clientAddresses;
     private final ReloadingServerTls tls;
     private final StaticFiles files;
+    private final UpgradeRoute upgrades;
+    private final OpsEndpoints ops;
+    private final TrustedSources proxyProtocolFrom;
 
     /**
      * @param tls   the listener's certificate source, or {@code null} for plain HTTP
      * @param files {@code --static} files, or {@code null}
+     * @param ops   /metrics, /healthz and /readyz
+     * @param proxyProtocolFrom balancers that must send a PROXY header, or {@code null} for none
+     * @param upgrades the websockify-compatible endpoint, or {@code null}
      */
     GatewayInitializer(GatewayContext context, ProtocolHandler endpoints, ClientAddressResolver clientAddresses,
-                       ReloadingServerTls tls, StaticFiles files) {
+                       ReloadingServerTls tls, StaticFiles files, OpsEndpoints ops, TrustedSources proxyProtocolFrom,
+                       UpgradeRoute upgrades) {
+        this.upgrades = upgrades;
+        this.ops = ops;
+        this.proxyProtocolFrom = proxyProtocolFrom;
         this.context = context;
         this.files = files;
         this.endpoints = endpoints;
@@ -55,18 +67,22 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline pipeline = ch.pipeline();
+        if (proxyProtocolFrom != null) { // the PROXY header comes before any TLS byte
+            pipeline.addLast(PROXY_PROTOCOL, new ProxyProtocolGate(proxyProtocolFrom, context.metrics().proxyProtocolRefused));
+        }
         if (tls != null) {
             pipeline.addLast(TLS, tls.newHandler(ch.alloc())); // each connection gets the current certificate
         }
         addHttpHandlers(pipeline);
         addTimeouts(pipeline);
         pipeline.addLast(WATCHER, new ConnectionWatcher());
-        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, files, clientAddresses));
+        pipeline.addLast(ROUTER, new GatewayRouter(context, endpoints, statics, files, clientAddresses, ops, upgrades));
     }
 
     private void addHttpHandlers(ChannelPipeline pipeline) {
         GatewayConfig config = context.config();
         pipeline.addLast(HTTP_CODEC, new HttpServerCodec(config.maxInitialLine(), config.maxHeaderBytes(), 8192));
+        pipeline.addLast(PACER, new RequestPacer());
         pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(config.maxMessageBytes()));
     }
 

@@ -1,6 +1,5 @@
 package io.cometgate.http;
 
-import io.cometgate.metrics.PrometheusText;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Last handler of an HTTP connection: checks what every request must pass (well-formed,
@@ -41,10 +39,17 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StaticFiles files;
     private final ClientAddressResolver clientAddresses;
     private final String prefix;
+    private final OpsEndpoints ops;
+    private final UpgradeRoute upgrades;
 
-    /** @param files {@code --static DIR}, served at / instead of the demo page; {@code null} for none */
+    /**
+     * @param files    {@code --static DIR}, served at / instead of the demo page; {@code null} for none
+     * @param upgrades the websockify-compatible endpoint, or {@code null}
+     */
     GatewayRouter(GatewayContext context, ProtocolHandler endpoints, StaticContent statics, StaticFiles files,
-                  ClientAddressResolver clientAddresses) {
+                  ClientAddressResolver clientAddresses, OpsEndpoints ops, UpgradeRoute upgrades) {
+        this.ops = ops;
+        this.upgrades = upgrades;
         this.context = context;
         this.endpoints = endpoints;
         this.statics = statics;
@@ -56,17 +61,18 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        RequestInfo info = new RequestInfo(req.headers().get(HttpHeaderNames.ORIGIN),
-                clientAddresses.resolve(peer.getAddress(), req.headers()), keepAlive);
+        InetSocketAddress peer = ClientPeer.of(ctx.channel());
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        RequestInfo info = new RequestInfo(origin, origin != null && context.decider().isOriginAllowed(origin),
+                clientAddresses.resolve(peer.getAddress(), req.headers()), keepAlive, ClientCertificate.subject(ctx.channel()));
         DecoderResult decoded = req.decoderResult();
         if (!decoded.isSuccess()) {
             rejectMalformed(ctx, decoded.cause());
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
-        if (path.equals("/healthz") || path.equals("/readyz")) {
-            health(ctx, path, info);
+        if (OpsEndpoints.isHealth(path)) {
+            ops.health(ctx.channel(), path, keepAlive);
             return;
         }
         String host = req.headers().get(HttpHeaderNames.HOST);
@@ -77,19 +83,19 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (req.method().equals(HttpMethod.OPTIONS)) {
             preflight(ctx, info);
+        } else if (upgrades != null && !path.startsWith(prefix + "/") && upgrades.accepts(path, req)) {
+            upgrades.handle(ctx, req, info);
         } else if (path.startsWith(prefix + "/")) {
             endpoints.handle(ctx, req, path.substring(prefix.length() + 1), info);
-        } else if (path.equals("/metrics")) {
-            String text = PrometheusText.render(context.metrics(), context.registry()::sessionCount);
-            HttpResponses.send(ctx.channel(), HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                    Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), keepAlive, null);
+        } else if (path.equals(OpsEndpoints.METRICS)) {
+            ops.metrics(ctx.channel(), req, keepAlive);
         } else {
             serveStatic(ctx, req, path, info);
         }
     }
 
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        RequestInfo closing = new RequestInfo(null, null, false);
+        RequestInfo closing = new RequestInfo(null, false, null, false);
         if (cause instanceof TooLongHttpLineException) {
             error(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line over the limit", closing, null);
         } else if (cause instanceof TooLongHttpHeaderException) {
@@ -98,15 +104,6 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             error(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body over the limit", closing, null);
         } else {
             error(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", closing, null);
-        }
-    }
-
-    private void health(ChannelHandlerContext ctx, String path, RequestInfo info) {
-        boolean draining = context.registry().isDraining();
-        if (path.equals("/readyz") && draining) {
-            HttpResponses.text(ctx.channel(), HttpResponseStatus.SERVICE_UNAVAILABLE, "draining", info.keepAlive(), null);
-        } else {
-            HttpResponses.text(ctx.channel(), HttpResponseStatus.OK, draining ? "ok (draining)" : "ok", info.keepAlive(), null);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.cometgate.http;
 
 import io.cometgate.metrics.EventLoopLag;
-import io.cometgate.metrics.ProcessStats;
+import io.cometgate.metrics.Scraper;
+import io.cometgate.metrics.StandardSeries;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.tls.ReloadingServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import org.slf4j.Logger;
@@ -27,7 +29,6 @@ public final class GatewayServer implements AutoCloseable {
     private static final Duration LAG_PROBE_INTERVAL = Duration.ofMillis(100);
     /** A 15 s window outlives a typical 10-15 s scrape interval, so no stall falls between scrapes. */
     private static final Duration LAG_WINDOW = Duration.ofSeconds(15);
-    private static final Duration PROCESS_SAMPLE_INTERVAL = Duration.ofSeconds(5);
     /** How long closing every session may take after the drain deadline. */
     private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
 
@@ -37,23 +38,31 @@ public final class GatewayServer implements AutoCloseable {
     private final ClientAddressResolver clientAddresses;
     private final List<Channel> listeners = new ArrayList<>();
     private final EventLoopLag lag;
-    private final ProcessStats processStats;
+    private final Scraper scraper;
+    private final OpsEndpoints ops;
     private StaticFiles staticFiles;
+    private final ConnectBackGuard connectBack;
+    private UpgradeRoute upgrades;
+    private TrustedSources proxyProtocolFrom;
 
     /**
-     * @param endpoints what serves the protocol paths (the transports); the server itself knows
-     *                  only HTTP, so {@code cli.GatewayAssembly} wires the two together
+     * @param endpoints   what serves the protocol paths (the transports); the server itself knows
+     *                    only HTTP, so {@code cli.GatewayAssembly} wires the two together
+     * @param connectBack the decider the relay asks, told of every listener as it is bound
      */
     public GatewayServer(GatewayContext context, ProtocolHandler endpoints, EventLoops loops,
-                         ClientAddressResolver clientAddresses) {
+                         ClientAddressResolver clientAddresses, ConnectBackGuard connectBack) {
         this.loops = loops;
         this.context = context;
         this.endpoints = endpoints;
+        this.connectBack = connectBack;
         this.clientAddresses = clientAddresses;
         this.lag = EventLoopLag.start(loops.workers(), LAG_PROBE_INTERVAL, LAG_WINDOW);
-        this.processStats = ProcessStats.start(PROCESS_SAMPLE_INTERVAL);
-        context.metrics().register(lag);
-        context.metrics().register(processStats);
+        lag.registerWith(context.metrics());
+        context.metrics().registerSessionGauge(context.registry()::sessionCount);
+        StandardSeries.register(context.metrics(), version());
+        this.scraper = new Scraper(context.metrics());
+        this.ops = new OpsEndpoints(context.registry()::isDraining, scraper);
     }
 
     /** Serves {@code files} at / instead of the demo page (call before {@link #start}); the server closes it. */
@@ -61,7 +70,20 @@ public final class GatewayServer implements AutoCloseable {
         this.staticFiles = files;
     }
 
-    /** Binds every plain listener; fails (and unbinds what it bound) if any address is taken. */
+    /** Serves the websockify-compatible endpoint beside the protocol (call before {@link #start}). */
+    public void serveUpgrades(UpgradeRoute route) {
+        this.upgrades = route;
+    }
+
+    /**
+     * Requires a PROXY protocol header from {@code sources} on every browser-facing listener and
+     * refuses one from anyone else (call before {@link #start}).
+     */
+    public void acceptProxyProtocolFrom(TrustedSources sources) {
+        this.proxyProtocolFrom = sources;
+    }
+
+    /** Binds every plain listener; throws {@link ListenFailure} (and unbinds what it bound) if any address is taken. */
     public List<InetSocketAddress> start() throws InterruptedException {
         return bind(context.config().listen(), null);
     }
@@ -71,27 +93,57 @@ public final class GatewayServer implements AutoCloseable {
         return bind(addresses, tls);
     }
 
+    /**
+     * Binds the admin listener: /metrics, /healthz and /readyz for any Host, nothing else. It
+     * stays open during a drain, so probes see /readyz turn 503 and the drain can be watched.
+     */
+    public InetSocketAddress startAdmin(InetSocketAddress address) throws InterruptedException {
+        ServerBootstrap bootstrap = bootstrap().childHandler(new AdminInitializer(ops));
+        List<InetSocketAddress> bound = bind(bootstrap, List.of(address), "admin http");
+        return bound.get(0);
+    }
+
     private List<InetSocketAddress> bind(List<InetSocketAddress> addresses, ReloadingServerTls tls) throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        ServerBootstrap bootstrap = bootstrap()
+                .childHandler(new GatewayInitializer(context, endpoints, clientAddresses, tls, staticFiles, ops, proxyProtocolFrom,
+                        upgrades));
+        return bind(bootstrap, addresses, tls == null ? "http" : "https");
+    }
+
+    private ServerBootstrap bootstrap() {
+        return new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new GatewayInitializer(context, endpoints, clientAddresses, tls, staticFiles));
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024));
+    }
+
+    private List<InetSocketAddress> bind(ServerBootstrap bootstrap, List<InetSocketAddress> addresses, String scheme)
+            throws InterruptedException {
         List<InetSocketAddress> bound = new ArrayList<>();
         try {
             for (InetSocketAddress address : addresses) {
-                Channel listener = bootstrap.bind(address).sync().channel();
+                ChannelFuture bind = bootstrap.bind(address).await();
+                if (!bind.isSuccess()) {
+                    throw new ListenFailure(address, bind.cause());
+                }
+                Channel listener = bind.channel();
                 listeners.add(listener);
                 bound.add((InetSocketAddress) listener.localAddress());
-                LOG.info("listening on {}://{}", tls == null ? "http" : "https", hostPort((InetSocketAddress) listener.localAddress()));
+                connectBack.addListener((InetSocketAddress) listener.localAddress());
+                LOG.info("listening on {}://{}", scheme, hostPort((InetSocketAddress) listener.localAddress()));
             }
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
         }
         return bound;
+    }
+
+    private static String version() {
+        String version = GatewayServer.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
     }
 
     static String hostPort(InetSocketAddress address) {
@@ -139,7 +191,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         listeners.clear();
         lag.stop();
-        processStats.stop();
+        scraper.close();
         if (staticFiles != null) {
             staticFiles.close();
         }

@@ -4,9 +4,10 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -17,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * latency graphs do. The probe is one scheduled task per loop, no locks, nothing shared
  * between loops; each loop writes only its own {@link LagWindow}.
  */
-public final class EventLoopLag implements MetricSource {
+public final class EventLoopLag {
 
-    private final List<Probe> probes = new ArrayList<>();
+    private final List<Probe> probes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private EventLoopLag() {
     }
@@ -42,20 +43,19 @@ public final class EventLoopLag implements MetricSource {
         }
     }
 
-    @Override
-    public void writeTo(StringBuilder out) {
-        out.append("# HELP cometgate_event_loop_lag_seconds Largest delay of a probe task behind its schedule in the last "
-                + "complete window, per worker event loop.\n# TYPE cometgate_event_loop_lag_seconds gauge\n");
-        for (Probe probe : probes) {
-            out.append("cometgate_event_loop_lag_seconds{loop=\"").append(probe.index).append("\"} ")
-                    .append(probe.window.lastWindowMaxNanos() / 1e9).append('\n');
-        }
-        out.append("# HELP cometgate_event_loop_pending_tasks Tasks queued on each worker event loop.\n"
-                + "# TYPE cometgate_event_loop_pending_tasks gauge\n");
-        for (Probe probe : probes) {
-            out.append("cometgate_event_loop_pending_tasks{loop=\"").append(probe.index).append("\"} ")
-                    .append(probe.pendingTasks()).append('\n');
-        }
+    /** Adds the per-loop lag and pending-task gauges to {@code metrics}. */
+    public void registerWith(GatewayMetrics metrics) {
+        metrics.register(GaugeWithCallback.builder().name("cometgate_event_loop_lag_seconds")
+                .help("Largest delay of a probe task behind its schedule in the last complete window, per worker event loop.")
+                .unit(Unit.SECONDS)
+                .labelNames("loop")
+                .callback(cb -> probes.forEach(p -> cb.call(p.window.lastWindowMaxNanos() / 1e9, Integer.toString(p.index))))
+                .build());
+        metrics.register(GaugeWithCallback.builder().name("cometgate_event_loop_pending_tasks")
+                .help("Tasks queued on each worker event loop.")
+                .labelNames("loop")
+                .callback(cb -> probes.forEach(p -> cb.call(p.pendingTasks(), Integer.toString(p.index))))
+                .build());
     }
 
     /** Lives on its loop: {@code expected} and {@code next} are only touched there. */

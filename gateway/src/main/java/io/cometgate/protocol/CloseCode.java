@@ -17,7 +17,8 @@ public enum CloseCode {
     LIFETIME_EXCEEDED(4011, "lifetime-exceeded"),
     FLOW_CONTROL(4012, "flow-control"),
     BACKEND_TLS(4013, "backend-tls"),
-    SESSION_REPLACED(4014, "session-replaced");
+    SESSION_REPLACED(4014, "session-replaced"),
+    SESSION_UNKNOWN(4015, "session-unknown");
 
     private final int code;
     private final String label;

@@ -5,11 +5,14 @@ import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.session.ChannelOwner;
 
-/** Where the relay reports every policy decision and every channel close (the audit trail). */
+/**
+ * Where the relay reports every policy decision and every channel close (the audit trail). A
+ * channel's decision and close carry the same {@code correlationId}, so the two lines can be joined.
+ */
 public interface ChannelAudit {
 
-    void decision(ConnectRequest request, Decision decision);
+    void decision(String correlationId, ConnectRequest request, Decision decision);
 
-    void channelClosed(ChannelOwner session, String target, Decision decision, long bytesUp, long bytesDown,
-                       long durationMillis, CloseCode code, String reason);
+    void channelClosed(String correlationId, ChannelOwner session, String target, Decision decision, long bytesUp,
+                       long bytesDown, long durationMillis, CloseCode code, String reason);
 }

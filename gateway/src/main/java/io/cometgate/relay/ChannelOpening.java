@@ -41,11 +41,12 @@ final class ChannelOpening {
                     "limit reached: " + perMinute + " channel opens per minute from this address");
             return;
         }
-        ConnectRequest request = new ConnectRequest(channel.target(), session.origin(), session.clientAddress(), token);
+        ConnectRequest request = new ConnectRequest(channel.target(), session.origin(), session.clientAddress(), token,
+                session.clientSubject());
         relay.decider.decide(request, session.loop()).addListener((Future<Decision> f) -> {
             Decision decision = f.isSuccess() ? f.getNow()
                     : Decision.deny(Decision.Verdict.DENY, "policy engine error: " + f.cause(), null);
-            relay.audit.decision(request, decision);
+            relay.audit.decision(channel.correlationId(), request, decision);
             decided(decision);
         });
     }

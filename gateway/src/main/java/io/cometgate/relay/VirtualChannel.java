@@ -1,6 +1,7 @@
 package io.cometgate.relay;
 
 import io.cometgate.metrics.GatewayMetrics;
+import io.cometgate.policy.CorrelationIds;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.session.ChannelOwner;
@@ -40,6 +41,8 @@ final class VirtualChannel implements SessionChannel {
     private final ChannelOwner session;
     private final int id;
     private final String target;
+    /** Joins this channel's decision and close lines in the audit log; not the session id, which stays secret. */
+    private final String correlationId = CorrelationIds.next();
     private final GatewayMetrics metrics;
     private final int maxFrame;
     private final long creditThreshold;
@@ -90,6 +93,10 @@ final class VirtualChannel implements SessionChannel {
     @Override
     public InetSocketAddress address() {
         return decision == null || !decision.allowed() ? null : decision.address();
+    }
+
+    String correlationId() {
+        return correlationId;
     }
 
     boolean isClosed() {
@@ -178,21 +185,30 @@ final class VirtualChannel implements SessionChannel {
     /**
      * Credit goes back as the backend accepts bytes, in CREDIT frames of at least an eighth of
      * the window: the client always keeps 7/8 of its window, so it never waits for them, and a
-     * small request/response exchange costs no extra frame.
+     * small request/response exchange costs no extra frame. While the client lags behind on
+     * acknowledgements no credit goes out (every CREDIT frame is kept until acknowledged); what
+     * accumulates meanwhile goes out as one grant once it catches up.
      */
     private void returnCredit(int n) {
         creditToReturn += n;
-        if (creditToReturn >= creditThreshold && !creditFlushScheduled) {
+        scheduleCreditGrant();
+    }
+
+    private void scheduleCreditGrant() {
+        if (creditToReturn >= creditThreshold && !creditFlushScheduled && session.canReadBackends()) {
             creditFlushScheduled = true;
-            session.loop().execute(() -> {
-                creditFlushScheduled = false;
-                if (state != State.CLOSED && creditToReturn > 0) {
-                    upGranted += creditToReturn;
-                    session.sendCredit(id, creditToReturn);
-                }
-                creditToReturn = 0;
-            });
+            session.loop().execute(this::grantCredit);
         }
+    }
+
+    private void grantCredit() {
+        creditFlushScheduled = false;
+        if (state == State.CLOSED || creditToReturn == 0 || !session.canReadBackends()) {
+            return; // withheld credit stays counted for the next grant
+        }
+        upGranted += creditToReturn;
+        session.sendCredit(id, creditToReturn);
+        creditToReturn = 0;
     }
 
     /** Half-close: everything the client sent is written first, then the backend sees EOF. */
@@ -275,9 +291,13 @@ final class VirtualChannel implements SessionChannel {
         }
     }
 
-    /** Asks the backend for one more read if the client can take it. */
+    /**
+     * Asks the backend for one more read if the client can take it; credit held back while the
+     * client lagged on acknowledgements goes out now too.
+     */
     @Override
     public void resumeReading() {
+        scheduleCreditGrant();
         if (state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends()) {
             backend.read();
         }
@@ -356,7 +376,7 @@ final class VirtualChannel implements SessionChannel {
         session.channelClosed(id);
         if (!neverOpened) {
             metrics.channelsClosed.increment();
-            relay.audit.channelClosed(session, target, decision, bytesUp, bytesDown,
+            relay.audit.channelClosed(correlationId, session, target, decision, bytesUp, bytesDown,
                     (System.nanoTime() - createdNanos) / 1_000_000, code, reason);
         }
     }

@@ -20,6 +20,11 @@ public interface ChannelOwner {
 
     InetAddress clientAddress();
 
+    /** The verified TLS client certificate subject the session was created with, or {@code null}. */
+    default String clientSubject() {
+        return null;
+    }
+
     void sendOpened(int channelId, String json);
 
     /** Ownership of {@code payload} passes to the session. */
@@ -29,7 +34,7 @@ public interface ChannelOwner {
 
     void sendClose(int channelId, CloseCode code, String reason);
 
-    /** Whether the client is keeping up: backends are read only while this holds. */
+    /** Whether the client is keeping up: backends are read, and upstream credit granted, only while this holds. */
     boolean canReadBackends();
 
     /** The channel finished (it already told the client what it had to); forget it. */

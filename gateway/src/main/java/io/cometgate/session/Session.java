@@ -39,6 +39,7 @@ public final class Session implements ChannelOwner {
     private final SessionRegistry registry;
     private final String origin;
     private final InetAddress clientAddress;
+    private final String clientSubject;
     private final SessionOutbox outbox;
     private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>();
     private final ScheduledFuture<?> heartbeat;
@@ -48,16 +49,18 @@ public final class Session implements ChannelOwner {
     private boolean everAttached;
     private ScheduledFuture<?> expiry;
     private boolean closed;
+    private SessionEnd end;
 
     Session(String id, EventLoop loop, SessionContext context, SessionRegistry registry, String origin,
-            InetAddress clientAddress) {
+            InetAddress clientAddress, String clientSubject) {
+        this.clientSubject = clientSubject;
         this.id = id;
         this.registry = registry;
         this.loop = loop;
         this.context = context;
         this.origin = origin;
         this.clientAddress = clientAddress;
-        this.outbox = new SessionOutbox(this, context.config().maxMessageBytes());
+        this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound());
         long beat = context.config().heartbeat().toMillis();
         this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, beat, beat, TimeUnit.MILLISECONDS);
         armExpiry();
@@ -82,6 +85,11 @@ public final class Session implements ChannelOwner {
         return clientAddress;
     }
 
+    /** The TLS client certificate subject of the request that created the session, or {@code null}. */
+    public String clientSubject() {
+        return clientSubject;
+    }
+
     public SessionContext context() {
         return context;
     }
@@ -96,6 +104,11 @@ public final class Session implements ChannelOwner {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** How the session ended, or {@code null} while it is open. */
+    public SessionEnd end() {
+        return end;
     }
 
     /** The highest client sequence number received in order (what HELLO and POST answers carry). */
@@ -205,15 +218,17 @@ public final class Session implements ChannelOwner {
                 }
             }
             case CREDIT -> {
+                long granted = FrameCodec.count(frame); // malformed is an error even for a channel closed meanwhile
                 SessionChannel channel = channelFor(frame);
                 if (channel != null) {
-                    channel.grantDownstream(FrameCodec.count(frame));
+                    channel.grantDownstream(granted);
                 }
             }
             case CLOSE -> {
+                int code = FrameCodec.closeCode(frame.payload());
                 SessionChannel channel = channelFor(frame);
                 if (channel != null) {
-                    channel.closeFromClient(FrameCodec.closeCode(frame.payload()));
+                    channel.closeFromClient(code);
                 }
             }
             case SESSION_CLOSE -> close(CloseCode.NORMAL, "closed by the client");
@@ -264,10 +279,13 @@ public final class Session implements ChannelOwner {
 
     // ---- frames to the client -------------------------------------------------------------
 
-    /** Whether the client is keeping up: backends are read only while this holds. */
+    /**
+     * Whether the client is keeping up (what it has not acknowledged is under the retransmit
+     * bound): backends are read, and upstream credit is granted, only while this holds.
+     */
     @Override
     public boolean canReadBackends() {
-        return !closed && outbox.unackedBytes() < context.config().retransmitBound();
+        return !closed && outbox.belowBound();
     }
 
     @Override
@@ -354,6 +372,7 @@ public final class Session implements ChannelOwner {
         outbox.enqueue(FrameType.SESSION_CLOSE, 0, payload);
         outbox.flush();
         closed = true;
+        end = new SessionEnd(code, reason);
         heartbeat.cancel(false);
         cancelExpiry();
         Receiver last = receiver;

@@ -32,7 +32,7 @@ public interface SessionChannel {
     /** The client closed the channel (its CLOSE frame's code). */
     void closeFromClient(int code);
 
-    /** The session can take backend data again: read if credit allows. */
+    /** The session can take backend data again: read if credit allows, and grant the upstream credit held back. */
     void resumeReading();
 
     /** The gateway ends the channel and tells the client why (a CLOSE frame). */

@@ -1,5 +1,6 @@
 package io.cometgate.session;
 
+import io.cometgate.protocol.CloseCode;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
@@ -19,6 +20,7 @@ final class SessionOutbox {
 
     private final Session session;
     private final int batchCap;
+    private final long bound;
     private final RetransmitBuffer frames = new RetransmitBuffer();
     /** Highest sequence number handed to the current receiver. */
     private long sentUpTo;
@@ -28,6 +30,11 @@ final class SessionOutbox {
     static final long ACK_DELAY_MILLIS = 20;
     /** The client's retransmit buffer is freed at least this often. */
     static final long ACK_EVERY_BYTES = 32 * 1024;
+    /**
+     * The largest backend read (BackendConnector's read allocator): each open channel may have
+     * one under way when the bound is reached, so that much per channel overshoots it legitimately.
+     */
+    static final long ONE_READ = 64 * 1024;
 
     private boolean ackPending;
     private long bytesSinceAck;
@@ -35,14 +42,35 @@ final class SessionOutbox {
     private boolean helloPending;
     private boolean flushScheduled;
     private long lastDeliveryNanos = System.nanoTime();
+    private boolean closeScheduled;
 
-    SessionOutbox(Session session, int batchCap) {
+    SessionOutbox(Session session, int batchCap, long bound) {
         this.session = session;
         this.batchCap = batchCap;
+        this.bound = bound;
     }
 
     long unackedBytes() {
         return frames.bytes();
+    }
+
+    /**
+     * Whether the client keeps up: below the bound, backends are read and credit goes out.
+     * Everything kept counts, control frames included: a client that uploads and never
+     * acknowledges would otherwise make the gateway keep every CREDIT frame it answers with.
+     */
+    boolean belowBound() {
+        return frames.bytes() < bound;
+    }
+
+    /**
+     * What a client that acknowledges can make the gateway keep: the bound, one backend read
+     * per open channel already under way when the bound was reached, and as much again for
+     * the control frames that answer its own frames meanwhile (OPENED, CLOSE; credit is held
+     * back). A session past this is not acknowledging at all.
+     */
+    private long closeLimit() {
+        return 2 * bound + session.openChannels() * ONE_READ;
     }
 
     void enqueue(FrameType type, int channelId, ByteBuf payload) {
@@ -52,6 +80,12 @@ final class SessionOutbox {
         }
         long seq = frames.nextSeq();
         frames.add(FrameCodec.encode(session.alloc(), type, channelId, seq, payload));
+        if (frames.bytes() > closeLimit() && !closeScheduled) {
+            closeScheduled = true;
+            String reason = "the client does not acknowledge: " + frames.bytes() + " bytes unacknowledged (limit "
+                    + closeLimit() + ")";
+            session.loop().execute(() -> session.close(CloseCode.PROTOCOL_ERROR, reason)); // not mid-way through a caller
+        }
         scheduleFlush();
     }
 

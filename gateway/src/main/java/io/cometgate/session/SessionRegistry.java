@@ -29,14 +29,36 @@ public final class SessionRegistry {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perOrigin = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final String nodeId;
+    /** At most this many closed sessions' reasons are kept (a few MB at most). */
+    static final int MAX_CLOSED_KEPT = 10_000;
+    private final ClosedSessions closed;
     private final SessionContext context;
     private volatile boolean draining;
 
+    /** A registry whose session ids name node {@code local} (tests, single-node embedding). */
     public SessionRegistry(SessionContext context) {
+        this(context, "local");
+    }
+
+    /** @param nodeId this node's id (validated {@code [a-z0-9-]}), carried in every session id */
+    public SessionRegistry(SessionContext context, String nodeId) {
         this.context = context;
+        this.nodeId = nodeId;
+        this.closed = new ClosedSessions(MAX_CLOSED_KEPT, context.config().sessionTimeout().toNanos());
+    }
+
+    /** This node's id, as carried in its session ids. */
+    public String nodeId() {
+        return nodeId;
     }
 
     public Session create(EventLoop loop, String origin, InetAddress client) throws LimitExceeded {
+        return create(loop, origin, client, null);
+    }
+
+    /** @param clientSubject the creating request's verified TLS client certificate subject, or {@code null} */
+    public Session create(EventLoop loop, String origin, InetAddress client, String clientSubject) throws LimitExceeded {
         if (draining) {
             throw new LimitExceeded("the gateway is shutting down");
         }
@@ -57,7 +79,7 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(), loop, context, this, origin, client);
+        Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client, clientSubject);
         sessions.put(session.id(), session);
         context.metrics().sessionCreated();
         return session;
@@ -85,7 +107,18 @@ public final class SessionRegistry {
         return SessionIds.wellFormed(id) ? sessions.get(id) : null;
     }
 
+    /**
+     * How a session that is gone ended, if it closed recently (within a session timeout);
+     * {@code null} for an id never seen or long forgotten.
+     */
+    public SessionEnd closedSession(String id) {
+        return SessionIds.wellFormed(id) ? closed.find(id) : null;
+    }
+
     void remove(Session session) {
+        if (session.end() != null) {
+            closed.remember(session.id(), session.end());
+        }
         if (sessions.remove(session.id(), session)) {
             total.decrementAndGet();
             AtomicInteger addressCount = perAddress.get(session.clientAddress());

@@ -55,7 +55,7 @@ final class Certificates {
     }
 
     /** What kind of certificate to issue. */
-    enum Kind { CA, SERVER }
+    enum Kind { CA, SERVER, CLIENT }
 
     static KeyPair newEcKeyPair() {
         try {
@@ -96,6 +96,12 @@ final class Certificates {
                 // pathLen 0: a dev CA signs server certificates, never other CAs.
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            } else if (kind == Kind.CLIENT) {
+                // A TLS client certificate: the subject is the identity, no names to serve.
+                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+                builder.addExtension(Extension.extendedKeyUsage, false,
+                        new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
             } else {
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));

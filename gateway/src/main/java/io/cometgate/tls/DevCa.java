@@ -88,6 +88,24 @@ public final class DevCa {
         return new CertifiedKey(pair.getPrivate(), List.of(cert));
     }
 
+    /**
+     * A TLS client certificate (extended key usage clientAuth) with subject {@code CN=commonName},
+     * for {@code serve --tls-client-ca}: the gateway records the subject and the policy can match it.
+     */
+    public CertifiedKey issueClient(String commonName, Duration validity) {
+        if (commonName == null || commonName.isBlank()) {
+            throw new IllegalArgumentException("a client certificate needs a --name (its common name)");
+        }
+        Instant now = Instant.now();
+        Instant caEnd = ca.leaf().getNotAfter().toInstant();
+        Instant notAfter = now.plus(validity);
+        KeyPair pair = Certificates.newEcKeyPair();
+        X509Certificate cert = Certificates.sign(Certificates.Kind.CLIENT, Certificates.commonName(commonName.trim()),
+                pair.getPublic(), ca.leaf(), ca.key(), List.of(), now.minus(SelfSigned.BACKDATE),
+                notAfter.isAfter(caEnd) ? caEnd : notAfter);
+        return new CertifiedKey(pair.getPrivate(), List.of(cert));
+    }
+
     /** Issues a certificate for {@code names} and writes {@code dir/cert.pem} and {@code dir/key.pem}. */
     public PemPair issueTo(Path dir, Collection<String> names, Duration validity, boolean overwrite)
             throws TlsConfigException {

@@ -35,6 +35,7 @@ public final class ReloadingServerTls implements AutoCloseable {
 
     private final Path certFile;
     private final Path keyFile;
+    private final ClientCertificates clients;
     private final AtomicReference<SslContext> current = new AtomicReference<>();
     // Only the poller thread (or a test calling reloadIfChanged) touches this.
     private Stamps seen;
@@ -42,15 +43,28 @@ public final class ReloadingServerTls implements AutoCloseable {
 
     /** Loads the files once; throws if they are unusable, because there is no previous context to fall back to. */
     ReloadingServerTls(Path certFile, Path keyFile) throws TlsConfigException {
+        this(certFile, keyFile, null);
+    }
+
+    ReloadingServerTls(Path certFile, Path keyFile, ClientCertificates clients) throws TlsConfigException {
         this.certFile = certFile;
         this.keyFile = keyFile;
+        this.clients = clients;
         this.seen = Stamps.of(certFile, keyFile);
         current.set(load());
     }
 
     /** Loads the files and starts watching them. */
     public static ReloadingServerTls start(Path certFile, Path keyFile) throws TlsConfigException {
-        ReloadingServerTls tls = new ReloadingServerTls(certFile, keyFile);
+        return start(certFile, keyFile, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, asking clients for certificates when {@code clients} is given
+     * (the CA bundle is read once, at start).
+     */
+    public static ReloadingServerTls start(Path certFile, Path keyFile, ClientCertificates clients) throws TlsConfigException {
+        ReloadingServerTls tls = new ReloadingServerTls(certFile, keyFile, clients);
         tls.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cometgate-tls-reload");
             t.setDaemon(true);
@@ -97,7 +111,7 @@ public final class ReloadingServerTls implements AutoCloseable {
 
     private SslContext load() throws TlsConfigException {
         CertifiedKey key = PemFiles.load(certFile, keyFile);
-        SslContext context = ServerTlsContexts.forKey(key);
+        SslContext context = ServerTlsContexts.forKey(key, clients);
         X509Certificate leaf = key.leaf();
         Instant notAfter = leaf.getNotAfter().toInstant();
         if (notAfter.isBefore(Instant.now())) {

@@ -1,5 +1,6 @@
 package io.cometgate.tls;
 
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -7,6 +8,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import javax.net.ssl.SSLException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -46,12 +48,21 @@ public final class ServerTlsContexts {
     }
 
     public static SslContext forKey(CertifiedKey key) throws TlsConfigException {
+        return forKey(key, null);
+    }
+
+    /** As {@link #forKey(CertifiedKey)}, asking clients for a certificate from {@code clients}' CAs if given. */
+    public static SslContext forKey(CertifiedKey key, ClientCertificates clients) throws TlsConfigException {
         try {
-            return SslContextBuilder.forServer(key.key(), key.chain())
+            SslContextBuilder builder = SslContextBuilder.forServer(key.key(), key.chain())
                     .sslProvider(SslProvider.JDK)
                     .protocols(PROTOCOLS)
-                    .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
-                    .build();
+                    .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
+            if (clients != null) {
+                builder.trustManager(clients.trusted().toArray(X509Certificate[]::new))
+                        .clientAuth(clients.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            }
+            return builder.build();
         } catch (SSLException | RuntimeException e) {
             throw new TlsConfigException("cannot build the TLS server context for " + key.leaf().getSubjectX500Principal()
                     + ": " + e.getMessage(), e);

@@ -13,6 +13,8 @@ import io.cometgate.protocol.ProtocolException;
 import io.cometgate.http.ConnectionWatcher;
 import io.cometgate.http.GatewayContext;
 import io.cometgate.session.Session;
+import io.cometgate.session.SessionEnd;
+import io.cometgate.session.SessionIds;
 import io.cometgate.session.SessionRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,6 +27,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The protocol endpoints under the path prefix (docs/PROTOCOL.md, "HTTP endpoints"): creating
@@ -99,6 +102,24 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         HttpResponses.error(channel, status, reason, info.keepAlive(), info.cors());
     }
 
+    /**
+     * Answers a request for a session that is gone with how it ended, in the status the
+     * client maps back to the close code (docs/PROTOCOL.md): 503 for 4010, 400 for 4006,
+     * 404 for the rest and for sessions never seen or forgotten.
+     */
+    void failClosed(Channel channel, SessionEnd end, RequestInfo info) {
+        if (end == null) {
+            failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+            return;
+        }
+        HttpResponseStatus status = switch (end.code()) {
+            case GATEWAY_SHUTDOWN -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case PROTOCOL_ERROR -> HttpResponseStatus.BAD_REQUEST;
+            default -> HttpResponseStatus.NOT_FOUND;
+        };
+        failOn(channel, status, "session closed: " + end.describe(), info);
+    }
+
     // ---- sessions -------------------------------------------------------------------------
 
     /** A new session for this request's Origin, or {@code null} after answering with the error. */
@@ -109,7 +130,8 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             return null;
         }
         try {
-            return context.registry().create(ctx.channel().eventLoop(), info.origin(), info.clientAddress());
+            return context.registry().create(ctx.channel().eventLoop(), info.origin(), info.clientAddress(),
+                    info.clientSubject());
         } catch (SessionRegistry.LimitExceeded e) {
             HttpResponseStatus status = context.registry().isDraining()
                     ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.TOO_MANY_REQUESTS;
@@ -118,11 +140,26 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         }
     }
 
-    /** The session named by {@code s}, if this request may use it; else answers the error and returns {@code null}. */
-    Session existingSession(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info) {
-        Session session = context.registry().find(param(query, "s"));
+    /**
+     * The session named by {@code s}, if this request may use it; else answers the error and
+     * returns {@code null}. A session this node closed recently is answered with its close
+     * reason; a well-formed id this node does not hold goes to {@code unknown} with the reason,
+     * which answers in the transport's own form (close code 4015).
+     */
+    Session existingSession(ChannelHandlerContext ctx, QueryStringDecoder query, RequestInfo info,
+                            Consumer<String> unknown) {
+        String id = param(query, "s");
+        Session session = context.registry().find(id);
         if (session == null) {
-            fail(ctx, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+            SessionEnd end = context.registry().closedSession(id);
+            if (!SessionIds.wellFormed(id)) {
+                fail(ctx, HttpResponseStatus.NOT_FOUND, "malformed or missing session id", info);
+            } else if (end != null) {
+                failClosed(ctx.channel(), end, info);
+            } else {
+                context.metrics().unknownSessions.increment();
+                unknown.accept(UnknownSessionAnswer.reason(id, context.registry().nodeId()));
+            }
             return null;
         }
         if (info.origin() != null && !info.origin().equals(session.origin())) {
@@ -177,10 +214,6 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             jsonpHello(ctx, query, info);
             return;
         }
-        Session session = existingSession(ctx, query, info);
-        if (session == null) {
-            return;
-        }
         long ack;
         try {
             ack = ack(query, req);
@@ -188,11 +221,17 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             fail(ctx, HttpResponseStatus.BAD_REQUEST, "ack must be a sequence number", info);
             return;
         }
+        Channel channel = ctx.channel();
+        String callback = param(query, "c");
+        Consumer<String> unknown = reason -> UnknownSessionAnswer.downstream(channel, kind, ack, callback, reason, info);
+        Session session = existingSession(ctx, query, info, unknown);
+        if (session == null) {
+            return;
+        }
         if (kind == TransportKind.HTMLFILE && session.origin() == null) {
             fail(ctx, HttpResponseStatus.BAD_REQUEST, "htmlfile needs a session created with an Origin (postMessage target)", info);
             return;
         }
-        Channel channel = ctx.channel();
         ConnectionWatcher watcher = ConnectionWatcher.of(channel);
         boolean binary = "1".equals(param(query, "binary")); // honoured by the fetch-based transports only
         switch (kind) {
@@ -203,7 +242,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
                 watcher.watch(session, stream::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        failClosed(channel, session.end(), info);
                         return;
                     }
                     stream.start(info::addCors);
@@ -217,7 +256,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
                 watcher.watch(session, poll::connectionClosed);
                 session.loop().execute(() -> {
                     if (session.isClosed()) {
-                        failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                        failClosed(channel, session.end(), info);
                         return;
                     }
                     poll.start();
@@ -254,7 +293,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
     // ---- upstream -------------------------------------------------------------------------
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query, RequestInfo info) {
-        Session session = existingSession(ctx, query, info);
+        Session session = existingSession(ctx, query, info, reason -> UnknownSessionAnswer.post(ctx.channel(), reason, info));
         if (session == null) {
             return;
         }
@@ -262,7 +301,8 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         try {
             frames = FrameCodec.decodeBatch(req.content(), config.maxFramePayload());
         } catch (ProtocolException e) {
-            fail(ctx, HttpResponseStatus.BAD_REQUEST, "malformed frames: " + e.getMessage(), info);
+            fail(ctx, HttpResponseStatus.BAD_REQUEST, "malformed frames: " + CloseCode.PROTOCOL_ERROR.code() + " "
+                    + CloseCode.PROTOCOL_ERROR.label() + ": " + e.getMessage(), info);
             session.loop().execute(() -> session.close(CloseCode.PROTOCOL_ERROR, e.getMessage()));
             return;
         }
@@ -270,10 +310,14 @@ public final class ProtocolEndpoints implements ProtocolHandler {
         session.loop().execute(() -> {
             if (session.isClosed()) {
                 Frame.releaseAll(frames);
-                failOn(channel, HttpResponseStatus.NOT_FOUND, "unknown or expired session", info);
+                failClosed(channel, session.end(), info);
                 return;
             }
             session.receive(frames);
+            if (session.isClosed() && session.end().code() != CloseCode.NORMAL) {
+                failClosed(channel, session.end(), info); // a protocol error: 400 with the 4006 reason
+                return;
+            }
             // The answer acknowledges what arrived, so polling clients need no extra round trip for acks.
             ByteBuf ack = FrameCodec.encodeCount(channel.alloc(), FrameType.ACK, 0, 0, session.lastReceived());
             HttpResponses.send(channel, HttpResponseStatus.OK, "application/octet-stream", ack, info.keepAlive(), info.cors());

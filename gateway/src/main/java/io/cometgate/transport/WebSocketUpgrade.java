@@ -6,12 +6,15 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.http.GatewayContext;
 import io.cometgate.session.Session;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -44,6 +47,11 @@ final class WebSocketUpgrade {
             endpoints.fail(ctx, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade", info);
             return;
         }
+        if (!req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            // Checked before a session exists: the handshake would fail after creating one.
+            endpoints.fail(ctx, HttpResponseStatus.BAD_REQUEST, "a WebSocket handshake needs Sec-WebSocket-Key", info);
+            return;
+        }
         long ack;
         try {
             ack = ProtocolEndpoints.ack(query, req);
@@ -59,7 +67,8 @@ final class WebSocketUpgrade {
             return;
         }
         boolean creating = ProtocolEndpoints.param(query, "s") == null;
-        Session session = creating ? endpoints.newSession(ctx, info) : endpoints.existingSession(ctx, query, info);
+        Session session = creating ? endpoints.newSession(ctx, info)
+                : endpoints.existingSession(ctx, query, info, reason -> refuseUnknown(ctx, req, handshaker, reason));
         if (session == null) {
             return;
         }
@@ -81,7 +90,36 @@ final class WebSocketUpgrade {
         });
     }
 
+    /**
+     * A session this node does not hold: a browser cannot read the status of a refused
+     * handshake (it only sees 1006), so the handshake completes and the socket closes at once
+     * with 4015 and the reason, which the client acts on by starting a fresh session.
+     */
+    private void refuseUnknown(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketServerHandshaker handshaker,
+                               String reason) {
+        Channel channel = ctx.channel();
+        GatewayInitializer.switchToWebSocket(channel.pipeline(), context.config().maxMessageBytes(), new DiscardFrames());
+        handshaker.handshake(channel, req).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                return;
+            }
+            // A close reason is at most 123 bytes of UTF-8; the reasons are ASCII.
+            String text = reason.length() > 123 ? reason.substring(0, 123) : reason;
+            channel.writeAndFlush(new CloseWebSocketFrame(CloseCode.SESSION_UNKNOWN.code(), text))
+                    .addListener(ChannelFutureListener.CLOSE);
+        });
+    }
+
     private static String webSocketUrl(FullHttpRequest req) {
         return "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+    }
+
+    /** What a refused WebSocket may still send before our close frame reaches it: dropped (and released). */
+    private static final class DiscardFrames extends SimpleChannelInboundHandler<Object> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
+            // released by SimpleChannelInboundHandler
+        }
     }
 }

@@ -61,7 +61,18 @@ class ServeCommandTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int code = run("serve", "--policy", policy.toString(), "--listen", "127.0.0.1:" + taken.getLocalPort());
             assertEquals(ExitCodes.RUNTIME, code);
-            assertTrue(err.toString().contains("cannot start"), err.toString());
+            assertEquals("cometgate serve: 127.0.0.1:" + taken.getLocalPort() + " is already in use: stop the other "
+                    + "process or pass --listen HOST:PORT", err.toString().strip());
+        }
+    }
+
+    @Test
+    void aTakenPortWithoutAPolicyNamesTheAddressAndTheFix() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int code = run("serve", "--listen", "127.0.0.1:" + taken.getLocalPort());
+            assertEquals(ExitCodes.RUNTIME, code);
+            assertTrue(err.toString().contains("127.0.0.1:" + taken.getLocalPort() + " is already in use: stop the other "
+                    + "process or pass --listen HOST:PORT"), err.toString());
         }
     }
 

@@ -372,8 +372,10 @@ public final class ClientSession implements AutoCloseable {
         synchronized (lock) {
             helloSeen.completeExceptionally(cause);
         }
-        finish(cause instanceof GatewayRefusedException refused && refused.status() == 404
-                ? CloseCode.SESSION_EXPIRED.code() : CloseCode.PROTOCOL_ERROR.code(), cause.getMessage());
+        int code = !(cause instanceof GatewayRefusedException refused) ? CloseCode.PROTOCOL_ERROR.code()
+                : refused.status() == GatewayRefusedException.SESSION_UNKNOWN ? CloseCode.SESSION_UNKNOWN.code()
+                : refused.status() == 404 ? CloseCode.SESSION_EXPIRED.code() : CloseCode.PROTOCOL_ERROR.code();
+        finish(code, cause.getMessage());
     }
 
     private void finishLocked(int code, String reason) {

@@ -1,5 +1,7 @@
 package io.cometgate.client;
 
+import io.cometgate.protocol.CloseCode;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -209,6 +211,11 @@ final class WebSocketLink implements Link {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            if (statusCode == CloseCode.SESSION_UNKNOWN.code()) {
+                // The node does not hold the session: reconnecting the WebSocket would not help.
+                ended.completeExceptionally(new GatewayRefusedException(GatewayRefusedException.SESSION_UNKNOWN, reason));
+                return null;
+            }
             ended.complete(null);
             return null;
         }

@@ -56,7 +56,8 @@ class GatewayRouterTest {
             }
         };
         ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192), new HttpObjectAggregator(MAX_MESSAGE),
-                new GatewayRouter(context, endpoints, new StaticContent(), null, ClientAddressResolver.PEER_ONLY));
+                new GatewayRouter(context, endpoints, new StaticContent(), null, ClientAddressResolver.PEER_ONLY,
+                        new OpsEndpoints(registry::isDraining, new io.cometgate.metrics.Scraper(metrics)), null));
     }
 
     @AfterEach

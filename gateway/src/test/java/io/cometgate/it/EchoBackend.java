@@ -71,6 +71,9 @@ public final class EchoBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        if (group.isShuttingDown()) {
+            return; // closed already (a test may close it early to end its channels)
+        }
         listener.close().syncUninterruptibly();
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
     }

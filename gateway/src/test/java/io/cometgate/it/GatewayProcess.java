@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 public final class GatewayProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("cometgate is listening on (https?)://([0-9.]+):(\\d+)/");
+    private static final Pattern ADMIN = Pattern.compile("cometgate admin is listening on http://([0-9.]+):(\\d+)/");
     private static final Duration STARTUP_BOUND = Duration.ofSeconds(40);
 
     private final Process process;
@@ -40,6 +41,15 @@ public final class GatewayProcess implements AutoCloseable {
      * arguments say otherwise, the drain timeout is 1 s.
      */
     public static GatewayProcess start(String... args) throws IOException, InterruptedException {
+        return start(java.util.Map.of(), Arrays.stream(args).filter(a -> a.equals("--listen") || a.equals("--tls-listen")).count(), args);
+    }
+
+    /**
+     * As {@link #start(String...)} with extra environment variables (e.g. {@code COMETGATE_LISTEN}),
+     * waiting for {@code listeners} listeners, however they were configured.
+     */
+    public static GatewayProcess start(java.util.Map<String, String> env, long listeners, String... args)
+            throws IOException, InterruptedException {
         String jar = System.getProperty("cometgate.jar", "target/cometgate.jar");
         if (!Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException(jar + " is missing: run 'mvn -pl gateway package' first (failsafe sets -Dcometgate.jar)");
@@ -50,13 +60,14 @@ public final class GatewayProcess implements AutoCloseable {
         if (!command.contains("--drain-timeout")) {
             command.addAll(List.of("--drain-timeout", "1s")); // so close() is quick even with channels open
         }
-        long expected = Arrays.stream(args).filter(a -> a.equals("--listen") || a.equals("--tls-listen")).count();
-        GatewayProcess gateway = new GatewayProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        GatewayProcess gateway = new GatewayProcess(builder.start());
         Thread reader = new Thread(gateway::readOutput, "gateway-output");
         reader.setDaemon(true);
         reader.start();
         try {
-            gateway.awaitListeners(expected);
+            gateway.awaitListeners(listeners);
         } catch (RuntimeException | InterruptedException e) {
             gateway.close();
             throw e;
@@ -108,6 +119,22 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** The {@code --admin-listen} address the gateway printed once it was bound. */
+    public InetSocketAddress admin() throws InterruptedException {
+        if (!awaitOutput("cometgate admin is listening on", STARTUP_BOUND)) {
+            throw new IllegalStateException("no admin listener; output:\n" + output());
+        }
+        synchronized (lines) {
+            for (String line : lines) {
+                Matcher m = ADMIN.matcher(line);
+                if (m.find()) {
+                    return new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
+                }
+            }
+        }
+        throw new IllegalStateException("unreadable admin line; output:\n" + output());
+    }
+
     /** Everything the process printed so far (stdout and stderr). */
     public String output() {
         synchronized (lines) {
@@ -136,6 +163,12 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public void terminate() {
         process.toHandle().destroy();
+    }
+
+    /** SIGKILL: the node dies at once, as in a crash; nothing is drained or closed. */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     public long pid() {

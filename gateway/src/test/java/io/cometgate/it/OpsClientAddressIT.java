@@ -168,7 +168,7 @@ class OpsClientAddressIT {
                 "cometgate_sessions ", "cometgate_channels_open ", "cometgate_receivers{transport=\"websocket\"} ",
                 "cometgate_bytes_up_total ", "cometgate_backend_connect_seconds_count ",
                 "cometgate_event_loop_lag_seconds{loop=\"0\"} ", "cometgate_event_loop_lag_seconds{loop=\"1\"} ",
-                "cometgate_event_loop_pending_tasks{loop=\"0\"} ", "cometgate_jvm_heap_used_bytes ",
+                "cometgate_event_loop_pending_tasks{loop=\"0\"} ", "jvm_memory_used_bytes{area=\"heap\"} ",
                 "process_open_fds ", "process_max_fds ", "cometgate_tls_handshake_failures_total "}) {
             assertTrue(r.body().contains("\n" + series), () -> series + " missing from /metrics:\n" + r.body());
         }

@@ -32,6 +32,7 @@ public final class WsClient implements AutoCloseable {
     public static final int OPENED = 0x02;
     public static final int DATA = 0x03;
     public static final int CLOSE = 0x04;
+    public static final int CREDIT = 0x05;
     public static final int ACK = 0x06;
     public static final int SESSION_CLOSE = 0x08;
     public static final int HELLO = 0x09;
@@ -62,6 +63,7 @@ public final class WsClient implements AutoCloseable {
     private Integer webSocketClose;
     private String hello;
     private Frame sessionClose;
+    private boolean acking = true;
 
     private WsClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -86,6 +88,7 @@ public final class WsClient implements AutoCloseable {
             throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(local, 0));
+        socket.setTcpNoDelay(true); // small messages that wait for an answer (credit) must not wait for Nagle
         socket.connect(gateway, 5_000);
         WsClient client = new WsClient(socket);
         try {
@@ -94,6 +97,20 @@ public final class WsClient implements AutoCloseable {
             client.hello = hello.text();
         } catch (IOException | RuntimeException e) {
             socket.close();
+            throw e;
+        }
+        return client;
+    }
+
+    /** Upgrades over an already connected socket (a TLS socket, for instance) and reads the HELLO. */
+    public static WsClient over(Socket connected, Map<String, String> headers) throws IOException {
+        WsClient client = new WsClient(connected);
+        try {
+            client.handshake(headers);
+            Frame hello = client.await(f -> f.type() == HELLO, Duration.ofSeconds(10));
+            client.hello = hello.text();
+        } catch (IOException | RuntimeException e) {
+            connected.close();
             throw e;
         }
         return client;
@@ -149,6 +166,16 @@ public final class WsClient implements AutoCloseable {
         ByteBuffer frame = ByteBuffer.allocate(13 + payload.length);
         frame.put((byte) type).putInt(channel).putInt((int) nextSeq++).putInt(payload.length).put(payload);
         writeMessage(frame.array());
+    }
+
+    /** Whether the client acknowledges what it receives (a hostile client does not). */
+    public void acking(boolean on) {
+        acking = on;
+    }
+
+    /** Acknowledges everything received so far, now. */
+    public void ackNow() throws IOException {
+        sendAck();
     }
 
     private void sendAck() throws IOException {
@@ -284,7 +311,7 @@ public final class WsClient implements AutoCloseable {
         if (batch.hasRemaining()) {
             throw new IOException("truncated frame in a batch from the gateway");
         }
-        if (sequenced) {
+        if (sequenced && acking) {
             try {
                 sendAck();
             } catch (IOException closing) {

@@ -108,11 +108,12 @@ class ChannelOpeningTest {
 
     @Test
     void aDeniedTargetIsClosedWith4004AndTheDecisionIsAudited() {
-        open();
+        VirtualChannel channel = open();
         decide(Decision.deny(Decision.Verdict.DENY, "no rule matches", null));
         assertEquals(CloseCode.POLICY_DENIED, onlyClose().code());
         assertEquals("no rule matches", onlyClose().reason());
         assertEquals(1, audit.decisions.size());
+        assertEquals(channel.correlationId(), audit.decisionIds.get(0), "the decision carries the channel's correlation id");
         assertTrue(audit.closes.isEmpty(), "a channel that never opened has no close record");
     }
 

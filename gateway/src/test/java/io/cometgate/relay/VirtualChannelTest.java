@@ -152,6 +152,8 @@ class VirtualChannelTest {
         assertEquals(CloseCode.BACKEND_CLOSED, owner.closes.get(0).code());
         assertEquals(1, audit.closes.size());
         assertEquals(20, audit.closes.get(0).bytesDown());
+        assertEquals(channel.correlationId(), audit.closes.get(0).correlationId(), "the close line joins its decision line");
+        assertTrue(channel.correlationId().matches("[0-9a-f]{8}-[0-9a-z]+"), channel.correlationId());
     }
 
     @Test

@@ -276,6 +276,21 @@ class SessionTest {
     }
 
     @Test
+    void aClientThatNeverAcknowledgesIsClosedWith4006OnceFarPastTheBound() throws Exception {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        // Every malformed OPEN earns a CLOSE frame the gateway must keep until acknowledged;
+        // this client never acknowledges anything.
+        for (int i = 0; i < 1_000 && !session.isClosed(); i++) {
+            receive(FrameType.OPEN, 2 * i + 1, i + 1, "not json");
+        }
+        assertTrue(session.isClosed(), "a client that never acknowledges made the gateway keep control frames without bound");
+        FakeReceiver.Seen close = receiver.frames.stream().filter(s -> s.type() == FrameType.SESSION_CLOSE).findFirst().orElseThrow();
+        assertEquals(CloseCode.PROTOCOL_ERROR.code(), close.code());
+        assertTrue(close.text().contains("acknowledge"), close.text());
+    }
+
+    @Test
     void aReceiverThatCannotTakeDataGetsNothingUntilWritable() {
         FakeReceiver receiver = new FakeReceiver(false);
         receiver.writable = false;

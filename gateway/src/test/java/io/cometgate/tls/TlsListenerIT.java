@@ -129,7 +129,7 @@ class TlsListenerIT {
         jvmDefaults.init(null, null, null);
         assertThrows(SSLHandshakeException.class, () -> handshake(jvmDefaults, gateway.https(), "gateway.test"));
         String metrics = PlainHttp.get(gateway.http(), "/metrics", "gw.test").body();
-        assertTrue(metrics.matches("(?s).*\ncometgate_tls_handshake_failures_total [1-9]\\d*\n.*"), metrics);
+        assertTrue(metrics.matches("(?s).*\ncometgate_tls_handshake_failures_total [1-9]\\d*\\.0\n.*"), metrics);
         assertTrue(!gateway.output().contains("unexpected error"), gateway::output);
     }
 
@@ -165,6 +165,33 @@ class TlsListenerIT {
             assertTrue(causedByExpiry(e), e::toString);
             assertThrows(IOException.class, () -> httpsGet(trustingCa, stale.https(), "/healthz"));
         }
+    }
+
+    @Test
+    void aClientInitiatedRenegotiationIsRefused() throws Exception {
+        InetSocketAddress address = gateway.https();
+        try (Socket plain = new Socket()) {
+            plain.connect(address, 5_000);
+            plain.setSoTimeout(10_000);
+            try (SSLSocket tls = (SSLSocket) trustingCa.getSocketFactory().createSocket(plain, "gateway.test",
+                    address.getPort(), false)) {
+                tls.setEnabledProtocols(new String[] {"TLSv1.2"}); // TLS 1.3 has no renegotiation at all
+                tls.startHandshake();
+                IOException refused = assertThrows(IOException.class, () -> {
+                    tls.startHandshake(); // on an established TLS 1.2 session: a renegotiation
+                    tls.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    tls.getOutputStream().flush();
+                    String answer = new String(tls.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                    if (!answer.isEmpty()) {
+                        throw new AssertionError("the renegotiated connection was served: " + answer.lines().findFirst().orElse(""));
+                    }
+                    throw new IOException("closed without an answer");
+                }, "the gateway accepted a client-initiated renegotiation");
+                assertTrue(refused != null);
+            }
+        }
+        assertEquals(200, httpsGet(trustingCa, gateway.https(), "/healthz").statusCode(), "other connections are unaffected");
     }
 
     private static boolean causedByExpiry(Throwable e) {

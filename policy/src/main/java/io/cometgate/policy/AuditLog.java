@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -19,33 +20,40 @@ import java.util.Map;
 
 /**
  * One line per channel decision and per channel close, through the SLF4J logger
- * {@code cometgate.audit} (route it to its own file in logback.xml). Text is
- * {@code key=value} pairs, or one JSON object per line when configured (written by Jackson).
- * Page-supplied values are escaped so a target or Origin cannot forge log lines; session ids, tokens and payloads
- * are never passed in, so they can never be logged.
+ * {@code cometgate.audit} (route it to its own file in logback.xml). Every field is also an
+ * SLF4J key-value pair, which the JSON encoder writes as a top-level field; the message is the
+ * same record as {@code key=value} text, so a text appender (an audit file with a plain pattern)
+ * loses nothing whichever format the console uses. Page-supplied values are escaped and cut at 512 characters so
+ * a target or Origin cannot forge log lines. A token is never logged: only its {@code sub} and
+ * {@code jti} claims, read without verification (the verdict says whether it verified).
  */
 public final class AuditLog {
 
     public static final String LOGGER = "cometgate.audit";
-
     private static final int MAX_VALUE = 512;
     private static final JsonFactory JSON = new JsonFactoryBuilder().characterEscapes(new AuditEscapes()).build();
 
     private final Logger log;
-    private final boolean json;
 
-    public AuditLog(boolean json) {
-        this(LoggerFactory.getLogger(LOGGER), json);
+    public AuditLog() {
+        this(LoggerFactory.getLogger(LOGGER));
     }
 
-    AuditLog(Logger log, boolean json) {
+    AuditLog(Logger log) {
         this.log = log;
-        this.json = json;
     }
 
     public void decision(ConnectRequest request, Decision decision) {
+        decision(request, decision, null);
+    }
+
+    /** @param correlationId the channel's id in the audit trail, shared with its closed line; {@code null} for none */
+    public void decision(ConnectRequest request, Decision decision, String correlationId) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("event", "decision");
+        if (correlationId != null) {
+            f.put("correlation_id", correlationId);
+        }
         f.put("verdict", decision.verdict().name());
         f.put("reason", decision.reason());
         f.put("rule", decision.rule());
@@ -53,15 +61,34 @@ public final class AuditLog {
         f.put("origin", request.origin());
         f.put("target", request.target());
         f.put("address", address(decision.address()));
+        if (request.clientSubject() != null) {
+            f.put("client_cert", request.clientSubject());
+        }
         f.put("token", request.token() == null ? null : "present");
-        log.info("{}", render(f));
+        TokenClaims.of(request.token()).ifPresent(claims -> {
+            f.put("token_subject", claims.subject());
+            f.put("token_id", claims.id());
+        });
+        write(f);
     }
 
     public void channelClosed(InetAddress clientAddress, String origin, String target, InetSocketAddress address,
                               long bytesUp, long bytesDown, long durationMillis, int closeCode, String reason) {
+        channelClosed(null, clientAddress, null, origin, target, address, bytesUp, bytesDown, durationMillis, closeCode, reason);
+    }
+
+    public void channelClosed(String correlationId, InetAddress clientAddress, String clientSubject, String origin,
+                              String target, InetSocketAddress address, long bytesUp, long bytesDown, long durationMillis,
+                              int closeCode, String reason) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("event", "closed");
+        if (correlationId != null) {
+            f.put("correlation_id", correlationId);
+        }
         f.put("client", host(clientAddress));
+        if (clientSubject != null) {
+            f.put("client_cert", clientSubject);
+        }
         f.put("origin", origin);
         f.put("target", target);
         f.put("address", address(address));
@@ -70,38 +97,26 @@ public final class AuditLog {
         f.put("duration_ms", durationMillis);
         f.put("code", closeCode);
         f.put("reason", reason);
-        log.info("{}", render(f));
+        write(f);
     }
 
-    private String render(Map<String, Object> fields) {
-        if (!json) {
-            StringBuilder sb = new StringBuilder();
-            for (Map.Entry<String, Object> e : fields.entrySet()) {
-                Object v = e.getValue();
-                sb.append(sb.length() > 0 ? " " : "").append(e.getKey()).append('=');
-                sb.append(v == null ? "-" : v instanceof Number ? v.toString() : quote(v.toString()));
-            }
-            return sb.toString();
+    private void write(Map<String, Object> fields) {
+        LoggingEventBuilder event = log.atInfo();
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            Object v = e.getValue();
+            event = event.addKeyValue(e.getKey(), v instanceof String text ? truncated(text) : v);
         }
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            for (Map.Entry<String, Object> e : fields.entrySet()) {
-                g.writeFieldName(e.getKey());
-                Object v = e.getValue();
-                if (v == null) {
-                    g.writeNull();
-                } else if (v instanceof Number n) {
-                    g.writeNumber(n.longValue());
-                } else {
-                    g.writeString(truncated(v.toString()));
-                }
-            }
-            g.writeEndObject();
-        } catch (IOException impossible) {
-            throw new UncheckedIOException(impossible); // a StringWriter does not fail
+        event.log(render(fields));
+    }
+
+    private static String render(Map<String, Object> fields) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            Object v = e.getValue();
+            sb.append(sb.length() > 0 ? " " : "").append(e.getKey()).append('=');
+            sb.append(v == null ? "-" : v instanceof Number ? v.toString() : quote(v.toString()));
         }
-        return out.toString();
+        return sb.toString();
     }
 
     /** A JSON string literal (Jackson's escaping, plus DEL, U+2028 and U+2029); also safe in the text form. */

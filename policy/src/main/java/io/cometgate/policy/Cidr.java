@@ -6,10 +6,10 @@ import java.util.Arrays;
  * An address block: network bytes (4 or 16) and a prefix length. Built only from canonical
  * literals, with no host bits set, so {@code 10.0.0.1/8} is an error instead of a surprise.
  */
-record Cidr(byte[] network, int prefix) {
+public record Cidr(byte[] network, int prefix) {
 
     /** Parses {@code a.b.c.d/n}, {@code v6/n} or a bare literal (a /32 or /128). */
-    static Cidr parse(String text) throws IllegalArgumentException {
+    public static Cidr parse(String text) throws IllegalArgumentException {
         int slash = text.indexOf('/');
         String addr = slash < 0 ? text : text.substring(0, slash);
         byte[] bytes = addr.indexOf(':') >= 0 ? IpLiterals.parseIpv6(addr) : IpLiterals.parseIpv4(addr);
@@ -41,7 +41,7 @@ record Cidr(byte[] network, int prefix) {
         return parse(text);
     }
 
-    boolean contains(byte[] address) {
+    public boolean contains(byte[] address) {
         if (address.length != network.length) {
             return false;
         }

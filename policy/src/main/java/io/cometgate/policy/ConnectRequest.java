@@ -9,6 +9,13 @@ import java.net.InetAddress;
  * @param origin        the session's Origin, {@code null} if the browser sent none
  * @param clientAddress the real client address (after trusted-proxy headers)
  * @param token         a signed token the page passed, or {@code null}
+ * @param clientSubject the verified TLS client certificate's subject (RFC 2253), or {@code null}
  */
-public record ConnectRequest(String target, String origin, InetAddress clientAddress, String token) {
+public record ConnectRequest(String target, String origin, InetAddress clientAddress, String token,
+                             String clientSubject) {
+
+    /** A request from a client without a TLS client certificate. */
+    public ConnectRequest(String target, String origin, InetAddress clientAddress, String token) {
+        this(target, origin, clientAddress, token, null);
+    }
 }

@@ -2,13 +2,17 @@ package io.cometgate.policy;
 
 import java.time.Duration;
 
-/** Durations as written in policy files: {@code 0}, {@code 500ms}, {@code 5s}, {@code 30m}, {@code 2h}. */
-final class Durations {
+/**
+ * The one duration grammar of cometgate, for policy files and command-line flags alike:
+ * {@code 0}, {@code 500ms}, {@code 5s}, {@code 30m}, {@code 2h}.
+ */
+public final class Durations {
 
     private Durations() {
     }
 
-    static Duration parse(String s) {
+    /** Parses {@code s}; throws {@link IllegalArgumentException} with a one-line reason and examples. */
+    public static Duration parse(String s) {
         if (s.equals("0")) {
             return Duration.ZERO;
         }
@@ -25,7 +29,8 @@ final class Durations {
         };
     }
 
-    static String format(Duration d) {
+    /** The shortest exact spelling of {@code d} in the same grammar. */
+    public static String format(Duration d) {
         if (d.isZero()) {
             return "0";
         }

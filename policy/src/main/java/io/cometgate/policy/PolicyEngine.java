@@ -68,6 +68,11 @@ final class PolicyEngine implements Decider {
             if (pre instanceof Decision d) {
                 return out.setSuccess(new Outcome(d, List.of()));
             }
+            String certDenied = ClientCertCondition.check(((Plan) pre).rule.options().clientCerts(), request.clientSubject());
+            if (certDenied != null) {
+                return out.setSuccess(new Outcome(Decision.deny(Decision.Verdict.DENY, certDenied,
+                        ((Plan) pre).rule.where()), List.of()));
+            }
             Plan plan = (Plan) pre;
             if (plan.literal != null) {
                 return out.setSuccess(finish(plan, List.of(plan.literal)));

@@ -20,6 +20,8 @@ final class Reasons {
     static final String TOKEN_EXPIRED = "denied: token expired";
     static final String TOKEN_TARGET = "denied: token does not cover this target";
     static final String TOKEN_ORIGIN = "denied: token bound to another origin";
+    static final String CLIENT_CERT_MISSING = "denied: client certificate required";
+    static final String CLIENT_CERT = "denied: client certificate not allowed for this target";
     static final String ADDRESS_PREFIX = "denied: address is ";
     static final String DNS_FAILED = "dns: lookup failed";
     static final String DNS_TIMEOUT = "dns: lookup timed out";

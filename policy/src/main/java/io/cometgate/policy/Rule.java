@@ -19,11 +19,13 @@ record Rule(Kind kind, String alias, HostPattern host, PortSet ports, Options op
      * @param origins        per-rule Origin allowlist; empty means "the global list"
      * @param serverName     name to verify backend TLS against when the target is an address
      */
+    /** @param clientCerts {@code client-cert=}: common names allowed, {@code *} for any; empty: no condition */
     record Options(List<String> origins, boolean token, boolean allowPrivate, boolean allowLoopback,
-                   boolean allowLinkLocal, boolean allowMetadata, String serverName, TargetOptions target) {
+                   boolean allowLinkLocal, boolean allowMetadata, String serverName, TargetOptions target,
+                   List<String> clientCerts) {
 
         static final Options NONE = new Options(List.of(), false, false, false, false, false, null,
-                TargetOptions.DEFAULT);
+                TargetOptions.DEFAULT, List.of());
 
         /** Whether this rule may reach an address of this kind. */
         boolean permits(AddressKind kind, boolean wildcard) {

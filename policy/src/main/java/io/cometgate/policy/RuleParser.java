@@ -21,7 +21,7 @@ final class RuleParser {
             Map.entry("proxy-protocol", true), Map.entry("webirc-password-file", true),
             Map.entry("origin", true), Map.entry("token", false), Map.entry("allow-private", false),
             Map.entry("allow-loopback", false), Map.entry("allow-link-local", false),
-            Map.entry("allow-metadata", false));
+            Map.entry("allow-metadata", false), Map.entry("client-cert", true));
 
     /** Ports the Fetch standard blocks because other protocols listen there (cross-protocol risk). */
     static final Set<Integer> BAD_PORTS = Set.of(1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42,
@@ -133,6 +133,7 @@ final class RuleParser {
     /** Options after the target; {@code null} if any is unusable. */
     Rule.Options options(int line, List<Token> words, boolean alias) {
         List<String> origins = new ArrayList<>();
+        List<String> clientCerts = new ArrayList<>();
         boolean token = false;
         boolean allowPrivate = false;
         boolean allowLoopback = false;
@@ -198,6 +199,7 @@ final class RuleParser {
                         }
                     }
                     case "token" -> token = true;
+                    case "client-cert" -> clientCerts.addAll(ClientCertCondition.parse(value));
                     case "allow-private" -> allowPrivate = true;
                     case "allow-loopback" -> {
                         allowLoopback = true;
@@ -230,7 +232,7 @@ final class RuleParser {
         }
         return new Rule.Options(List.copyOf(origins), token, allowPrivate, allowLoopback, allowLinkLocal,
                 allowMetadata, serverName,
-                new TargetOptions(connectTimeout, tls, ca, tlsInsecure, proxyProtocol, webirc));
+                new TargetOptions(connectTimeout, tls, ca, tlsInsecure, proxyProtocol, webirc), List.copyOf(clientCerts));
     }
 
     private Path existingFile(String value) {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Side by side, apples to apples: cometgate's websockify-compatible endpoint (`cometgate
+# websockify`, raw binary WebSocket, one TCP connection per WebSocket) and websockify (Debian
+# package) in front of the SAME bench echo backend, driven by the same `cometgate bench run`
+# in one go: throughput (S2), 64 B latency (S3) and round trips (S4), memory and open files per
+# connection at 1,000 connections (S1). Medians of REPEAT repeats.
+# Installs nothing; needs java 17 and websockify. Loopback only; every process it starts is
+# stopped by its PID on exit.
+#
+#   examples/benchmark/websockify-side-by-side.sh [JAR] [OUTDIR]
+set -euo pipefail
+
+JAR=${1:-gateway/target/cometgate.jar}
+OUT=${2:-websockify-side-by-side-out}
+BACKEND_PORT=${BACKEND_PORT:-65011}
+COMETGATE_PORT=${COMETGATE_PORT:-65086}
+WSFY_PORT=${WSFY_PORT:-65096}
+REPEAT=${REPEAT:-3}
+CONNECTIONS=${CONNECTIONS:-1000}
+
+[ -f "$JAR" ] || { echo "websockify-side-by-side: no jar at $JAR (build with: mvn -q -pl gateway -am package -DskipTests)" >&2; exit 2; }
+command -v websockify >/dev/null || { echo "websockify-side-by-side: websockify is not installed (Debian package 'websockify')" >&2; exit 2; }
+mkdir -p "$OUT"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+wait_port() {
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  echo "websockify-side-by-side: nothing listens on 127.0.0.1:$1" >&2; exit 1
+}
+
+# The derived policy's limits (120 opens a minute per address) would refuse the 1,000
+# connections of S1: the same rule with the limits raised.
+cat > "$OUT/websockify.policy" <<POLICY
+cometgate-policy 1
+host 127.0.0.1:$COMETGATE_PORT
+origin none
+allow 127.0.0.1:$BACKEND_PORT allow-loopback
+limit opens-per-ip-per-minute 999999
+limit max-connections-per-target 20000
+POLICY
+
+java -jar "$JAR" bench backend --listen 127.0.0.1:$BACKEND_PORT --max-lifetime 3600 > "$OUT/backend.log" 2>&1 &
+pids+=($!)
+java -jar "$JAR" websockify --policy "$OUT/websockify.policy" 127.0.0.1:$COMETGATE_PORT 127.0.0.1:$BACKEND_PORT \
+  > "$OUT/cometgate.log" 2>&1 &
+COMETGATE_PID=$!
+pids+=($COMETGATE_PID)
+websockify 127.0.0.1:$WSFY_PORT 127.0.0.1:$BACKEND_PORT > "$OUT/websockify.log" 2>&1 &
+WSFY_PID=$!
+pids+=($WSFY_PID)
+wait_port $BACKEND_PORT; wait_port $COMETGATE_PORT; wait_port $WSFY_PORT
+
+java -jar "$JAR" bench run --backend 127.0.0.1:$BACKEND_PORT --no-relay --transports none \
+  --raw-websocket cometgate-websockify=ws://127.0.0.1:$COMETGATE_PORT/websockify --raw-websocket-pid cometgate-websockify=$COMETGATE_PID \
+  --raw-websocket websockify=ws://127.0.0.1:$WSFY_PORT/websockify --raw-websocket-pid websockify=$WSFY_PID \
+  --scenarios S2,S3,S4,S1 --s4-sessions 100 --s1-sessions "$CONNECTIONS" --idle-seconds 10 \
+  --repeat "$REPEAT" --duration 3 --json "$OUT/websockify-side-by-side.json" | tee "$OUT/websockify-side-by-side.txt"

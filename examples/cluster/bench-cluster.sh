@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Capacity beyond one process (docs/SCALING.md, "Capacity"): several gateway processes behind
+# several HAProxy processes sharing one port (SO_REUSEPORT), driven by several
+# `cometgate bench run` processes, each with its own bench backend. Everything on loopback;
+# every process is stopped by its PID at the end. Not a CI test: run it on a quiet machine.
+#
+#   examples/cluster/bench-cluster.sh                 # 30,000 sessions: 4 x 7,500
+#   GATEWAYS=2 BALANCERS=2 CLIENTS=2 SESSIONS=500 SECONDS_=10 examples/cluster/bench-cluster.sh
+#
+# Sizing at 20,000 open files per process: a gateway holds 2 files per session (browser side
+# and backend side), HAProxy 2 per proxied connection, a bench client 1 per session and its
+# backend 1 per session. So 30,000 WebSocket sessions need at least 4 gateways, 4 HAProxy
+# processes (maxconn 9000 each) and 2 client processes; 4 of each leaves headroom.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+GATEWAYS=${GATEWAYS:-4}
+BALANCERS=${BALANCERS:-4}
+CLIENTS=${CLIENTS:-4}
+SESSIONS=${SESSIONS:-7500}          # per client process
+SECONDS_=${SECONDS_:-20}            # S5 ticks (one message per second per session)
+TRANSPORT=${TRANSPORT:-websocket}
+S6_STEADY=${S6_STEADY:-500}         # per client process
+S6_RATE=${S6_RATE:-50}              # new sessions per second per client process
+JAR=${JAR:-gateway/target/cometgate.jar}
+LB_PORT=${LB_PORT:-64080}
+GW_BASE=${GW_BASE:-64100}           # gateways on GW_BASE+1 ..
+BE_BASE=${BE_BASE:-64200}           # bench backends on BE_BASE+1 ..
+OUT=${OUT:-$(mktemp -d /tmp/cometgate-cluster-bench.XXXXXX)}
+
+[ -f "$JAR" ] || { echo "missing $JAR: mvn -pl gateway package -DskipTests" >&2; exit 2; }
+command -v haproxy >/dev/null || { echo "haproxy missing: apt-get install haproxy" >&2; exit 2; }
+ulimit -n 20000
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+await_port() { # port, what
+  for _ in $(seq 600); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { exec 3>&- 3<&- || true; return 0; }
+    sleep 0.1
+  done
+  echo "$2 did not listen on $1; see $OUT" >&2; exit 1
+}
+
+echo "results in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+backends=""
+for c in $(seq "$CLIENTS"); do
+  port=$((BE_BASE + c))
+  java -Xss512k -jar "$JAR" bench backend --listen "127.0.0.1:$port" >"$OUT/backend-$c.log" 2>&1 &
+  pids+=($!)
+  backends="$backends 127.0.0.1:$port"
+done
+
+{
+  echo "cometgate-policy 1"
+  echo "host 127.0.0.1:$LB_PORT"
+  echo "origin none"
+  echo "trusted-proxy 127.0.0.1/32"
+  for b in $backends; do echo "allow $b allow-loopback"; done
+  echo "limit max-sessions 20000"
+  echo "limit max-sessions-per-ip 100000"
+  echo "limit max-sessions-per-origin 100000"
+  echo "limit opens-per-ip-per-minute 9999999"
+  echo "limit max-connections-per-target 100000"
+} >"$OUT/cluster.policy"
+
+gateway_pids=()
+for g in $(seq "$GATEWAYS"); do
+  java -Xmx1g -jar "$JAR" serve --listen "127.0.0.1:$((GW_BASE + g))" --node-id "gw-$g" \
+    --policy "$OUT/cluster.policy" --transports all --no-demo --log-level warn >"$OUT/gateway-$g.log" 2>&1 &
+  pids+=($!); gateway_pids+=($!)
+done
+
+# The shipped routing (examples/cluster/haproxy.cfg), for $GATEWAYS nodes.
+{
+  echo "global"
+  echo "    maxconn 9000"
+  echo "defaults"
+  sed -n '/^defaults/,/^frontend/p' examples/cluster/haproxy.cfg | sed '1d;$d' | grep -v '^ *#'
+  echo "frontend cometgate"
+  echo "    bind 127.0.0.1:$LB_PORT"
+  echo "    use_backend sessions if { urlp(s) -m found }"
+  echo "    default_backend new_sessions"
+  echo "backend new_sessions"
+  echo "    balance leastconn"
+  echo "    option httpchk GET /readyz"
+  echo "    http-check expect status 200"
+  echo "    timeout check 5s"
+  echo "    default-server check inter 1s fall 1 rise 2"
+  for g in $(seq "$GATEWAYS"); do echo "    server gw-$g 127.0.0.1:$((GW_BASE + g))"; done
+  echo "backend sessions"
+  echo "    balance leastconn"
+  for g in $(seq "$GATEWAYS"); do echo "    use-server gw-$g if { urlp(s),field(2,.) -m str gw-$g }"; done
+  echo "    option httpchk GET /healthz"
+  echo "    http-check expect status 200"
+  echo "    timeout check 5s"
+  echo "    default-server check inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down"
+  for g in $(seq "$GATEWAYS"); do echo "    server gw-$g 127.0.0.1:$((GW_BASE + g))"; done
+} >"$OUT/haproxy.cfg"
+haproxy -c -q -f "$OUT/haproxy.cfg"
+
+for c in $(seq "$CLIENTS"); do await_port $((BE_BASE + c)) "bench backend $c"; done
+for g in $(seq "$GATEWAYS"); do await_port $((GW_BASE + g)) "gateway gw-$g"; done
+# Several HAProxy processes on one port: the kernel spreads connections (SO_REUSEPORT).
+for b in $(seq "$BALANCERS"); do
+  haproxy -db -f "$OUT/haproxy.cfg" >"$OUT/haproxy-$b.log" 2>&1 &
+  pids+=($!)
+done
+await_port "$LB_PORT" haproxy
+sleep 3 # two health checks: every node up
+
+rss_kb() { local t=0; for p in "${gateway_pids[@]}"; do t=$((t + $(awk '/VmRSS/ {print $2}' "/proc/$p/status"))); done; echo "$t"; }
+sessions_now() { local t=0; for g in $(seq "$GATEWAYS"); do
+  t=$((t + $(curl -s -H "Host: 127.0.0.1:$LB_PORT" "http://127.0.0.1:$((GW_BASE + g))/metrics" | awk '/^cometgate_sessions /{print $2}'))); done; echo "$t"; }
+rss_before=$(rss_kb)
+
+clients=()
+echo "S5: $CLIENTS clients x $SESSIONS $TRANSPORT sessions, $SECONDS_ ticks, through $BALANCERS HAProxy processes to $GATEWAYS gateways"
+c=0
+for b in $backends; do
+  c=$((c + 1))
+  java -Xss512k -Xmx2g -jar "$JAR" bench run --scenarios S5 --transports "$TRANSPORT" --no-relay \
+    --via-gateway "http://127.0.0.1:$LB_PORT/cometgate" --backend "$b" \
+    --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --repeat 1 --json "$OUT/s5-client-$c.json" \
+    >"$OUT/s5-client-$c.txt" 2>&1 &
+  pids+=($!); clients+=($!)
+done
+peak=0; rss_peak=0
+while :; do
+  alive=0; for p in "${clients[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+  [ "$alive" = 1 ] || break
+  n=$(sessions_now); [ "$n" -gt "$peak" ] && { peak=$n; rss_peak=$(rss_kb); }
+  sleep 2
+done
+for p in "${clients[@]}"; do wait "$p" || echo "a client exited $?; see $OUT" >&2; done
+echo "peak concurrent sessions over all gateways: $peak"
+echo "gateway RSS: before $((rss_before / 1024)) MB, at peak $((rss_peak / 1024)) MB;" \
+  "per session $(( peak > 0 ? (rss_peak - rss_before) * 1024 / peak : 0 )) B"
+for g in $(seq "$GATEWAYS"); do
+  echo "gw-$g: $(curl -s -H "Host: 127.0.0.1:$LB_PORT" "http://127.0.0.1:$((GW_BASE + g))/metrics" \
+    | awk '/^cometgate_sessions_created_total |^cometgate_unknown_sessions_total /{printf "%s=%s ", $1, $2}')"
+done
+grep -h "^S5 | $TRANSPORT" "$OUT"/s5-client-*.txt | sed 's/^/  client: /' || true
+
+echo "S6: $CLIENTS clients x ($S6_STEADY steady + $S6_RATE new/s for 10 s) through the balancer"
+clients=()
+c=0
+for b in $backends; do
+  c=$((c + 1))
+  java -Xss512k -jar "$JAR" bench run --scenarios S6 --transports "$TRANSPORT" --no-relay \
+    --via-gateway "http://127.0.0.1:$LB_PORT/cometgate" --backend "$b" \
+    --s6-steady "$S6_STEADY" --s6-rate "$S6_RATE" --s6-seconds 10 --repeat 1 --json "$OUT/s6-client-$c.json" \
+    --gateway-pid "${gateway_pids[$(( (c - 1) % GATEWAYS ))]}" \
+    >"$OUT/s6-client-$c.txt" 2>&1 &
+  pids+=($!); clients+=($!)
+done
+for p in "${clients[@]}"; do wait "$p" || echo "a client exited $?; see $OUT" >&2; done
+grep -h "^S6 | $TRANSPORT" "$OUT"/s6-client-*.txt | sed 's/^/  client: /' || true
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); full outputs in $OUT"

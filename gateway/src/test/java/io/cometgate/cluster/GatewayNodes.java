@@ -1,0 +1,137 @@
+package io.cometgate.cluster;
+
+import io.cometgate.it.GatewayProcess;
+import io.cometgate.it.PlainHttp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Gateway JVMs gw-1 .. gw-N on loopback behind one balancer, all with the same policy: the
+ * balancer's Host, one Origin, the balancer trusted for X-Forwarded-For, an {@code echo} alias.
+ * Each node keeps its port across restarts, as the balancer's config names it.
+ */
+final class GatewayNodes implements AutoCloseable {
+
+    static final String HOST = "gw.test";
+    static final String ORIGIN = "http://app.test";
+
+    private final Path policy;
+    private final List<String> extraArgs;
+    private final GatewayProcess[] nodes;
+    private final int[] ports;
+
+    GatewayNodes(int count, Path dir, int balancerPort, String echoTarget, List<String> extraArgs)
+            throws IOException, InterruptedException {
+        this.policy = Files.writeString(dir.resolve("cluster.policy"), String.join("\n",
+                "cometgate-policy 1",
+                "host " + HOST + " 127.0.0.1:" + balancerPort,
+                "origin " + ORIGIN,
+                "trusted-proxy 127.0.0.1/32",
+                "alias echo " + echoTarget + " allow-loopback",
+                "limit max-sessions-per-ip 1000",
+                "limit opens-per-ip-per-minute 10000",
+                ""));
+        this.extraArgs = extraArgs;
+        this.nodes = new GatewayProcess[count];
+        this.ports = new int[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                nodes[i] = startNode(i, 0);
+                ports[i] = nodes[i].http().getPort();
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    static String nodeId(int index) {
+        return "gw-" + (index + 1);
+    }
+
+    private GatewayProcess startNode(int index, int port) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port, "--policy", policy.toString(),
+                "--node-id", nodeId(index), "--transports", "all", "--threads", "1", "--drain-timeout", "4s"));
+        args.addAll(extraArgs);
+        return GatewayProcess.start(args.toArray(String[]::new));
+    }
+
+    int count() {
+        return nodes.length;
+    }
+
+    int port(int index) {
+        return ports[index];
+    }
+
+    GatewayProcess node(int index) {
+        return nodes[index];
+    }
+
+    /** Starts node {@code index} again on its old port (after a kill or a drain). */
+    void restart(int index) throws IOException, InterruptedException {
+        nodes[index].close();
+        nodes[index] = startNode(index, ports[index]);
+    }
+
+    int readyz(int index) throws IOException {
+        return PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/readyz", HOST).status();
+    }
+
+    /** One counter or gauge (no labels) from the node's /metrics. */
+    long metric(int index, String name) throws IOException {
+        String text = PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/metrics", HOST).body();
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)").matcher(text);
+        if (!m.find()) {
+            throw new AssertionError(name + " missing from " + nodeId(index) + "'s metrics:\n" + text);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The node's {@code cometgate_node_info} line: its node id and policy hash. */
+    String nodeInfo(int index) throws IOException {
+        String text = PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/metrics", HOST).body();
+        Matcher m = Pattern.compile("(?m)^cometgate_node_info\\{.*$").matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("cometgate_node_info missing from " + nodeId(index) + "'s metrics");
+        }
+        return m.group();
+    }
+
+    /** Waits until the node answers /readyz with {@code status}. */
+    void awaitReadyz(int index, int status, Duration bound) throws Exception {
+        long end = System.nanoTime() + bound.toNanos();
+        while (true) {
+            int seen;
+            try {
+                seen = readyz(index);
+            } catch (IOException e) {
+                seen = -1;
+            }
+            if (seen == status) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError(nodeId(index) + " /readyz is " + seen + ", expected " + status);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (GatewayProcess node : nodes) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.cometgate.hostile;
+
+import io.cometgate.it.WsClient;
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.GatewayFixture;
+import io.cometgate.testing.TestDecider;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One connection pipelines thousands of GETs for the 24 KB client script and never reads
+ * the answers. Each answer written but not sent is kept (on NIO with a direct copy of its body); a gateway that keeps
+ * reading such a connection pins without bound and finally starves an event loop.
+ */
+@Timeout(60)
+class PipeliningNonReaderIT {
+
+    private static final int REQUESTS = 20_000;
+    private static final long MIB = 1024 * 1024;
+
+    private GatewayFixture gateway;
+    private EchoBackend echo;
+    private final List<Socket> attackers = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = new GatewayFixture();
+        echo = new EchoBackend();
+        gateway.decider.allowPort(echo.port());
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        for (Socket socket : attackers) {
+            socket.close();
+        }
+        echo.close();
+        gateway.close();
+    }
+
+    /** Heap in use after a collection plus Netty's direct memory: what the gateway holds. */
+    private static long memoryInUse() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory()
+                + ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
+    }
+
+    /** Writes the pipelined requests from a daemon thread: the writes block once the gateway stops reading. */
+    private Thread pipelineWithoutReading(int requests) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), gateway.port()), 5_000);
+        attackers.add(socket);
+        // Padded to 4 KB each, so the 80 MB offered cannot all wait in the kernel's socket buffers:
+        // the writer blocks for good only if the gateway stops reading.
+        byte[] one = ("GET /js/session.js HTTP/1.1\r\nHost: " + gateway.hostPort() + "\r\nX-Pad: " + "p".repeat(4000)
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        Thread writer = new Thread(() -> {
+            try {
+                OutputStream out = socket.getOutputStream();
+                for (int i = 0; i < requests; i++) {
+                    out.write(one);
+                }
+                out.flush();
+            } catch (IOException e) {
+                // closed at the end of the test
+            }
+        }, "pipeliner");
+        writer.setDaemon(true);
+        writer.start();
+        return writer;
+    }
+
+    @Test
+    void aPipeliningConnectionThatNeverReadsPinsBoundedMemoryAndSlowsNobody() throws Exception {
+        long before = memoryInUse();
+        Thread writer = pipelineWithoutReading(REQUESTS);
+        Thread.sleep(3_000); // the gateway has read (or refused to read) what it will
+        long grown = memoryInUse() - before;
+        assertTrue(writer.isAlive(), "the gateway read all " + REQUESTS + " pipelined requests although it could not "
+                + "write their answers: nothing stops a connection that never reads");
+        // A connection may hold its write buffer (128 KiB high-water mark), a few answers and one
+        // read's worth of parsed requests; answering all 20,000 keeps 20,000 responses (on NIO
+        // each with a 24 KB direct copy of the script).
+        assertTrue(grown < 8 * MIB, "one non-reading connection holds " + grown / 1024 + " KiB");
+
+        try (WsClient canary = WsClient.connect(new InetSocketAddress("127.0.0.1", gateway.port()), gateway.hostPort(),
+                TestDecider.ORIGIN)) {
+            canary.open(1, echo.target());
+            canary.await(f -> f.type() == WsClient.OPENED, Duration.ofSeconds(5));
+            byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+            long started = System.nanoTime();
+            canary.send(1, ping);
+            assertArrayEquals(ping, Arrays.copyOf(canary.readData(1, ping.length, Duration.ofSeconds(5)), ping.length));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(millis < 1_000, "an unrelated session's echo took " + millis + " ms");
+        }
+    }
+}
