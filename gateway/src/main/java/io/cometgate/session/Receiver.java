@@ -20,11 +20,21 @@ public interface Receiver {
     /** Whether the connection can take another batch now without queueing in memory. */
     boolean isWritable();
 
-    /**
-     * A poll answers one batch and is held until there is something worth answering (a
-     * sequenced frame); it gets no HELLO and no HEARTBEAT (it times out by itself instead).
+    /*
+     * How the session paces this receiver. Each receiver family answers for itself, so the
+     * session never asks what kind of receiver it has: a stream or a WebSocket says yes to all
+     * three; a poll, which answers one batch and is held until there is something worth
+     * answering, says no to all three.
      */
-    boolean isPoll();
+
+    /** Whether the first batch after attaching leads with a HELLO (a poll's client has its HELLO from the create answer). */
+    boolean greetsWithHello();
+
+    /** Whether the session sends a HEARTBEAT when this receiver has been idle (a poll times out by itself instead). */
+    boolean wantsIdleHeartbeats();
+
+    /** Whether an ACK with nothing else is worth a delivery (a poll is not answered for that: POST answers carry acks). */
+    boolean takesLoneAck();
 
     /** Ends this receiver: a newer one took over, or the session is over. */
     void end(boolean replaced);

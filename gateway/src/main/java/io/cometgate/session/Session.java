@@ -62,7 +62,8 @@ public final class Session implements ChannelOwner {
         this.clientAddress = clientAddress;
         this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound());
         long beat = context.config().heartbeat().toMillis();
-        this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, beat, beat, TimeUnit.MILLISECONDS);
+        this.heartbeat = loop.scheduleAtFixedRate(() -> outbox.heartbeatIfIdle(TimeUnit.MILLISECONDS.toNanos(beat)),
+                beat, beat, TimeUnit.MILLISECONDS);
         armExpiry();
     }
 
@@ -149,7 +150,7 @@ public final class Session implements ChannelOwner {
         }
         everAttached = true;
         cancelExpiry();
-        outbox.restartAfterAck(!newReceiver.isPoll());
+        outbox.restartFor(newReceiver);
         outbox.flush();
     }
 
@@ -334,12 +335,6 @@ public final class Session implements ChannelOwner {
     }
 
     // ---- timers and the end ---------------------------------------------------------------
-
-    private void heartbeatIfIdle() {
-        if (receiver != null && !receiver.isPoll()) {
-            outbox.heartbeatIfIdle(context.config().heartbeat().toNanos());
-        }
-    }
 
     private void armExpiry() {
         cancelExpiry();

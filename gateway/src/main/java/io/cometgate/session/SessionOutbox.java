@@ -41,13 +41,19 @@ final class SessionOutbox {
     private ScheduledFuture<?> ackTimer;
     private boolean helloPending;
     private boolean flushScheduled;
-    private long lastDeliveryNanos = System.nanoTime();
+    private long lastDeliveryNanos;
     private boolean closeScheduled;
 
     SessionOutbox(Session session, int batchCap, long bound) {
         this.session = session;
         this.batchCap = batchCap;
         this.bound = bound;
+        this.lastDeliveryNanos = now();
+    }
+
+    /** The loop's clock, not the system's, so tests on a frozen EmbeddedChannel clock control idleness. */
+    private long now() {
+        return session.loop().ticker().nanoTime();
     }
 
     long unackedBytes() {
@@ -108,9 +114,9 @@ final class SessionOutbox {
     }
 
     /** A new receiver: resend everything not acknowledged, led by a HELLO if it wants one. */
-    void restartAfterAck(boolean hello) {
+    void restartFor(Receiver receiver) {
         sentUpTo = frames.firstSeq() - 1;
-        helloPending = hello;
+        helloPending = receiver.greetsWithHello();
     }
 
     void scheduleFlush() {
@@ -129,8 +135,8 @@ final class SessionOutbox {
             }
             boolean framesWaiting = sentUpTo + 1 < frames.nextSeq();
             if (!framesWaiting && !helloPending) {
-                if (!ackPending || receiver.isPoll()) {
-                    return; // a poll is not answered for an ACK alone: POST answers carry those
+                if (!ackPending || !receiver.takesLoneAck()) {
+                    return;
                 }
                 if (bytesSinceAck < ACK_EVERY_BYTES) {
                     delayAck();
@@ -139,7 +145,7 @@ final class SessionOutbox {
             }
             long before = sentUpTo;
             ByteBuf batch = nextBatch();
-            lastDeliveryNanos = System.nanoTime();
+            lastDeliveryNanos = now();
             if (!receiver.deliver(batch, sentUpTo > before ? sentUpTo : 0)) {
                 session.detach(receiver);
                 return;
@@ -187,10 +193,11 @@ final class SessionOutbox {
 
     void heartbeatIfIdle(long intervalNanos) {
         Receiver receiver = session.receiver();
-        if (receiver == null || !receiver.isWritable() || System.nanoTime() - lastDeliveryNanos < intervalNanos * 9 / 10) {
+        if (receiver == null || !receiver.wantsIdleHeartbeats() || !receiver.isWritable()
+                || now() - lastDeliveryNanos < intervalNanos * 9 / 10) {
             return;
         }
-        lastDeliveryNanos = System.nanoTime();
+        lastDeliveryNanos = now();
         ByteBuf beat = FrameCodec.encodeSmall(session.alloc(), FrameType.HEARTBEAT, 0, 0, new byte[0]);
         if (!receiver.deliver(beat, 0)) {
             session.detach(receiver);

@@ -76,9 +76,22 @@ abstract class HttpPollReceiver implements Receiver {
         return !life.isEnded() && channel.isActive();
     }
 
+    /** The client has its HELLO from the create answer; a poll carries frames, not greetings. */
     @Override
-    public boolean isPoll() {
-        return true;
+    public boolean greetsWithHello() {
+        return false;
+    }
+
+    /** A held poll is answered with a HEARTBEAT by its own hold timer. */
+    @Override
+    public boolean wantsIdleHeartbeats() {
+        return false;
+    }
+
+    /** A poll answers once: spending it on an ACK alone would cost a round trip; POST answers carry acks. */
+    @Override
+    public boolean takesLoneAck() {
+        return false;
     }
 
     @Override

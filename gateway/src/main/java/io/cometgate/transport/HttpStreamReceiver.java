@@ -91,8 +91,18 @@ abstract class HttpStreamReceiver implements Receiver {
     }
 
     @Override
-    public boolean isPoll() {
-        return false;
+    public boolean greetsWithHello() {
+        return true;
+    }
+
+    @Override
+    public boolean wantsIdleHeartbeats() {
+        return true;
+    }
+
+    @Override
+    public boolean takesLoneAck() {
+        return true;
     }
 
     @Override

@@ -12,7 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -135,8 +135,18 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     }
 
     @Override
-    public boolean isPoll() {
-        return false;
+    public boolean greetsWithHello() {
+        return true;
+    }
+
+    @Override
+    public boolean wantsIdleHeartbeats() {
+        return true;
+    }
+
+    @Override
+    public boolean takesLoneAck() {
+        return true;
     }
 
     @Override
@@ -165,7 +175,7 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
         }
         closing = true;
         channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess() && channel instanceof SocketChannel socket) {
+            if (f.isSuccess() && channel instanceof DuplexChannel socket) {
                 socket.shutdownOutput();
                 channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
             } else {

@@ -22,12 +22,11 @@ class ShadedJarIT {
     }
 
     @Test
-    void theJarContainsThePolicyModuleAndTheBundledPolicy() throws Exception {
+    void theJarContainsThePolicyModule() throws Exception {
         try (JarFile jar = jar()) {
             assertNotNull(jar.getEntry("io/cometgate/policy/PolicyEngine.class"));
             assertNotNull(jar.getEntry("io/cometgate/policy/HostPort.class"));
             assertNotNull(jar.getEntry("io/cometgate/policy/cli/PolicyCommand.class"));
-            assertNotNull(jar.getEntry("policy/default.policy"));
         }
     }
 

@@ -49,8 +49,18 @@ final class FakeReceiver implements Receiver {
     }
 
     @Override
-    public boolean isPoll() {
-        return poll;
+    public boolean greetsWithHello() {
+        return !poll;
+    }
+
+    @Override
+    public boolean wantsIdleHeartbeats() {
+        return !poll;
+    }
+
+    @Override
+    public boolean takesLoneAck() {
+        return !poll;
     }
 
     @Override

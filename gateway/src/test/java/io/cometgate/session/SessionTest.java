@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionTest {
 
     private static final String OPEN_22 = "{\"target\":\"10.0.0.1:22\"}";
+    private static final long HEARTBEAT_MILLIS = 1000;
 
     private final EmbeddedChannel loopHolder = new EmbeddedChannel();
     private final List<String> denied = new ArrayList<>();
@@ -100,7 +101,7 @@ class SessionTest {
     void createSession() throws Exception {
         loopHolder.freezeTime(); // timers move only with advance(): no sleeping, however slow the machine
         GatewayConfig config = GatewayConfig.defaults().withSizes(128 * 1024, 128 * 1024, 4096, 256 * 1024)
-                .withTimeouts(Duration.ofSeconds(25), Duration.ofMillis(200), Duration.ofSeconds(25));
+                .withTimeouts(Duration.ofMillis(HEARTBEAT_MILLIS), Duration.ofMillis(200), Duration.ofSeconds(25));
         registry = new SessionRegistry(new SessionContext(config, limitsOnly, noMetrics, denyingOpener));
         session = registry.create(loopHolder.eventLoop(), "https://app.example", InetAddress.getLoopbackAddress());
     }
@@ -205,6 +206,27 @@ class SessionTest {
         assertTrue(poll.has(FrameType.CLOSE));
         assertFalse(poll.has(FrameType.HELLO), "polls get no HELLO");
         assertEquals(null, session.receiver(), "an answered poll detaches");
+    }
+
+    @Test
+    void anIdleStreamGetsAHeartbeatFromTheSessionAfterOneInterval() {
+        FakeReceiver stream = new FakeReceiver(false);
+        session.attach(stream, 0);
+        runTasks();
+        assertTrue(stream.has(FrameType.HELLO));
+        assertFalse(stream.has(FrameType.HEARTBEAT));
+        advance(HEARTBEAT_MILLIS);
+        assertTrue(stream.has(FrameType.HEARTBEAT), "one interval of silence earns a HEARTBEAT");
+    }
+
+    @Test
+    void anIdlePollGetsNoHeartbeatFromTheSessionBecauseItTimesOutByItself() {
+        FakeReceiver poll = new FakeReceiver(true);
+        session.attach(poll, 0);
+        runTasks();
+        advance(3 * HEARTBEAT_MILLIS);
+        assertEquals(0, poll.batches, "a held poll is neither greeted nor kept alive by the session");
+        assertEquals(poll, session.receiver(), "and it stays held");
     }
 
     @Test

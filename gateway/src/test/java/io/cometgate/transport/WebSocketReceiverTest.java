@@ -5,6 +5,9 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.session.Session;
 import io.cometgate.testing.EmbeddedSessions;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -16,6 +19,8 @@ import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,10 +28,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** How the WebSocket receiver answers what a browser must not send: a close frame with the RFC 6455 status. */
 class WebSocketReceiverTest {
 
-    private final EmbeddedChannel ws = new EmbeddedChannel();
+    private final HalfClosableChannel ws = new HalfClosableChannel();
     private final EmbeddedSessions sessions = new EmbeddedSessions(GatewayConfig.defaults());
     private final Session session = sessions.create(ws);
     private final WebSocketReceiver receiver = new WebSocketReceiver(ws, session);
+
+    /** An EmbeddedChannel that can half-close like a TCP socket, so the close linger runs as it does on one. */
+    private static final class HalfClosableChannel extends EmbeddedChannel implements DuplexChannel {
+        boolean outputShut;
+
+        HalfClosableChannel() {
+            freezeTime(); // the linger moves only with advanceTimeBy
+        }
+
+        @Override public boolean isInputShutdown() { return false; }
+        @Override public ChannelFuture shutdownInput() { return newFailedFuture(new UnsupportedOperationException()); }
+        @Override public ChannelFuture shutdownInput(ChannelPromise promise) { return promise.setFailure(new UnsupportedOperationException()); }
+        @Override public boolean isOutputShutdown() { return outputShut; }
+        @Override public ChannelFuture shutdownOutput() { return shutdownOutput(newPromise()); }
+        @Override public ChannelFuture shutdownOutput(ChannelPromise promise) {
+            outputShut = true;
+            return promise.setSuccess();
+        }
+        @Override public boolean isShutdown() { return outputShut; }
+        @Override public ChannelFuture shutdown() { return shutdownOutput(); }
+        @Override public ChannelFuture shutdown(ChannelPromise promise) { return shutdownOutput(promise); }
+    }
 
     WebSocketReceiverTest() {
         ws.pipeline().addLast(receiver);
@@ -106,5 +133,22 @@ class WebSocketReceiverTest {
         assertEquals(newerReceiver, session.receiver());
         session.close(CloseCode.NORMAL, "test over");
         newer.finishAndReleaseAll();
+    }
+
+    @Test
+    void afterItsCloseFrameTheReceiverHalfClosesDiscardsWhatTheClientStillSendsAndClosesAfterTheLinger() {
+        ws.writeInbound(new TextWebSocketFrame("hello"));
+        assertClosedWith(WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code());
+        assertTrue(ws.outputShut, "half-closed: a reset now would destroy the close frame in flight");
+        assertTrue(ws.isOpen(), "still reading, so the client's remaining bytes are not answered with a reset");
+        ws.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, 1, 2})));
+        ws.runPendingTasks();
+        assertFalse(session.isClosed(), "what arrives after the close frame is discarded unread");
+        ws.advanceTimeBy(1_999, TimeUnit.MILLISECONDS);
+        ws.runScheduledPendingTasks();
+        assertTrue(ws.isOpen(), "not before the 2 s linger");
+        ws.advanceTimeBy(2, TimeUnit.MILLISECONDS);
+        ws.runScheduledPendingTasks();
+        assertFalse(ws.isOpen());
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +15,8 @@ import java.util.Set;
 
 /**
  * Text -> validated {@link Policy}. Reads the whole file, reports every problem with
- * {@code file:line:col}, and returns a policy only when there are no errors.
+ * {@code file:line:col}, and returns a policy only when there are no errors. The address
+ * rules ({@code allow}, {@code deny}, {@code alias}) are {@link RuleDirectives}'; the rest is here.
  */
 final class PolicyParser {
 
@@ -32,18 +32,14 @@ final class PolicyParser {
             "max-connections-per-target", "channel-idle-timeout", "channel-max-lifetime");
 
     private final Problems problems;
-    private final RuleParser rules;
+    private final RuleDirectives rules;
     private final Path file;
     private final Set<String> hosts = new LinkedHashSet<>();
     private final Set<String> origins = new LinkedHashSet<>();
-    private final List<Rule> denies = new ArrayList<>();
-    private final List<Rule> allows = new ArrayList<>();
-    private final Map<String, Rule> aliases = new LinkedHashMap<>();
     private final Map<String, Object> limits = new HashMap<>();
     private final List<Cidr> trustedProxies = new ArrayList<>();
     private byte[] tokenKey;
     private int tokenKeyLine;
-    private int firstTokenRuleLine;
     private int hostLine;
     private boolean aliasesOnly;
     private boolean closeOnReload;
@@ -53,7 +49,7 @@ final class PolicyParser {
         this.problems = new Problems(displayName);
         this.file = file;
         Path dir = file.toAbsolutePath().getParent();
-        this.rules = new RuleParser(problems, dir == null ? Path.of(".") : dir);
+        this.rules = new RuleDirectives(problems, new RuleParser(problems, dir == null ? Path.of(".") : dir));
     }
 
     /** Reads and validates a file; relative paths inside resolve against its directory. */
@@ -147,9 +143,9 @@ final class PolicyParser {
         switch (name) {
             case "host" -> requireArgs(line, head, args, 1, () -> args.forEach(t -> hostEntry(line, t)));
             case "origin" -> requireArgs(line, head, args, 1, () -> args.forEach(t -> origin(line, t, origins)));
-            case "allow" -> requireArgs(line, head, args, 1, () -> allow(line, args, where));
-            case "deny" -> requireArgs(line, head, args, 1, () -> deny(line, args, where));
-            case "alias" -> requireArgs(line, head, args, 2, () -> alias(line, args, where));
+            case "allow" -> requireArgs(line, head, args, 1, () -> rules.allow(line, args, where));
+            case "deny" -> requireArgs(line, head, args, 1, () -> rules.deny(line, args, where));
+            case "alias" -> requireArgs(line, head, args, 2, () -> rules.alias(line, args, where));
             case "limit" -> exactArgs(line, head, args, 2, () -> limit(line, args));
             case "trusted-proxy" -> requireArgs(line, head, args, 1, () -> args.forEach(t -> proxy(line, t)));
             case "token-key" -> exactArgs(line, head, args, 1, () -> tokenKey(line, args.get(0)));
@@ -213,96 +209,6 @@ final class PolicyParser {
             } catch (IllegalArgumentException e) {
                 problems.error(line, t.column(), e.getMessage(), null);
             }
-        }
-    }
-
-    private void allow(int line, List<Token> args, String where) {
-        PortSet[] ports = new PortSet[1];
-        HostPattern pattern = rules.pattern(line, args.get(0), true, ports);
-        Rule.Options options = rules.options(line, args.subList(1, args.size()), false);
-        if (pattern == null || options == null) {
-            return;
-        }
-        lintPattern(line, args.get(0).column(), pattern, options);
-        rules.lintPorts(line, args.get(0).column(), ports[0]);
-        noteToken(line, options);
-        allows.add(new Rule(Rule.Kind.ALLOW, null, pattern, ports[0], options, where));
-    }
-
-    private void deny(int line, List<Token> args, String where) {
-        if (args.size() > 1) {
-            problems.error(line, args.get(1).column(), "deny takes no options", "deny HOSTPATTERN[:PORTS]");
-            return;
-        }
-        PortSet[] ports = new PortSet[1];
-        HostPattern pattern = rules.pattern(line, args.get(0), false, ports);
-        if (pattern != null) {
-            denies.add(new Rule(Rule.Kind.DENY, null, pattern, ports[0], Rule.Options.NONE, where));
-        }
-    }
-
-    private void alias(int line, List<Token> args, String where) {
-        Token nameToken = args.get(0);
-        String name = nameToken.text();
-        if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
-            problems.error(line, nameToken.column(), "bad alias name '" + name + "'",
-                    "alias names are lowercase letters, digits, '-' and '_' (no '.' or ':', which mark host:port)");
-            return;
-        }
-        if (aliases.containsKey(name)) {
-            problems.error(line, nameToken.column(), "duplicate alias '" + name + "' (first defined at "
-                    + aliases.get(name).where() + ")", "rename one of them");
-            return;
-        }
-        Endpoint backend;
-        try {
-            backend = Endpoint.parse(args.get(1).text());
-        } catch (IllegalArgumentException e) {
-            problems.error(line, args.get(1).column(), e.getMessage(), "alias NAME HOST:PORT, e.g. alias irc irc.internal:6697");
-            return;
-        }
-        if (!backend.isLiteral() && HostNames.alwaysDenied(backend.host())) {
-            problems.error(line, args.get(1).column(), "'" + backend.host() + "' is always denied",
-                    "use 127.0.0.1 or [::1] with allow-loopback");
-            return;
-        }
-        Rule.Options options = rules.options(line, args.subList(2, args.size()), true);
-        if (options == null) {
-            return;
-        }
-        HostPattern pattern = backend.isLiteral()
-                ? new HostPattern.Block(new Cidr(backend.ip(), backend.ip().length * 8))
-                : new HostPattern.Exact(backend.host());
-        lintPattern(line, args.get(1).column(), pattern, options);
-        noteToken(line, options);
-        aliases.put(name, new Rule(Rule.Kind.ALIAS, name, pattern,
-                PortSet.parse(Integer.toString(backend.port())), options, where));
-    }
-
-    /** Explicit address rules that can never allow anything are almost certainly typos. */
-    private void lintPattern(int line, int col, HostPattern pattern, Rule.Options options) {
-        if (pattern instanceof HostPattern.Exact e && HostNames.alwaysDenied(e.name())) {
-            problems.error(line, col, "'" + e.name() + "' is always denied",
-                    "use 127.0.0.1 or [::1] with allow-loopback");
-        }
-        if (pattern instanceof HostPattern.Block b) {
-            if (b.cidr().prefix() == 0) {
-                problems.error(line, col, "'" + pattern + "' matches every address",
-                        "list the networks you mean");
-                return;
-            }
-            var c = new AddressClassifier(Set.of()).classify(b.cidr().network());
-            if (!options.permits(c.kind(), false)) {
-                problems.warning(line, col, "this rule can never allow anything: " + c,
-                        c.kind().alwaysDenied() ? "no option unlocks this range"
-                                : "add allow-" + c.kind().label() + " if you really mean it");
-            }
-        }
-    }
-
-    private void noteToken(int line, Rule.Options options) {
-        if (options.token() && firstTokenRuleLine == 0) {
-            firstTokenRuleLine = line;
         }
     }
 
@@ -379,6 +285,7 @@ final class PolicyParser {
     }
 
     private Policy finish() {
+        int firstTokenRuleLine = rules.firstTokenRuleLine();
         if (firstTokenRuleLine > 0 && tokenKeyLine == 0) {
             problems.error(firstTokenRuleLine, 1, "rule requires a token but there is no token-key directive",
                     "add: token-key FILE (a file holding at least 32 bytes of secret)");
@@ -390,8 +297,8 @@ final class PolicyParser {
             problems.warning(1, 1, "no 'host' directive: every request to the gateway will be refused",
                     "add: host gateway.example.com");
         }
-        if (aliasesOnly && !allows.isEmpty()) {
-            problems.warning(Integer.parseInt(allows.get(0).where().substring(problems.file().length() + 1)), 1,
+        if (aliasesOnly && !rules.allows().isEmpty()) {
+            problems.warning(Integer.parseInt(rules.allows().get(0).where().substring(problems.file().length() + 1)), 1,
                     "allow rules do nothing under aliases-only", "remove them or drop aliases-only");
         }
         if (problems.hasErrors()) {
@@ -407,8 +314,8 @@ final class PolicyParser {
                 (Integer) limits.getOrDefault("max-connections-per-target", d.maxConnectionsPerTarget()),
                 (Duration) limits.getOrDefault("channel-idle-timeout", d.channelIdleTimeout()),
                 (Duration) limits.getOrDefault("channel-max-lifetime", d.channelMaxLifetime()));
-        return new Policy(file, Set.copyOf(hosts), Set.copyOf(origins), List.copyOf(denies), List.copyOf(allows),
-                Map.copyOf(aliases), l, List.copyOf(trustedProxies), tokenKey, aliasesOnly, closeOnReload,
+        return new Policy(file, Set.copyOf(hosts), Set.copyOf(origins), List.copyOf(rules.denies()), List.copyOf(rules.allows()),
+                Map.copyOf(rules.aliases()), l, List.copyOf(trustedProxies), tokenKey, aliasesOnly, closeOnReload,
                 dnsTimeout == null ? Policy.DEFAULT_DNS_TIMEOUT : dnsTimeout, problems.warnings());
     }
 
