@@ -1,12 +1,14 @@
 /**
- * xhr-streaming, done with fetch and a streamed response body: a 2 KiB padding line (it makes
- * old proxies and browsers flush), then one base64 batch per line. The response ends after the
- * gateway's stream budget and the session opens the next one at once.
+ * xhr-streaming, done with fetch and a streamed response body. Asked for with `binary=1`, the
+ * body is raw frames back to back; an older gateway answers text instead: a 2 KiB padding line
+ * (it makes old proxies and browsers flush), then one base64 batch per line. The response ends
+ * after the gateway's stream budget and the session opens the next one at once.
  * @module
  */
 
 import { Transport, TransportError } from './base.js';
 import { decodeBase64 } from '../base64.js';
+import { FrameCutter, isBinaryBody } from './binary-frames.js';
 
 export class XhrStreamingTransport extends Transport {
   static transportName = 'xhr-streaming';
@@ -26,11 +28,16 @@ export class XhrStreamingTransport extends Transport {
     this.aborts.add(abort);
     let res;
     try {
-      res = await fetch(this.url('xhr-streaming', this.downstreamParams()), { cache: 'no-store', signal: abort.signal });
+      res = await fetch(this.url('xhr-streaming', { ...this.downstreamParams(), binary: 1 }),
+        { cache: 'no-store', signal: abort.signal });
     } catch (e) {
       throw new TransportError(`xhr-streaming request failed: ${/** @type {Error} */ (e).message}`);
     }
     if (!res.ok || !res.body) throw new TransportError(`xhr-streaming answered ${res.status}`, res.status);
+    if (isBinaryBody(res)) {
+      await this.readBinary(res.body.getReader());
+      return;
+    }
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     let sawPadding = false;
@@ -54,6 +61,26 @@ export class XhrStreamingTransport extends Transport {
         if (this.closed) return;
       }
     }
+    this.down({ reason: 'stream ended', clean: true });
+  }
+
+  /** @param {ReadableStreamDefaultReader<Uint8Array>} reader */
+  async readBinary(reader) {
+    const cutter = new FrameCutter();
+    for (;;) {
+      let step;
+      try {
+        step = await reader.read();
+      } catch (e) {
+        throw new TransportError(`xhr-streaming body failed: ${/** @type {Error} */ (e).message}`);
+      }
+      if (this.closed) return;
+      if (step.done) break;
+      const batch = cutter.push(step.value);
+      if (batch) this.deliver(batch);
+      if (this.closed) return;
+    }
+    if (cutter.hasPartial()) throw new TransportError('xhr-streaming body ended inside a frame');
     this.down({ reason: 'stream ended', clean: true });
   }
 }

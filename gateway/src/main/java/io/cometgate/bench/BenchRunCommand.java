@@ -37,7 +37,8 @@ public final class BenchRunCommand implements Callable<Integer> {
     List<String> scenarios = List.of("S0", "S2", "S3", "S4", "S7");
 
     @Option(names = "--transports", split = ",", paramLabel = "LIST",
-            description = "Gateway transports (default websocket,xhr-streaming,eventsource,xhr-polling; 'none' for no gateway).")
+            description = "Gateway transports (default websocket,xhr-streaming,xhr-streaming-binary,eventsource,xhr-polling,"
+                    + "xhr-polling-binary; the -binary routes ask for binary=1 bodies; 'none' for no gateway).")
     List<String> transports = Route.TRANSPORTS;
 
     @Option(names = "--backend", converter = LoopbackAddress.class, paramLabel = "HOST:PORT", description = "A running bench backend (default: start one).")

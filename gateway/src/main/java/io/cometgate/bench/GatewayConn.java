@@ -27,6 +27,8 @@ final class GatewayConn implements Conn {
 
     static final int CHANNEL = 1;
     private static final int ACK_EVERY = 32 * 1024;
+    /** Like the browser client (js-client ackDelayMs): what arrived is acknowledged within this long. */
+    private static final long ACK_DELAY_MILLIS = 200;
     private static final io.netty.buffer.ByteBufAllocator ALLOC = io.netty.buffer.ByteBufAllocator.DEFAULT;
 
     interface Carrier {
@@ -58,6 +60,7 @@ final class GatewayConn implements Conn {
     private long granted;
     private boolean channelOpen;
     private boolean finished;
+    private boolean ackTimerArmed;
 
     GatewayConn(ClientContext context, Route route, Listener listener) {
         this.context = context;
@@ -160,6 +163,25 @@ final class GatewayConn implements Conn {
             appendAck();
         }
         flushUp();
+        armAckTimer();
+    }
+
+    /**
+     * An idle client still acknowledges what it got (so the gateway can free its retransmit
+     * buffer, as it does for a browser); a busy one has acked by then with its next batch.
+     */
+    private void armAckTimer() {
+        if (ackTimerArmed || route.polling() || lastReceived <= ackSent || finished) {
+            return;
+        }
+        ackTimerArmed = true;
+        loop.schedule(() -> {
+            ackTimerArmed = false;
+            if (!finished && lastReceived > ackSent && sessionId != null) {
+                appendAck();
+                flushUp();
+            }
+        }, ACK_DELAY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void handle(Frame frame) {

@@ -1,5 +1,7 @@
 package io.cometgate.bench;
 
+import io.cometgate.protocol.FrameCodec;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -33,7 +35,8 @@ final class HttpCarrier implements GatewayConn.Carrier {
     private CompositeByteBuf pendingUp;
     private boolean posting;
     private boolean closing;
-    private final DownStream down = new DownStream();
+    private final boolean binary;
+    private final HttpLink.Events down;
 
     HttpCarrier(GatewayConn conn, InetAddress source) {
         this.conn = conn;
@@ -42,6 +45,8 @@ final class HttpCarrier implements GatewayConn.Carrier {
         this.host = base.getHost() + ":" + base.getPort();
         this.transport = conn.route.transport();
         this.keepAlive = conn.context.postKeepAlive;
+        this.binary = conn.route.binary();
+        this.down = binary ? new BinaryStream() : new DownStream();
         this.upLink = new HttpLink(conn.context, conn.loop(), source, conn.route.address());
         this.downLink = new HttpLink(conn.context, conn.loop(), source, conn.route.address());
     }
@@ -77,10 +82,10 @@ final class HttpCarrier implements GatewayConn.Carrier {
         if (closing) {
             return;
         }
-        String path = "/" + transport + "?s=" + conn.sessionId() + "&ack=" + conn.ackForRequest();
+        String path = "/" + transport + "?s=" + conn.sessionId() + "&ack=" + conn.ackForRequest() + (binary ? "&binary=1" : "");
         if (transport.equals("xhr-polling")) {
             downLink.request(request(HttpMethod.GET, path, Unpooled.EMPTY_BUFFER, true), new Body(body -> {
-                ByteBuf batch = decodeBase64(body);
+                ByteBuf batch = binary ? body.retain() : decodeBase64(body);
                 try {
                     conn.batch(batch);
                 } finally {
@@ -89,7 +94,7 @@ final class HttpCarrier implements GatewayConn.Carrier {
                 attachDown();
             }));
         } else {
-            down.reset();
+            resetDown();
             downLink.request(request(HttpMethod.GET, path, Unpooled.EMPTY_BUFFER, true), down);
         }
     }
@@ -127,9 +132,19 @@ final class HttpCarrier implements GatewayConn.Carrier {
         return transport + "(posting=" + posting + " closing=" + closing + " pendingUp=" + (pendingUp != null) + ")";
     }
 
+    /** Drops what a stream held of an unfinished line or frame. */
+    private void resetDown() {
+        if (down instanceof DownStream text) {
+            text.reset();
+        } else {
+            ((BinaryStream) down).reset();
+        }
+    }
+
     @Override
     public void shutdown() {
         closing = true;
+        resetDown();
         if (!posting) {
             postNext();
         }
@@ -251,6 +266,75 @@ final class HttpCarrier implements GatewayConn.Carrier {
         public void end() {
             reset();
             attachDown(); // the stream spent its budget: reconnect with our ack
+        }
+
+        @Override
+        public void failed(String reason) {
+            reset();
+            if (!closing) {
+                conn.fail(reason);
+            }
+        }
+    }
+
+    /**
+     * A binary stream ({@code binary=1}): raw frames back to back, cut anywhere by chunking.
+     * Whole frames are handed on as one batch as soon as they are complete; a frame's tail
+     * waits in a composite (no copy) for the next chunk.
+     */
+    private final class BinaryStream implements HttpLink.Events {
+        private CompositeByteBuf pending;
+        private int status;
+
+        void reset() {
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
+        }
+
+        @Override
+        public void head(HttpResponse response) {
+            status = response.status().code();
+            if (status != 200) {
+                conn.fail("HTTP " + status + " on " + transport);
+            }
+        }
+
+        @Override
+        public void content(ByteBuf content) {
+            if (pending == null) {
+                pending = content.alloc().compositeBuffer(1024);
+            }
+            pending.addComponent(true, content.retain());
+            int whole = 0;
+            int readable = pending.readableBytes();
+            int start = pending.readerIndex();
+            while (readable - whole >= FrameCodec.HEADER_BYTES) {
+                long frame = FrameCodec.HEADER_BYTES + pending.getUnsignedInt(start + whole + 9);
+                if (frame > FrameCodec.HEADER_BYTES + (1 << 20)) {
+                    conn.fail("a " + frame + "-byte frame in the binary stream: over the 1 MiB the load tool accepts");
+                    return;
+                }
+                if (whole + frame > readable) {
+                    break;
+                }
+                whole += (int) frame;
+            }
+            if (whole > 0) {
+                conn.batch(pending.readSlice(whole));
+            }
+            if (pending != null && !pending.isReadable()) {
+                reset(); // nothing held between chunks in the common case
+            } else if (pending != null) {
+                pending.discardReadComponents();
+            }
+        }
+
+        @Override
+        public void end() {
+            reset();
+            attachDown();
         }
 
         @Override

@@ -5,13 +5,17 @@ import java.net.URI;
 
 /**
  * A way to reach the backend. {@code transport} is set for gateway routes only: websocket,
- * xhr-streaming, eventsource, xhr-polling.
+ * xhr-streaming, eventsource, xhr-polling (the endpoint asked for). The routes
+ * {@code xhr-streaming-binary} and {@code xhr-polling-binary} use the same endpoints with
+ * {@code binary=1}: raw batches instead of base64.
  */
 record Route(String name, Kind kind, InetSocketAddress address, URI uri, String transport) {
 
     enum Kind { DIRECT, RELAY, GATEWAY, RAW_WEBSOCKET }
 
-    static final java.util.List<String> TRANSPORTS = java.util.List.of("websocket", "xhr-streaming", "eventsource", "xhr-polling");
+    static final java.util.List<String> TRANSPORTS = java.util.List.of("websocket", "xhr-streaming", "xhr-streaming-binary",
+            "eventsource", "xhr-polling", "xhr-polling-binary");
+    private static final String BINARY = "-binary";
 
     static Route direct(InetSocketAddress backend) {
         return new Route("direct", Kind.DIRECT, backend, null, null);
@@ -25,12 +29,18 @@ record Route(String name, Kind kind, InetSocketAddress address, URI uri, String 
         if (!TRANSPORTS.contains(transport)) {
             throw new IllegalArgumentException("unknown transport '" + transport + "' (known: " + String.join(", ", TRANSPORTS) + ")");
         }
-        return new Route(transport, Kind.GATEWAY, Loopback.of(base), base, transport);
+        String endpoint = transport.endsWith(BINARY) ? transport.substring(0, transport.length() - BINARY.length()) : transport;
+        return new Route(transport, Kind.GATEWAY, Loopback.of(base), base, endpoint);
     }
 
     /** A raw binary WebSocket bridge (websockify, or the gateway's websockify-compatible endpoint) named {@code name}. */
     static Route rawWebSocket(String name, URI uri) {
         return new Route(name, Kind.RAW_WEBSOCKET, Loopback.of(uri), uri, null);
+    }
+
+    /** Whether downstream bodies are raw batches ({@code binary=1}) rather than base64. */
+    boolean binary() {
+        return kind == Kind.GATEWAY && name.endsWith(BINARY);
     }
 
     /** Whether this route is a long-poll one (one HTTP exchange per downstream batch). */

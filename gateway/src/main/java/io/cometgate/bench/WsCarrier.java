@@ -23,7 +23,9 @@ final class WsCarrier implements GatewayConn.Carrier, WsLink.Events {
     public void start() {
         URI base = conn.route.uri();
         URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + base.getPath() + "/ws");
-        this.link = new WsLink(conn.context, conn.loop(), source, ws, this);
+        // On the connection's loop: its handshake events run there too, so they cannot arrive
+        // before the field is set (ready() uses it; from another thread they raced).
+        conn.loop().execute(() -> this.link = new WsLink(conn.context, conn.loop(), source, ws, this));
     }
 
     @Override
@@ -43,7 +45,9 @@ final class WsCarrier implements GatewayConn.Carrier, WsLink.Events {
             early.release();
             early = null;
         }
-        link.close();
+        if (link != null) {
+            link.close();
+        }
     }
 
     @Override

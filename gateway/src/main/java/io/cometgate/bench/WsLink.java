@@ -7,13 +7,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -45,11 +52,12 @@ final class WsLink extends SimpleChannelInboundHandler<WebSocketFrame> {
                 .handshakeTimeoutMillis(10_000)
                 .dropPongFrames(true)
                 .build();
+        WebSocketClientHandshaker handshaker = new SlicingHandshaker(uri);
         context.bootstrap(loop, source, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(16 * 1024),
-                        new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(1 << 20), WsLink.this);
+                        new WebSocketClientProtocolHandler(handshaker, config), new WebSocketFrameAggregator(1 << 20), WsLink.this);
             }
         }).connect(Loopback.of(uri)).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
@@ -58,6 +66,25 @@ final class WsLink extends SimpleChannelInboundHandler<WebSocketFrame> {
                 events.closed("connect failed: " + f.cause());
             }
         });
+    }
+
+    /** Netty's RFC 6455 client handshake, without an Origin header, decoding with {@link WsFrameSlicer}. */
+    private static final class SlicingHandshaker extends WebSocketClientHandshaker13 {
+        SlicingHandshaker(URI uri) {
+            super(uri, WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, 1 << 20, true, false, 10_000);
+        }
+
+        @Override
+        protected FullHttpRequest newHandshakeRequest() {
+            FullHttpRequest request = super.newHandshakeRequest();
+            request.headers().remove(HttpHeaderNames.ORIGIN); // a non-browser client, as the bench policy says
+            return request;
+        }
+
+        @Override
+        protected WebSocketFrameDecoder newWebsocketDecoder() {
+            return new WsFrameSlicer(1 << 20);
+        }
     }
 
     void send(ByteBuf payload) {

@@ -13,6 +13,7 @@ import io.cometgate.relay.BackendConnector;
 import io.cometgate.relay.BackendRelay;
 import io.cometgate.relay.ChannelAudit;
 import io.cometgate.relay.OpenLimiter;
+import io.cometgate.session.ClusterLimits;
 import io.cometgate.session.ChannelOpener;
 import io.cometgate.session.SessionContext;
 import io.cometgate.session.SessionRegistry;
@@ -37,13 +38,13 @@ public final class GatewayAssembly {
     /** A gateway server, not yet listening: call {@link GatewayServer#start}. */
     public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                                        ClientAddressResolver clientAddresses) {
-        return server(config, decider, audit, loops, clientAddresses, "local", null);
+        return server(config, decider, audit, loops, clientAddresses, "local", null, ClusterLimits.PER_NODE);
     }
 
     /** @param nodeId this node's id in a cluster (docs/SCALING.md), carried in every session id */
     public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                                        ClientAddressResolver clientAddresses, String nodeId) {
-        return server(config, decider, audit, loops, clientAddresses, nodeId, null);
+        return server(config, decider, audit, loops, clientAddresses, nodeId, null, ClusterLimits.PER_NODE);
     }
 
     /**
@@ -52,17 +53,21 @@ public final class GatewayAssembly {
      */
     public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
                                        ClientAddressResolver clientAddresses, UpgradeRoutes routes) {
-        return server(config, decider, audit, loops, clientAddresses, "local", routes);
+        return server(config, decider, audit, loops, clientAddresses, "local", routes, ClusterLimits.PER_NODE);
     }
 
-    /** The full form: this node's id and, if not null, the extra upgrade route. */
+    /**
+     * The full form: this node's id, if not null the extra upgrade route, and the cluster-wide
+     * caps and open rate ({@code --redis}) or {@link ClusterLimits#PER_NODE}.
+     */
     public static GatewayServer server(GatewayConfig config, Decider decider, ChannelAudit audit, EventLoops loops,
-                                       ClientAddressResolver clientAddresses, String nodeId, UpgradeRoutes routes) {
+                                       ClientAddressResolver clientAddresses, String nodeId, UpgradeRoutes routes,
+                                       ClusterLimits cluster) {
         GatewayMetrics metrics = new GatewayMetrics();
         ConnectBackGuard connectBack = ConnectBackGuard.forThisHost(decider);
         BackendRelay relay = new BackendRelay(config, connectBack, metrics, new BackendConnector(loops.socketChannel()),
-                audit, new OpenLimiter());
-        SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay), nodeId);
+                audit, new OpenLimiter(cluster));
+        SessionRegistry registry = new SessionRegistry(new SessionContext(config, decider, metrics, relay), nodeId, cluster);
         GatewayContext context = new GatewayContext(config, decider, metrics, registry);
         GatewayServer server = new GatewayServer(context, new ProtocolEndpoints(context), loops, clientAddresses, connectBack);
         if (routes != null) {

@@ -1,5 +1,6 @@
 package io.cometgate.cli;
 
+import io.cometgate.cluster.RedisClusterLimits;
 import io.cometgate.demo.DemoBackends;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
@@ -14,6 +15,7 @@ final class RunningGateway {
     DemoBackends demoBackends;
     BuiltInDemoPolicy demoPolicy;
     GatewayServer server;
+    RedisClusterLimits redis;
 
     RunningGateway(EventLoops loops, PolicyDecider filePolicy, ReloadingServerTls tls) {
         this.loops = loops;
@@ -32,6 +34,9 @@ final class RunningGateway {
     void close() {
         if (server != null) {
             server.close();
+        }
+        if (redis != null) {
+            redis.close();
         }
         if (demoBackends != null) {
             demoBackends.close();

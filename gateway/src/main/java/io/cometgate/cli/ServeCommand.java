@@ -2,6 +2,8 @@ package io.cometgate.cli;
 
 import io.cometgate.cluster.NodeId;
 import io.cometgate.cluster.PolicyFingerprint;
+import io.cometgate.cluster.RedisClusterLimits;
+import io.cometgate.session.ClusterLimits;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
 import io.cometgate.demo.DemoBackends;
@@ -171,6 +173,17 @@ public final class ServeCommand implements Callable<Integer> {
                     + "each session to its node (docs/SCALING.md): 1-24 of a-z, 0-9, '-'. Default: from the host name.")
     String nodeId;
 
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "Count the per-address and per-Origin session caps and the opens per address per minute "
+                    + "across every node through this Redis (redis://[:PASSWORD@]HOST:PORT[/DB], or rediss:// for TLS), "
+                    + "and publish this node's policy hash there (docs/SCALING.md). Default: every limit per node.")
+    String redis;
+
+    @Option(names = "--redis-failure", paramLabel = "MODE",
+            description = "While Redis is unreachable or slow: 'closed' refuses new sessions and opens, 'local' falls "
+                    + "back to per-node limits (default closed).")
+    String redisFailure = "closed";
+
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (default info).")
     String logLevel = "info";
 
@@ -198,6 +211,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             config = config();
             node = nodeId == null ? NodeId.fromHostName() : new NodeId(nodeId);
+            checkRedisFlags();
         } catch (IllegalArgumentException e) {
             err.println("cometgate serve: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -295,8 +309,18 @@ public final class ServeCommand implements Callable<Integer> {
             decider = running.filePolicy;
         }
         ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
+        PolicyFingerprint fingerprint = builtIn ? null : PolicyFingerprint.of(node, running.filePolicy.file());
+        ClusterLimits cluster = ClusterLimits.PER_NODE;
+        if (redis != null) {
+            running.redis = RedisClusterLimits.start(node.value(), redis, redisFailureMode(),
+                    () -> fingerprint == null ? "" : fingerprint.sha256());
+            cluster = running.redis.limits();
+        }
         running.server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(),
-                running.loops, forwarded::clientAddress, node.value());
+                running.loops, forwarded::clientAddress, node.value(), null, cluster);
+        if (running.redis != null) {
+            running.redis.registerIn(running.server.context().metrics());
+        }
         if (files != null) {
             running.server.serveStaticFiles(files);
         }
@@ -313,7 +337,6 @@ public final class ServeCommand implements Callable<Integer> {
         } else {
             PolicyDecider fileDecider = running.filePolicy;
             GatewayServer server = running.server;
-            PolicyFingerprint fingerprint = PolicyFingerprint.of(node, fileDecider.file());
             fingerprint.registerIn(server.context().metrics());
             fileDecider.addReloadListener(fingerprint::refresh);
             fileDecider.addReloadListener(() -> {
@@ -333,6 +356,22 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("cometgate admin is listening on http://" + ListenFailure.hostPort(admin) + "/metrics");
         }
         out.flush();
+    }
+
+    private RedisClusterLimits.Failure redisFailureMode() {
+        return switch (redisFailure) {
+            case "closed" -> RedisClusterLimits.Failure.CLOSED;
+            case "local" -> RedisClusterLimits.Failure.LOCAL;
+            default -> throw new IllegalArgumentException("--redis-failure must be 'closed' or 'local', not '"
+                    + redisFailure + "'");
+        };
+    }
+
+    private void checkRedisFlags() {
+        redisFailureMode();
+        if (redis != null) {
+            RedisClusterLimits.checkUri(redis);
+        }
     }
 
     private interface Binding {

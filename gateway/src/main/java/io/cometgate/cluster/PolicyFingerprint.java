@@ -55,7 +55,8 @@ public final class PolicyFingerprint {
         }
     }
 
-    String sha256() {
+    /** The policy file's SHA-256 in hex ({@code ""} until it could be read). */
+    public String sha256() {
         return sha256;
     }
 

@@ -15,6 +15,7 @@ final class DenyReasons {
 
     private static final Map<String, String> BY_REASON = Map.ofEntries(
             Map.entry("limit: opens per minute", "opens_per_minute"),
+            Map.entry("limit: opens per minute across the cluster", "opens_per_minute_cluster"),
             Map.entry("limit: connections per target", "connections_per_target"),
             Map.entry("denied: malformed target", "bad_target"),
             Map.entry("denied: unknown alias", "unknown_alias"),

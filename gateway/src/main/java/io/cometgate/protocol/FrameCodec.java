@@ -16,10 +16,27 @@ public final class FrameCodec {
     private FrameCodec() {
     }
 
-    /** Encodes one frame. Takes ownership of {@code payload} (it becomes part of the result). */
+    /**
+     * Payloads up to this size are copied next to their header: one small buffer is cheaper to
+     * keep (a frame waits in the retransmit buffer until acknowledged, an idle session's last
+     * frames indefinitely) and to write than a composite of two with its slice and components.
+     */
+    static final int COPY_BELOW = 1024;
+
+    /** Encodes one frame. Takes ownership of {@code payload} (it becomes part of the result, or is copied and released). */
     public static ByteBuf encode(ByteBufAllocator alloc, FrameType type, int channel, long seq, ByteBuf payload) {
+        int length = payload.readableBytes();
+        if (length < COPY_BELOW) {
+            ByteBuf frame = alloc.buffer(HEADER_BYTES + length);
+            writeHeader(frame, type, channel, seq, length);
+            try {
+                return frame.writeBytes(payload);
+            } finally {
+                payload.release();
+            }
+        }
         ByteBuf header = alloc.buffer(HEADER_BYTES);
-        writeHeader(header, type, channel, seq, payload.readableBytes());
+        writeHeader(header, type, channel, seq, length);
         return Unpooled.wrappedBuffer(header, payload);
     }
 

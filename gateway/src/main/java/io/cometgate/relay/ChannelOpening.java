@@ -41,6 +41,11 @@ final class ChannelOpening {
                     "limit reached: " + perMinute + " channel opens per minute from this address");
             return;
         }
+        String clusterRefusal = relay.limiter.clusterRefusal(session.clientAddress(), perMinute);
+        if (clusterRefusal != null) {
+            fail(OpenFailure.OPEN_RATE, "limit: opens per minute across the cluster", clusterRefusal);
+            return;
+        }
         ConnectRequest request = new ConnectRequest(channel.target(), session.origin(), session.clientAddress(), token,
                 session.clientSubject());
         relay.decider.decide(request, session.loop()).addListener((Future<Decision> f) -> {

@@ -1,5 +1,7 @@
 package io.cometgate.relay;
 
+import io.cometgate.session.ClusterLimits;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -22,13 +24,29 @@ public final class OpenLimiter {
     private final Map<InetAddress, Window> rates = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, AtomicInteger> perTarget = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
+    private final ClusterLimits cluster;
 
     public OpenLimiter() {
-        this(System::nanoTime);
+        this(ClusterLimits.PER_NODE);
+    }
+
+    /** @param cluster the cluster-wide open rate, asked after this node's own ({@code --redis}) */
+    public OpenLimiter(ClusterLimits cluster) {
+        this(System::nanoTime, cluster);
     }
 
     OpenLimiter(LongSupplier nanoClock) {
+        this(nanoClock, ClusterLimits.PER_NODE);
+    }
+
+    private OpenLimiter(LongSupplier nanoClock, ClusterLimits cluster) {
         this.nanoClock = nanoClock;
+        this.cluster = cluster;
+    }
+
+    /** After {@link #tryOpen} allowed an open: {@code null}, or why the cluster-wide rate refuses it. */
+    String clusterRefusal(InetAddress client, int perMinute) {
+        return cluster.admitOpen(client, perMinute);
     }
 
     /** Counts one open from {@code client}; false when it is over {@code perMinute} this minute. */

@@ -58,8 +58,11 @@ final class VirtualChannel implements SessionChannel {
     private boolean backendEof;
     private long upGranted;
     private long upReceived;
-    /** Client data that arrived before the backend connected: bounded by the initial window. */
-    private final ArrayDeque<ByteBuf> heldUp = new ArrayDeque<>(2);
+    /**
+     * Client data that arrived before the backend connected: bounded by the initial window.
+     * Created on first use: most channels never need it, and an idle session's heap counts.
+     */
+    private ArrayDeque<ByteBuf> heldUp;
     private long creditToReturn;
     private boolean creditFlushScheduled;
     private long bytesUp;
@@ -134,8 +137,11 @@ final class VirtualChannel implements SessionChannel {
         if (webircLine != null) {
             backend.writeAndFlush(Unpooled.copiedBuffer(webircLine, StandardCharsets.US_ASCII));
         }
-        while (!heldUp.isEmpty()) {
-            writeToBackend(heldUp.poll());
+        if (heldUp != null) {
+            while (!heldUp.isEmpty()) {
+                writeToBackend(heldUp.poll());
+            }
+            heldUp = null;
         }
         resumeReading();
     }
@@ -160,6 +166,9 @@ final class VirtualChannel implements SessionChannel {
         if (state == State.OPEN) {
             writeToBackend(data);
         } else {
+            if (heldUp == null) {
+                heldUp = new ArrayDeque<>(2);
+            }
             heldUp.add(data);
         }
     }
@@ -351,8 +360,11 @@ final class VirtualChannel implements SessionChannel {
             heldDown.release();
             heldDown = null;
         }
-        while (!heldUp.isEmpty()) {
-            heldUp.poll().release();
+        if (heldUp != null) {
+            while (!heldUp.isEmpty()) {
+                heldUp.poll().release();
+            }
+            heldUp = null;
         }
         if (lifetime != null) {
             lifetime.cancel(false);

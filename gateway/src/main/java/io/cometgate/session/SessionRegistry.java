@@ -34,6 +34,7 @@ public final class SessionRegistry {
     static final int MAX_CLOSED_KEPT = 10_000;
     private final ClosedSessions closed;
     private final SessionContext context;
+    private final ClusterLimits cluster;
     private volatile boolean draining;
 
     /** A registry whose session ids name node {@code local} (tests, single-node embedding). */
@@ -43,7 +44,13 @@ public final class SessionRegistry {
 
     /** @param nodeId this node's id (validated {@code [a-z0-9-]}), carried in every session id */
     public SessionRegistry(SessionContext context, String nodeId) {
+        this(context, nodeId, ClusterLimits.PER_NODE);
+    }
+
+    /** @param cluster the cluster-wide caps asked after this node's own ({@code --redis}) */
+    public SessionRegistry(SessionContext context, String nodeId, ClusterLimits cluster) {
         this.context = context;
+        this.cluster = cluster;
         this.nodeId = nodeId;
         this.closed = new ClosedSessions(MAX_CLOSED_KEPT, context.config().sessionTimeout().toNanos());
     }
@@ -79,7 +86,14 @@ public final class SessionRegistry {
             release(perAddress, client, addressCount);
             throw e;
         }
-        Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client, clientSubject);
+        String refused = cluster.admitSession(client, originKey(origin), limits);
+        if (refused != null) {
+            total.decrementAndGet();
+            release(perAddress, client, addressCount);
+            release(perOrigin, originKey(origin), originCount);
+            throw new LimitExceeded(refused);
+        }
+                Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client, clientSubject);
         sessions.put(session.id(), session);
         context.metrics().sessionCreated();
         return session;
@@ -121,6 +135,7 @@ public final class SessionRegistry {
         }
         if (sessions.remove(session.id(), session)) {
             total.decrementAndGet();
+            cluster.sessionEnded(session.clientAddress(), originKey(session.origin()));
             AtomicInteger addressCount = perAddress.get(session.clientAddress());
             if (addressCount != null) {
                 release(perAddress, session.clientAddress(), addressCount);

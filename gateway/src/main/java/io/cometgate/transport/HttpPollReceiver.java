@@ -46,6 +46,11 @@ abstract class HttpPollReceiver implements Receiver {
     /** Wraps the base64 batch in this transport's body. */
     abstract ByteBuf body(Channel ch, ByteBuf base64);
 
+    /** Whether the answer is the raw batch (the client asked for binary bodies). */
+    boolean binaryBodies() {
+        return false;
+    }
+
     /** Called on the session's loop before attaching. */
     void start() {
         life.attached();
@@ -106,8 +111,8 @@ abstract class HttpPollReceiver implements Receiver {
         if (holdTimer != null) {
             holdTimer.cancel(false);
         }
-        ByteBuf base64 = Base64Batches.encode(batch);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body(channel, base64));
+        ByteBuf body = binaryBodies() ? batch : body(channel, Base64Batches.encode(batch));
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType())
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set("X-Content-Type-Options", "nosniff");

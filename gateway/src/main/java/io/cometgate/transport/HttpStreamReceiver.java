@@ -18,9 +18,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
- * A streaming response that carries batches as text (base64) until its byte budget is
- * spent; then it ends and the client reconnects with its ack. The subclasses differ only in
- * the framing around each batch.
+ * A streaming response that carries batches as text (base64), or raw when the transport and
+ * the client allow binary bodies, until its byte budget is spent; then it ends and the client
+ * reconnects with its ack. The subclasses differ only in the framing around each batch.
  */
 abstract class HttpStreamReceiver implements Receiver {
 
@@ -45,6 +45,14 @@ abstract class HttpStreamReceiver implements Receiver {
     /** One batch, already base64-encoded, in this transport's framing. */
     abstract ByteBuf frame(Channel ch, ByteBuf base64, long highestSeq);
 
+    /**
+     * Whether batches go out raw: frames delimit themselves by their length field, so a binary
+     * stream is just the batches back to back (no base64, a third fewer bytes, no encode pass).
+     */
+    boolean binaryBodies() {
+        return false;
+    }
+
     /** Writes the response head and the prelude; called on the session's loop before attaching. */
     void start(HttpHeadersWriter cors) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -55,14 +63,19 @@ abstract class HttpStreamReceiver implements Receiver {
         HttpUtil.setTransferEncodingChunked(head, true);
         cors.addTo(head.headers());
         channel.write(head);
-        channel.writeAndFlush(new DefaultHttpContent(prelude(channel)));
+        ByteBuf prelude = prelude(channel);
+        if (prelude.isReadable()) {
+            channel.writeAndFlush(new DefaultHttpContent(prelude));
+        } else {
+            prelude.release(); // an empty chunk would read as the end of the body
+            channel.flush();
+        }
         life.attached();
     }
 
     @Override
     public boolean deliver(ByteBuf batch, long highestSeq) {
-        ByteBuf base64 = Base64Batches.encode(batch);
-        ByteBuf framed = frame(channel, base64, highestSeq);
+        ByteBuf framed = binaryBodies() ? batch : frame(channel, Base64Batches.encode(batch), highestSeq);
         written += framed.readableBytes();
         channel.writeAndFlush(new DefaultHttpContent(framed));
         if (written >= budget) {

@@ -244,9 +244,10 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             return;
         }
         ConnectionWatcher watcher = ConnectionWatcher.of(channel);
+        boolean binary = "1".equals(param(query, "binary")); // honoured by the fetch-based transports only
         switch (kind) {
             case XHR_STREAMING, EVENTSOURCE, HTMLFILE -> {
-                HttpStreamReceiver stream = kind == TransportKind.XHR_STREAMING ? new XhrStreamingReceiver(channel, session)
+                HttpStreamReceiver stream = kind == TransportKind.XHR_STREAMING ? new XhrStreamingReceiver(channel, session, binary)
                         : kind == TransportKind.EVENTSOURCE ? new EventSourceReceiver(channel, session)
                         : new HtmlFileReceiver(channel, session);
                 watcher.watch(session, stream::connectionClosed);
@@ -261,7 +262,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             }
             default -> {
                 HttpPollReceiver poll = kind == TransportKind.XHR_POLLING
-                        ? new XhrPollingReceiver(channel, session, info.keepAlive(), info::addCors)
+                        ? new XhrPollingReceiver(channel, session, info.keepAlive(), info::addCors, binary)
                         : new JsonpPollingReceiver(channel, session, info.keepAlive(), param(query, "c"));
                 watcher.watch(session, poll::connectionClosed);
                 session.loop().execute(() -> {

@@ -29,10 +29,17 @@ final class WebSocketUpgrade {
 
     private final GatewayContext context;
     private final ProtocolEndpoints endpoints;
+    /** Immutable and kept by every connection's frame decoder: one for all of them. */
+    private final WebSocketDecoderConfig decoder;
 
     WebSocketUpgrade(GatewayContext context, ProtocolEndpoints endpoints) {
         this.context = context;
         this.endpoints = endpoints;
+        this.decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(context.config().maxMessageBytes())
+                .allowExtensions(false)
+                .closeOnProtocolViolation(false) // WebSocketReceiver closes gracefully, with the status
+                .build();
     }
 
     void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query, RequestInfo info) {
@@ -53,11 +60,6 @@ final class WebSocketUpgrade {
             return;
         }
         int maxMessage = context.config().maxMessageBytes();
-        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(maxMessage)
-                .allowExtensions(false)
-                .closeOnProtocolViolation(false) // WebSocketReceiver closes gracefully, with the status
-                .build();
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(webSocketUrl(req), null, decoder).newHandshaker(req);
         if (handshaker == null) {

@@ -6,7 +6,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
-/** {@code xhr-streaming}: a chunked text/plain body, one base64 batch per line. */
+/**
+ * {@code xhr-streaming}: a chunked text/plain body, one base64 batch per line; or, when the
+ * client asked with {@code binary=1}, an application/octet-stream body of raw batches back to
+ * back (no padding: a client that streams binary bodies reads them as they arrive).
+ */
 final class XhrStreamingReceiver extends HttpStreamReceiver {
 
     /**
@@ -16,18 +20,26 @@ final class XhrStreamingReceiver extends HttpStreamReceiver {
     private static final String PRELUDE = " ".repeat(2048) + "\n";
     private static final byte[] NEWLINE = {'\n'};
 
-    XhrStreamingReceiver(Channel channel, Session session) {
+    private final boolean binary;
+
+    XhrStreamingReceiver(Channel channel, Session session, boolean binary) {
         super(TransportKind.XHR_STREAMING, channel, session);
+        this.binary = binary;
     }
 
     @Override
     String contentType() {
-        return "text/plain; charset=us-ascii";
+        return binary ? "application/octet-stream" : "text/plain; charset=us-ascii";
     }
 
     @Override
     ByteBuf prelude(Channel ch) {
-        return ascii(ch, PRELUDE);
+        return binary ? Unpooled.EMPTY_BUFFER : ascii(ch, PRELUDE);
+    }
+
+    @Override
+    boolean binaryBodies() {
+        return binary;
     }
 
     @Override

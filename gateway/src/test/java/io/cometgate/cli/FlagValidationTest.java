@@ -43,6 +43,8 @@ class FlagValidationTest {
             "serve --window 0                       | '--window': '0' is out of range: 1 byte to 1024m",
             "serve --max-message -64k               | '--max-message': '-64k' is not a size",
             "serve --stream-budget 2048m            | '--stream-budget': '2048m' is out of range: 1 byte to 1024m",
+            "serve --redis-failure open             | cometgate serve: --redis-failure must be 'closed' or 'local', not 'open'",
+            "serve --redis http://127.0.0.1:6379    | cometgate serve: --redis: not a Redis URI (redis://HOST:PORT[/DB]): http://127.0.0.1:6379",
             "bench run --duration -1                | cometgate bench run: Invalid value for option '--duration': '-1' is out of range: 1 to 2147483647",
             "bench run --repeat 0                   | '--repeat': '0' is out of range",
             "bench run --s4-sessions 100,-5         | '-5' is out of range: 1 to",

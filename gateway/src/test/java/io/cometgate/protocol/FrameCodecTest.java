@@ -21,6 +21,26 @@ class FrameCodecTest {
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
 
     @Test
+    void aSmallPayloadIsCopiedBesideItsHeaderAndReleasedWhileALargeOneIsKeptAsIs() throws ProtocolException {
+        ByteBuf small = Unpooled.copiedBuffer("hi", StandardCharsets.UTF_8);
+        ByteBuf smallFrame = FrameCodec.encode(ALLOC, FrameType.DATA, 1, 1, small);
+        assertEquals(0, small.refCnt(), "the copied payload is released");
+        assertEquals(1, smallFrame.nioBufferCount(), "one buffer, no composite");
+        ByteBuf large = Unpooled.wrappedBuffer(new byte[FrameCodec.COPY_BELOW]);
+        ByteBuf largeFrame = FrameCodec.encode(ALLOC, FrameType.DATA, 1, 2, large);
+        assertEquals(1, large.refCnt(), "a large payload becomes part of the frame, uncopied");
+        ByteBuf batch = Unpooled.wrappedBuffer(smallFrame, largeFrame);
+        try {
+            List<Frame> frames = FrameCodec.decodeBatch(batch, 65536);
+            assertEquals("hi", frames.get(0).payload().toString(StandardCharsets.UTF_8));
+            assertEquals(FrameCodec.COPY_BELOW, frames.get(1).payload().readableBytes());
+            Frame.releaseAll(frames);
+        } finally {
+            batch.release();
+        }
+    }
+
+    @Test
     void aBatchOfEveryKindOfFrameDecodesToWhatWasEncoded() throws ProtocolException {
         ByteBuf batch = Unpooled.wrappedBuffer(
                 FrameCodec.encode(ALLOC, FrameType.DATA, 3, 7, Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8)),

@@ -87,7 +87,7 @@ class ReceiverFramingTest {
 
     @Test
     void xhrStreamingSendsAPaddingLineThenOneBase64BatchPerLine() throws Exception {
-        XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session);
+        XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session, false);
         stream.start(headers -> { });
         session.attach(stream, 0);
         session.sendData(1, Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
@@ -102,9 +102,70 @@ class ReceiverFramingTest {
         assertEquals("hello", text(data.get(0)));
     }
 
+    /** Everything written so far as raw bytes; the response head is returned. */
+    private HttpResponse writtenBinary(io.netty.buffer.CompositeByteBuf into) {
+        HttpResponse head = null;
+        Object out;
+        while ((out = http.readOutbound()) != null) {
+            if (out instanceof HttpResponse response) {
+                head = response;
+            }
+            if (out instanceof HttpContent content) {
+                into.addComponent(true, content.content().retain());
+            }
+            ReferenceCountUtil.release(out);
+        }
+        return head;
+    }
+
+    @Test
+    void binaryXhrStreamingSendsRawBatchesBackToBackWithoutPadding() throws Exception {
+        XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session, true);
+        stream.start(headers -> { });
+        session.attach(stream, 0);
+        session.sendData(1, Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
+        http.runPendingTasks();
+        session.sendData(1, Unpooled.wrappedBuffer(new byte[] {0, (byte) 0xff, '\n'}));
+        http.runPendingTasks();
+        io.netty.buffer.CompositeByteBuf body = Unpooled.compositeBuffer();
+        try {
+            HttpResponse head = writtenBinary(body);
+            assertEquals("application/octet-stream", head.headers().get("Content-Type"));
+            List<Frame> frames = FrameCodec.decodeBatch(body, 1 << 20);
+            assertEquals(List.of(FrameType.HELLO, FrameType.DATA, FrameType.DATA), frames.stream().map(Frame::type).toList(),
+                    "the stream is frames and nothing else: no padding, no separators");
+            text(frames.get(0));
+            assertEquals("hello", text(frames.get(1)));
+            assertEquals(3, frames.get(2).payload().readableBytes());
+            assertEquals((byte) 0xff, frames.get(2).payload().getByte(frames.get(2).payload().readerIndex() + 1));
+            frames.get(2).release();
+        } finally {
+            body.release();
+        }
+    }
+
+    @Test
+    void aBinaryPollIsAnsweredWithTheRawBatch() throws Exception {
+        XhrPollingReceiver poll = new XhrPollingReceiver(http, session, true, headers -> { }, true);
+        poll.start();
+        session.attach(poll, 0);
+        session.sendData(1, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8));
+        http.runPendingTasks();
+        FullHttpResponse response = http.readOutbound();
+        try {
+            assertEquals("application/octet-stream", response.headers().get("Content-Type"));
+            assertEquals(String.valueOf(response.content().readableBytes()), response.headers().get("Content-Length"));
+            List<Frame> frames = FrameCodec.decodeBatch(response.content(), 1 << 20);
+            assertEquals(FrameType.DATA, frames.get(0).type());
+            assertEquals("x", text(frames.get(0)));
+        } finally {
+            response.release();
+        }
+    }
+
     @Test
     void aStreamEndsOnceItsByteBudgetIsSpentAndDetaches() {
-        XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session);
+        XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session, false);
         stream.start(headers -> { });
         session.attach(stream, 0);
         session.sendData(1, Unpooled.wrappedBuffer(new byte[8192])); // over the 4 KiB budget
@@ -162,7 +223,7 @@ class ReceiverFramingTest {
 
     @Test
     void aPollIsAnsweredOnceWithTheBatchAndKeepsTheFramesForItsAck() throws Exception {
-        XhrPollingReceiver poll = new XhrPollingReceiver(http, session, true, headers -> { });
+        XhrPollingReceiver poll = new XhrPollingReceiver(http, session, true, headers -> { }, false);
         poll.start();
         session.attach(poll, 0);
         session.sendData(1, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8));
@@ -177,7 +238,7 @@ class ReceiverFramingTest {
             response.release();
         }
         assertNull(http.readOutbound(), "answered exactly once");
-        XhrPollingReceiver next = new XhrPollingReceiver(http, session, true, headers -> { });
+        XhrPollingReceiver next = new XhrPollingReceiver(http, session, true, headers -> { }, false);
         next.start();
         session.attach(next, 0); // ack 0: the client never saw seq 1
         http.runPendingTasks();
@@ -193,7 +254,7 @@ class ReceiverFramingTest {
 
     @Test
     void anIdlePollIsAnsweredWithAHeartbeatAtItsTimeout() throws Exception {
-        XhrPollingReceiver poll = new XhrPollingReceiver(http, session, true, headers -> { });
+        XhrPollingReceiver poll = new XhrPollingReceiver(http, session, true, headers -> { }, false);
         http.freezeTime(); // the hold timer moves only with advanceTimeBy: no sleeping
         poll.start();
         session.attach(poll, 0);
