@@ -45,7 +45,7 @@ final class WebsockifyMetrics {
     /** Adds this endpoint's series to the gateway's registry. */
     void registerIn(GatewayMetrics metrics) {
         PrometheusRegistry registry = metrics.registry();
-        GaugeWithCallback.builder().name("cometgate_raw_connections")
+        GaugeWithCallback.builder().name("cometgate_raw_connections_open")
                 .help("Open raw WebSocket connections (one TCP connection each).")
                 .labelNames("transport")
                 .callback(cb -> cb.call(open.sum(), TRANSPORT))
