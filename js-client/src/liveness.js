@@ -51,8 +51,9 @@ export const PARTITION_MARGIN_MS = 5000;
 export function livenessPlan(hello, options = {}, transport = {}) {
   const heartbeat = hello?.heartbeatMs ?? 25000;
   const timeout = hello?.timeoutMs ?? 30000;
-  // The gateway looks for idle streams once a heartbeat and beats those idle for 90% of it, so
-  // a stream may be silent up to 1.1 heartbeats; a long poll is answered on its own timer.
+  // The gateway promises something on an idle stream at least once a heartbeat (it checks every
+  // tenth of one); the floor keeps a 10% margin on top for timer slack and older gateways.
+  // A long poll is answered on its own timer.
   const floor = transport.attachesOnStart ? heartbeat + 1000 : Math.ceil(heartbeat * 11 / 10) + 1000;
   const deadAfterMs = options.deadAfterMs
     ?? Math.max(floor, Math.min(heartbeat + 5000, timeout - PARTITION_MARGIN_MS));
