@@ -61,7 +61,13 @@ class CorsReflectionIT {
     void aRefusedOriginIsNeverEchoed(String method, String path, String origin) throws Exception {
         String answer = request(method, path, origin);
         String head = answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).toLowerCase(Locale.ROOT);
-        assertFalse(head.startsWith("http/1.1 2"), "the request was not refused: " + head);
+        // A downstream GET for a session this node does not hold is answered 200 with an in-band
+        // SESSION_CLOSE 4015 (docs/PROTOCOL.md "Unknown session": EventSource, htmlfile and JSONP
+        // hide HTTP statuses from pages); every other refusal here is an HTTP error.
+        boolean inBandRefusal = method.equals("GET") && path.contains("?s=");
+        if (!inBandRefusal) {
+            assertFalse(head.startsWith("http/1.1 2"), "the request was not refused: " + head);
+        }
         assertFalse(head.contains("access-control-allow-origin"), "the refusal echoes Origin " + origin + ":\n" + head);
     }
 
