@@ -49,8 +49,10 @@ class OpsDrainIT {
                 PlainHttp.Response live = PlainHttp.get(http, "/healthz", HOST);
                 assertEquals(200, live.status(), "liveness stays up while draining");
                 assertTrue(live.body().contains("draining"), live.body());
+                // A browser cannot read the status of a refused handshake, so a new WebSocket is
+                // refused after the handshake with close code 4010 (docs/PROTOCOL.md), not HTTP 503.
                 IOException refused = assertThrows(IOException.class, () -> WsClient.connect(http, HOST, ORIGIN));
-                assertTrue(refused.getMessage().contains("503"), refused.getMessage());
+                assertTrue(refused.getMessage().contains("close code 4010"), refused.getMessage());
                 assertEcho(client, "during the drain");
 
                 WsClient.Frame close = client.await(f -> f.type() == WsClient.SESSION_CLOSE, BOUND);
