@@ -93,11 +93,13 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     /**
      * After a successful upgrade handshake is started: the HTTP-only handlers leave (request
-     * timeouts and the receiver watcher mean nothing to a WebSocket), the router gives way to
-     * a frame aggregator, and {@code receiver} ends the pipeline.
+     * timeouts and the receiver watcher mean nothing to a WebSocket; the request pacer turns
+     * auto-read back on once the handshake response is written, which would override the
+     * receiver's own read control, e.g. the websockify relay's credit-driven reads), the router
+     * gives way to a frame aggregator, and {@code receiver} ends the pipeline.
      */
     public static void switchToWebSocket(ChannelPipeline pipeline, int maxMessage, ChannelHandler receiver) {
-        for (String name : new String[] {REQUEST_TIMEOUT, WATCHER}) {
+        for (String name : new String[] {PACER, REQUEST_TIMEOUT, WATCHER}) {
             if (pipeline.get(name) != null) {
                 pipeline.remove(name);
             }
