@@ -25,6 +25,12 @@ final class ServeDefaults implements CommandLine.IDefaultValueProvider {
 
     static final String ENV_PREFIX = "COMETGATE_";
     static final String CONFIG_ENV = ENV_PREFIX + "CONFIG";
+    /**
+     * COMETGATE_* names that are not settings but are commonly set around the gateway (the
+     * jar's path in launch scripts and this project's own test harnesses), so a process that
+     * inherits them still starts.
+     */
+    static final Set<String> LAUNCHER_VARIABLES = Set.of(ENV_PREFIX + "JAR", ENV_PREFIX + "HOME", ENV_PREFIX + "OPTS");
     private static final Set<String> NOT_SETTINGS = Set.of("help", "version", "config");
 
     private final Map<String, String> env;
@@ -65,7 +71,8 @@ final class ServeDefaults implements CommandLine.IDefaultValueProvider {
         spec = serve;
         List<String> problems = new ArrayList<>(settings().problems());
         for (String variable : env.keySet()) {
-            if (variable.startsWith(ENV_PREFIX) && !variable.equals(CONFIG_ENV) && findByEnv(serve, variable) == null) {
+            if (variable.startsWith(ENV_PREFIX) && !variable.equals(CONFIG_ENV)
+                    && !LAUNCHER_VARIABLES.contains(variable) && findByEnv(serve, variable) == null) {
                 problems.add(variable + " is not a serve setting (each flag --some-flag is COMETGATE_SOME_FLAG)");
             }
         }

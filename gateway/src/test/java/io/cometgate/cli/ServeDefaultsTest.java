@@ -98,6 +98,15 @@ class ServeDefaultsTest {
         assertEquals(1, err.toString().strip().lines().count(), err.toString());
     }
 
+    @Test
+    void theJarPathVariableOfLaunchScriptsIsNotMistakenForAMisspeltSetting() {
+        // COMETGATE_THREADS=0 makes serve stop at the settings check; the only problem named
+        // must be that one, not the inherited COMETGATE_JAR.
+        assertEquals(ExitCodes.USAGE, execute(Map.of("COMETGATE_JAR", "/opt/cometgate.jar", "COMETGATE_THREADS", "0"), "serve"));
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("COMETGATE_THREADS=0"), err.toString());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "heartbeat = 0           | serve.conf:2: heartbeat = 0: '0' is out of range: 1ms to 24h",
