@@ -4,6 +4,7 @@ import io.cometgate.config.TransportKind;
 import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.FaultProxy;
 import io.cometgate.testing.GatewayFixture;
+import io.cometgate.testing.NetworkFault;
 import io.cometgate.testing.TestDecider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +43,8 @@ class FaultInjectionIT {
     @ParameterizedTest
     @EnumSource(TransportKind.class)
     void bytesArriveCompleteInOrderAndOnceThroughACuttingProxy(TransportKind kind) throws Exception {
-        try (FaultProxy proxy = new FaultProxy(gateway.port(), 1234 + kind.ordinal(), 8, 0.02)) {
+        try (FaultProxy proxy = new FaultProxy(gateway.port())) {
+            proxy.cutRandomly(1234 + kind.ordinal(), 8, 0.02, EnumSet.of(NetworkFault.RST, NetworkFault.FIN));
             try (ClientSession session = CometClient.connect(gateway.uriVia(proxy.port()), kind, TestDecider.ORIGIN)) {
                 ClientChannel channel = session.open(echo.target());
                 Transfers.echoChecksummed(channel, 2 * 1024 * 1024, 99, 120);
