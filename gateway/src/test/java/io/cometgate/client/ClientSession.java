@@ -37,6 +37,7 @@ public final class ClientSession implements AutoCloseable {
 
     static final int ACK_EVERY_BYTES = 32 * 1024;
     static final long ACK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final boolean TRACE = Boolean.getBoolean("cometgate.client.trace");
 
     private final Object lock = new Object();
     private final HttpClient http;
@@ -44,6 +45,7 @@ public final class ClientSession implements AutoCloseable {
     private final TransportKind transport;
     private final String origin;
     private final Link link;
+    private final Watchdog watchdog;
     private final UpstreamQueue upstream = new UpstreamQueue();
     private final Map<Integer, ClientChannel> channels = new HashMap<>();
     private final CompletableFuture<Void> helloSeen = new CompletableFuture<>();
@@ -61,12 +63,13 @@ public final class ClientSession implements AutoCloseable {
     private int nextChannel = 1;
     private boolean finished;
 
-    ClientSession(HttpClient http, URI base, TransportKind transport, String origin) {
+    ClientSession(HttpClient http, URI base, TransportKind transport, String origin, LivenessOptions liveness) {
         this.http = http;
         this.base = base;
         this.transport = transport;
         this.origin = origin;
         this.link = Links.create(transport, this);
+        this.watchdog = new Watchdog(this, transport, liveness);
     }
 
     /** Creates the session on the gateway and starts the transport; fails if the gateway refuses. */
@@ -91,6 +94,7 @@ public final class ClientSession implements AutoCloseable {
             throw new IOException("no HELLO from " + base + " within " + timeoutMillis + " ms");
         }
         daemon("up", this::upLoop).start();
+        daemon("watch", watchdog).start();
     }
 
     private Thread daemon(String role, Runnable body) {
@@ -135,6 +139,13 @@ public final class ClientSession implements AutoCloseable {
     /** Test hook: aborts the current transport connection, as a network failure would. */
     public void dropTransport() {
         link.drop();
+    }
+
+    /** How many transports the liveness deadlines declared dead (a silent network shows here). */
+    public int transportsReplaced() {
+        synchronized (lock) {
+            return watchdog.transportsReplaced();
+        }
     }
 
     public CompletableFuture<Closed> closed() {
@@ -195,6 +206,31 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    /** How long a POST carrying {@code bytes} may go unanswered before it is given up and resent. */
+    long answerMillis(long bytes) {
+        synchronized (lock) {
+            return watchdog.plan().answerMillis(bytes);
+        }
+    }
+
+    /** Bytes arrived from the gateway (a batch, padding, a pong, response headers). */
+    void heard() {
+        synchronized (lock) {
+            watchdog.heard();
+        }
+    }
+
+    UpstreamQueue upstream() {
+        return upstream;
+    }
+
+    /** The watchdog found the transport dead: resend what is unacknowledged on the next one. */
+    void transportDead(String reason) {
+        trace("transport dead: " + reason);
+        sendFailed();
+        link.drop();
+    }
+
     boolean isFinished() {
         synchronized (lock) {
             return finished;
@@ -225,7 +261,11 @@ public final class ClientSession implements AutoCloseable {
                 if (linkReady.getAsBoolean()) {
                     boolean ack = ackDue();
                     byte[] lead = ack ? ClientFrames.encode(FrameType.ACK, 0, 0, ClientFrames.count(lastReceived)) : null;
+                    boolean sequenced = upstream.hasUnsent();
                     byte[] batch = upstream.nextBatch(lead, maxMessage);
+                    if (batch != null && sequenced) {
+                        watchdog.sent();
+                    }
                     if (batch != null) {
                         if (ack) {
                             lastAckSent = lastReceived;
@@ -267,8 +307,23 @@ public final class ClientSession implements AutoCloseable {
 
     // ---- frames from the gateway ----------------------------------------------------------
 
-    /** Handles one downstream batch (a poll answer, a stream line, a WebSocket message, a POST answer). */
+    /** Handles the answer to an upstream POST (an ACK): it says nothing of a streaming downstream. */
+    void receivePostAnswer(byte[] batch) {
+        synchronized (lock) {
+            watchdog.heardPostAnswer();
+            deliver(batch);
+        }
+    }
+
+    /** Handles one downstream batch (a poll answer, a stream line, a WebSocket message). */
     void receiveBatch(byte[] batch) {
+        synchronized (lock) {
+            watchdog.heard();
+            deliver(batch);
+        }
+    }
+
+    private void deliver(byte[] batch) {
         synchronized (lock) {
             if (finished) {
                 return;
@@ -339,6 +394,7 @@ public final class ClientSession implements AutoCloseable {
         maxMessage = intOr(hello, "maxMessage", maxMessage);
         window = intOr(hello, "window", window);
         timeoutMillis = intOr(hello, "timeoutMs", (int) timeoutMillis);
+        watchdog.hello(intOr(hello, "heartbeatMs", 25_000), timeoutMillis);
         upstream.acknowledge(Long.parseLong(hello.getOrDefault("ack", "0")));
         if (transport == TransportKind.WEBSOCKET) {
             // A new WebSocket: whatever went out on the old one after this ack was lost.
@@ -398,14 +454,21 @@ public final class ClientSession implements AutoCloseable {
         Retry retry = new Retry();
         while (!isFinished()) {
             try {
+                synchronized (lock) {
+                    watchdog.attemptStarted();
+                }
                 link.receive(lastReceived());
                 retry.succeeded();
             } catch (GatewayRefusedException e) {
                 fail(e);
             } catch (IOException e) {
-                if (!retry.failed(e)) {
-                    fail(new IOException("gateway unreachable for " + timeoutMillis() + " ms: " + e, e));
+                trace("downstream ended: " + e);
+                synchronized (lock) {
+                    if (watchdog.attemptProven()) {
+                        retry.succeeded(); // it worked for a while: reconnect at once
+                    }
                 }
+                retry.failed();
             } catch (InterruptedException e) {
                 return;
             }
@@ -421,35 +484,36 @@ public final class ClientSession implements AutoCloseable {
             } catch (GatewayRefusedException e) {
                 fail(e);
             } catch (IOException e) {
+                trace("upstream failed: " + e);
                 sendFailed();
-                if (!retry.failed(e)) {
-                    fail(new IOException("gateway unreachable for " + timeoutMillis() + " ms: " + e, e));
-                }
+                retry.failed();
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
-    /** Backoff between reconnects; gives up once the gateway has surely expired the session. */
+    /** With {@code -Dcometgate.client.trace=true}: what the transport threads and the watchdog see. */
+    void trace(String event) {
+        if (TRACE) {
+            System.err.printf("%tT.%<tL %s %s: %s%n", System.currentTimeMillis(), transport.label(), id, event);
+        }
+    }
+
+    /**
+     * Backoff between reconnects, at most 0.5 s as in js-client. There is no give-up here: the
+     * watchdog ends the session once nothing was heard for the session timeout plus the margin.
+     */
     private final class Retry {
-        private long failingSince;
         private long backoffMillis;
 
         void succeeded() {
-            failingSince = 0;
             backoffMillis = 0;
         }
 
-        boolean failed(IOException e) {
+        void failed() {
             if (isFinished()) {
-                return true;
-            }
-            long now = System.nanoTime();
-            if (failingSince == 0) {
-                failingSince = now;
-            } else if (now - failingSince > TimeUnit.MILLISECONDS.toNanos(timeoutMillis())) {
-                return false;
+                return;
             }
             backoffMillis = Math.min(500, Math.max(10, backoffMillis * 2));
             try {
@@ -457,7 +521,6 @@ public final class ClientSession implements AutoCloseable {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
-            return true;
         }
     }
 

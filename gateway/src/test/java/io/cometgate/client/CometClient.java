@@ -47,7 +47,13 @@ public final class CometClient {
      */
     public static ClientSession connect(HttpClient http, URI gateway, TransportKind transport, String origin)
             throws IOException, InterruptedException {
-        ClientSession session = new ClientSession(http, gateway, transport, origin);
+        return connect(http, gateway, transport, origin, LivenessOptions.DEFAULTS);
+    }
+
+    /** As above, with liveness deadlines other than those HELLO implies (docs/PROTOCOL.md "Liveness"). */
+    public static ClientSession connect(HttpClient http, URI gateway, TransportKind transport, String origin,
+            LivenessOptions liveness) throws IOException, InterruptedException {
+        ClientSession session = new ClientSession(http, gateway, transport, origin, liveness);
         session.start(HELLO_TIMEOUT_MILLIS);
         return session;
     }

@@ -57,13 +57,15 @@ abstract class HttpLink implements Link {
         if (batch == null) {
             return;
         }
-        HttpRequest request = request(session.endpoint("send", "s=" + session.id()), POST_TIMEOUT)
+        // A POST lost in a silent network would otherwise hold the upstream until POST_TIMEOUT.
+        Duration answer = Duration.ofMillis(session.answerMillis(batch.length));
+        HttpRequest request = request(session.endpoint("send", "s=" + session.id()), answer)
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(batch)).build();
         HttpResponse<byte[]> response = session.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
         if (status == 200) {
-            session.receiveBatch(response.body());
+            session.receivePostAnswer(response.body());
         } else if (status >= 400 && status < 500) {
             throw new GatewayRefusedException(status, new String(response.body(), StandardCharsets.UTF_8));
         } else if (status != 204) {
@@ -92,6 +94,7 @@ abstract class HttpLink implements Link {
             if (session.isFinished()) {
                 return;
             }
+            session.heard();
             if (response.statusCode() != 200) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 if (response.statusCode() >= 400 && response.statusCode() < 500) {

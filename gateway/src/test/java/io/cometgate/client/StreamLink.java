@@ -26,6 +26,7 @@ abstract class StreamLink extends HttpLink {
         byte[] buffer = new byte[16 * 1024];
         int n;
         while ((n = in.read(buffer)) > 0) {
+            session.heard();
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buffer[i] == '\n') {

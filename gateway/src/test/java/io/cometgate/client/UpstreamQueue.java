@@ -17,6 +17,7 @@ final class UpstreamQueue {
     }
 
     private final ArrayDeque<Pending> unacked = new ArrayDeque<>();
+    private long unackedBytes;
     private long nextSeq = 1;
     private long acked;
     private long sentUpTo;
@@ -24,7 +25,9 @@ final class UpstreamQueue {
     /** Numbers and queues one frame; returns its sequence number. */
     long add(FrameType type, int channel, byte[] payload, int offset, int length) {
         long seq = nextSeq++;
-        unacked.add(new Pending(seq, ClientFrames.encode(type, channel, seq, payload, offset, length)));
+        Pending pending = new Pending(seq, ClientFrames.encode(type, channel, seq, payload, offset, length));
+        unacked.add(pending);
+        unackedBytes += pending.frame().length;
         return seq;
     }
 
@@ -33,7 +36,7 @@ final class UpstreamQueue {
             throw new ProtocolException("ack " + ack + " for a frame never sent (last is " + (nextSeq - 1) + ")");
         }
         while (!unacked.isEmpty() && unacked.peekFirst().seq() <= ack) {
-            unacked.pollFirst();
+            unackedBytes -= unacked.pollFirst().frame().length;
         }
         acked = Math.max(acked, ack);
         sentUpTo = Math.max(sentUpTo, acked);
@@ -46,6 +49,15 @@ final class UpstreamQueue {
     /** Whether every queued frame has been acknowledged. */
     boolean allAcknowledged() {
         return unacked.isEmpty();
+    }
+
+    /** Whether frames went out that the gateway has not acknowledged yet (an answer is due). */
+    boolean sentUnacknowledged() {
+        return sentUpTo > acked;
+    }
+
+    long unackedBytes() {
+        return unackedBytes;
     }
 
     void rewind() {

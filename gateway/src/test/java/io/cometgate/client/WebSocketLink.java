@@ -9,6 +9,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +28,9 @@ final class WebSocketLink implements Link {
 
     private final ClientSession session;
     private volatile WebSocket current;
+    /** The handshake under way; a dropped attempt must not attach later, when the network heals. */
+    private volatile CompletableFuture<WebSocket> handshake;
+    private volatile Listener currentListener;
     /** Completes when the current connection is over; abort() alone does not tell the listener. */
     private volatile CompletableFuture<Void> currentEnded;
     /** The connection whose HELLO was handled; guarded by the session lock. */
@@ -48,13 +52,18 @@ final class WebSocketLink implements Link {
         CompletableFuture<Void> ended = new CompletableFuture<>();
         currentEnded = ended;
         Listener listener = new Listener(ended);
+        currentListener = listener;
         WebSocket.Builder builder = session.http().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (session.origin() != null) {
             builder.header("Origin", session.origin());
         }
         WebSocket ws;
+        CompletableFuture<WebSocket> connecting = builder.buildAsync(uri, listener);
+        handshake = connecting;
         try {
-            ws = builder.buildAsync(uri, listener).get(20, TimeUnit.SECONDS);
+            ws = connecting.get(20, TimeUnit.SECONDS);
+        } catch (CancellationException e) {
+            throw new IOException("WebSocket handshake dropped");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 Object body = refused.getResponse().body();
@@ -62,6 +71,7 @@ final class WebSocketLink implements Link {
             }
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (TimeoutException e) {
+            abandon(connecting, listener);
             throw new IOException("WebSocket handshake timed out");
         }
         current = ws;
@@ -145,8 +155,19 @@ final class WebSocketLink implements Link {
         return false;
     }
 
+    /** Cancelling the future does not stop the handshake: the listener aborts it if it opens. */
+    private static void abandon(CompletableFuture<WebSocket> connecting, Listener listener) {
+        listener.abandoned = true;
+        connecting.cancel(true);
+    }
+
     @Override
     public void drop() {
+        CompletableFuture<WebSocket> connecting = handshake;
+        Listener listener = currentListener;
+        if (connecting != null && !connecting.isDone() && listener != null) {
+            abandon(connecting, listener);
+        }
         WebSocket ws = current;
         if (ws != null) {
             ws.abort();
@@ -163,6 +184,7 @@ final class WebSocketLink implements Link {
         private final ByteArrayOutputStream message = new ByteArrayOutputStream();
         private boolean helloSeen;
         private volatile long lastHeardNanos = System.nanoTime();
+        private volatile boolean abandoned;
 
         Listener(CompletableFuture<Void> ended) {
             this.ended = ended;
@@ -170,6 +192,10 @@ final class WebSocketLink implements Link {
 
         @Override
         public void onOpen(WebSocket ws) {
+            if (abandoned) {
+                ws.abort();
+                return;
+            }
             ws.request(1);
         }
 
@@ -198,6 +224,7 @@ final class WebSocketLink implements Link {
         @Override
         public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
             lastHeardNanos = System.nanoTime();
+            session.heard();
             ws.request(1);
             return null;
         }

@@ -51,6 +51,7 @@ public final class FaultProxy implements AutoCloseable {
     });
     private final Object partitionLock = new Object();
     private volatile boolean partitioned;
+    private volatile long healedAtNanos;
     private Random random;
     private int randomLeft;
     private double chancePerChunk;
@@ -99,6 +100,7 @@ public final class FaultProxy implements AutoCloseable {
     public void heal() {
         synchronized (partitionLock) {
             partitioned = false;
+            healedAtNanos = System.nanoTime();
             partitionLock.notifyAll();
         }
         live.forEach(ProxiedConnection::wake);
@@ -106,6 +108,11 @@ public final class FaultProxy implements AutoCloseable {
 
     public boolean partitioned() {
         return partitioned;
+    }
+
+    /** When the last partition healed ({@link System#nanoTime()}), 0 if none did. */
+    public long healedAtNanos() {
+        return healedAtNanos;
     }
 
     /** The connections open now, oldest first. */

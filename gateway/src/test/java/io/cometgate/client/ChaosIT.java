@@ -1,0 +1,154 @@
+package io.cometgate.client;
+
+import io.cometgate.config.TransportKind;
+import io.cometgate.testing.CounterBackend;
+import io.cometgate.testing.FaultProxy;
+import io.cometgate.testing.GatewayFixture;
+import io.cometgate.testing.NetworkFault;
+import io.cometgate.testing.TestDecider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Chaos per transport: a counter stream flows both ways at full speed through a {@link FaultProxy}
+ * that breaks the transport's connections at random points with every kind of fault (RST, FIN,
+ * half-close, blackhole), and every byte is checked at its offset at both ends: nothing lost,
+ * duplicated or reordered. The longest pause in the downstream is printed with the fault before it.
+ *
+ * <p>CI-sized by default; the full run is {@code -Dchaos.cuts=1000}. A blackhole is noticed by
+ * the client's answer deadline, {@code -Dchaos.ackTimeoutMs} (1 s here; 5 s, htmlfile 2 s, by
+ * default), so it costs about that. All six transports run at once against one gateway.
+ */
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
+class ChaosIT {
+
+    static final String SELECTED = System.getProperty("chaos.transports", "websocket,xhr-streaming,eventsource,htmlfile,xhr-polling,jsonp-polling");
+    static final int CUTS = Integer.getInteger("chaos.cuts", 48);
+    static final long ACK_TIMEOUT_MILLIS = Long.getLong("chaos.ackTimeoutMs", 1_000);
+    static final double CHANCE_PER_CHUNK = Double.parseDouble(System.getProperty("chaos.chance", "0.01"));
+    /** Far above what a fault should cost (about a second); htmlfile's stalls were up to 29 s. */
+    static final long MAX_STALL_MILLIS = Long.getLong("chaos.maxStallMs", 15_000);
+
+    record Outcome(TransportKind kind, int cuts, Map<NetworkFault, Integer> byKind, long up, long upVerified,
+                   long down, long downSent, String failure, String upMismatch, CounterTraffic.Gap longest,
+                   NetworkFault longestAfter, long upLongestGapMillis, int replaced, long millis) {
+
+        String summary() {
+            return String.format("chaos %s: %d cuts %s in %.1f s; up %d bytes checked, down %d bytes checked;"
+                            + " longest downstream stall %d ms (after %s), upstream %d ms; %d transports replaced by deadlines",
+                    kind.label(), cuts, byKind, millis / 1000.0, upVerified, down, longest.millis(), longestAfter,
+                    upLongestGapMillis, replaced);
+        }
+    }
+
+    private static GatewayFixture gateway;
+    private static TransportRuns<Outcome> runs;
+
+    @BeforeAll
+    static void runAllTransports() throws Exception {
+        gateway = new GatewayFixture();
+        runs = new TransportRuns<>(ChaosIT::run);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        runs.awaitAll(60);
+        gateway.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    void randomFaultsOfEveryKindLoseDuplicateAndReorderNothing(TransportKind kind) throws Exception {
+        Outcome outcome = runs.await(kind, TimeUnit.MINUTES.toSeconds(29));
+        System.out.println(outcome.summary());
+        assertNull(outcome.failure(), outcome.failure());
+        assertNull(outcome.upMismatch(), "upstream: " + outcome.upMismatch());
+        assertEquals(CUTS, outcome.cuts(), "faults made: " + outcome.byKind());
+        assertTrue(outcome.byKind().keySet().containsAll(EnumSet.allOf(NetworkFault.class)),
+                "every kind of fault was made: " + outcome.byKind());
+        assertEquals(outcome.up(), outcome.upVerified(), "upstream bytes written and checked at the backend");
+        assertEquals(outcome.downSent(), outcome.down(), "downstream bytes sent by the backend and checked here");
+        assertTrue(outcome.longest().millis() < MAX_STALL_MILLIS, outcome.summary());
+    }
+
+    private static Outcome run(TransportKind kind) throws Exception {
+        assumeTrue(SELECTED.contains(kind.label()), "not in -Dchaos.transports");
+        try (CounterBackend backend = new CounterBackend(8 * 1024, 0);
+             FaultProxy proxy = new FaultProxy(gateway.port(), 10_000)) {
+            gateway.decider.allowPort(backend.port());
+            ClientSession session = CometClient.connect(CometClient.newHttpClient(), gateway.uriVia(proxy.port()), kind,
+                    TestDecider.ORIGIN, LivenessOptions.DEFAULTS.withAckTimeout(ACK_TIMEOUT_MILLIS));
+            try {
+                ClientChannel channel = session.open(backend.target());
+                channel.opened().get(15, TimeUnit.SECONDS);
+                CounterTraffic traffic = new CounterTraffic(channel, 8 * 1024, 0).start();
+                long start = System.nanoTime();
+                proxy.cutRandomly(4242 + kind.ordinal(), CUTS, CHANCE_PER_CHUNK, EnumSet.allOf(NetworkFault.class));
+                long deadline = start + TimeUnit.SECONDS.toNanos(60 + 3L * CUTS);
+                while (proxy.cuts() < CUTS && traffic.failure() == null && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                traffic.stopWriting();
+                backend.stopSending();
+                traffic.awaitReceived(backend.sent(), 60_000);
+                long upDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (backend.verified() < traffic.written() && backend.mismatch() == null && System.nanoTime() < upDeadline) {
+                    Thread.sleep(10);
+                }
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                if (Boolean.getBoolean("chaos.verbose")) {
+                    printStalls(kind, start, traffic.gaps(), proxy.faults());
+                }
+                CounterTraffic.Gap longest = traffic.longestGap();
+                return new Outcome(kind, proxy.cuts(), proxy.cutsByKind(), traffic.written(), backend.verified(),
+                        traffic.received(), backend.sent(), traffic.failure(), backend.mismatch(), longest,
+                        faultBefore(proxy.faults(), longest.fromNanos()), backend.longestGapMillis(),
+                        session.transportsReplaced(), millis);
+            } finally {
+                session.close();
+            }
+        }
+    }
+
+    /** Each stall over 2 s with the faults made from 2 s before it to its end (times from the start). */
+    private static void printStalls(TransportKind kind, long start, List<CounterTraffic.Gap> gaps, List<FaultProxy.FaultEvent> faults) {
+        for (CounterTraffic.Gap gap : gaps) {
+            if (gap.millis() < 2_000) {
+                continue;
+            }
+            StringBuilder line = new StringBuilder(String.format("stall %s %d..%d ms:", kind.label(),
+                    TimeUnit.NANOSECONDS.toMillis(gap.fromNanos() - start), TimeUnit.NANOSECONDS.toMillis(gap.toNanos() - start)));
+            for (FaultProxy.FaultEvent event : faults) {
+                if (event.nanos() >= gap.fromNanos() - TimeUnit.SECONDS.toNanos(2) && event.nanos() <= gap.toNanos()) {
+                    line.append(String.format(" %s#%d/%s@%d", event.fault(), event.connection(), event.direction(),
+                            TimeUnit.NANOSECONDS.toMillis(event.nanos() - start)));
+                }
+            }
+            System.out.println(line);
+        }
+    }
+
+    /** The last fault made before {@code nanos} (what a stall starting then followed). */
+    static NetworkFault faultBefore(List<FaultProxy.FaultEvent> faults, long nanos) {
+        NetworkFault before = null;
+        for (FaultProxy.FaultEvent event : faults) {
+            if (event.nanos() <= nanos + TimeUnit.MILLISECONDS.toNanos(50)) {
+                before = event.fault();
+            }
+        }
+        return before;
+    }
+}

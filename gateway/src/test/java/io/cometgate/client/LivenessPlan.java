@@ -1,0 +1,51 @@
+package io.cometgate.client;
+
+import io.cometgate.config.TransportKind;
+
+/**
+ * The deadlines for one session on one transport, derived from HELLO's {@code heartbeatMs} and
+ * {@code timeoutMs} exactly as js-client/src/liveness.js derives them (docs/PROTOCOL.md
+ * "Liveness"), so the Java client notices a silent partition when a browser would.
+ *
+ * @param deadAfterMillis       silence after which the transport is replaced
+ * @param ackTimeoutMillis      base of the answer deadline (sent frames, no ACK)
+ * @param reattachTimeoutMillis one reattach attempt, once a transport has worked
+ * @param giveUpAfterMillis     nothing heard this long: the gateway has dropped the session
+ */
+record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTimeoutMillis, long giveUpAfterMillis) {
+
+    /** What a reattach may take after a partition heals; partitions up to timeout minus this survive. */
+    static final long PARTITION_MARGIN_MILLIS = 5_000;
+    /** One attempt before any transport ever worked. */
+    static final long CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** htmlfile dies more quietly than the others (a reset forever-frame is never reported). */
+    private static final long HTMLFILE_DEAD_AFTER_MILLIS = 10_000;
+    private static final long HTMLFILE_ACK_TIMEOUT_MILLIS = 2_000;
+    private static final long ACK_TIMEOUT_MILLIS = 5_000;
+    private static final long REATTACH_TIMEOUT_MILLIS = 2_000;
+
+    static LivenessPlan of(long heartbeatMillis, long timeoutMillis, TransportKind kind, LivenessOptions options) {
+        // The gateway sends something on an idle stream at least once a heartbeat; the floor keeps
+        // a 10% margin for timer slack. A long poll is answered on its own timer.
+        long floor = longPolls(kind) ? heartbeatMillis + 1_000 : (heartbeatMillis * 11 + 9) / 10 + 1_000;
+        long deadAfter = options.deadAfterMillis() > 0 ? options.deadAfterMillis()
+                : Math.max(floor, Math.min(heartbeatMillis + 5_000, timeoutMillis - PARTITION_MARGIN_MILLIS));
+        if (kind == TransportKind.HTMLFILE) {
+            deadAfter = Math.min(deadAfter, HTMLFILE_DEAD_AFTER_MILLIS);
+        }
+        long ackTimeout = options.ackTimeoutMillis() > 0 ? options.ackTimeoutMillis()
+                : kind == TransportKind.HTMLFILE ? HTMLFILE_ACK_TIMEOUT_MILLIS : ACK_TIMEOUT_MILLIS;
+        long reattach = options.reattachTimeoutMillis() > 0 ? options.reattachTimeoutMillis() : REATTACH_TIMEOUT_MILLIS;
+        return new LivenessPlan(deadAfter, ackTimeout, reattach, timeoutMillis + PARTITION_MARGIN_MILLIS);
+    }
+
+    /** Whether the transport's downstream is a long poll (proven by its answer, not at once). */
+    static boolean longPolls(TransportKind kind) {
+        return kind == TransportKind.XHR_POLLING || kind == TransportKind.JSONP_POLLING;
+    }
+
+    /** How long sent frames may go unacknowledged: a large batch takes a while over a slow uplink. */
+    long answerMillis(long unackedBytes) {
+        return ackTimeoutMillis + (unackedBytes + 31) / 32;
+    }
+}

@@ -1,0 +1,168 @@
+package io.cometgate.client;
+
+import io.cometgate.config.TransportKind;
+import io.cometgate.protocol.CloseCode;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Holds the current transport to the session's {@link LivenessPlan}, as js-client's watchdog
+ * does: a silent partition sends no RST and no FIN, so only these deadlines reveal it.
+ * <ul>
+ *   <li>silence: nothing heard on the transport for the plan's dead-after time;</li>
+ *   <li>answer: sequenced frames went out and the gateway's acknowledgement stopped advancing;</li>
+ *   <li>attempt: a new downstream did not prove itself in time (2 s, or three times what the
+ *       last successful attach took; 10 s before any worked; a long poll proves itself by its
+ *       answer, so only the silence deadline bounds it);</li>
+ *   <li>give up: nothing heard for timeout + margin, when the gateway has surely dropped the session.</li>
+ * </ul>
+ * The first three replace the transport (the session reconnects and resends); the last ends the
+ * session with 4007. State is guarded by the session's lock; the check runs on its own thread.
+ */
+final class Watchdog implements Runnable {
+
+    static final long CHECK_EVERY_MILLIS = 100;
+
+    private final ClientSession session;
+    private final TransportKind kind;
+    private final LivenessOptions options;
+    private LivenessPlan plan;
+    private long lastHeard = System.nanoTime();
+    private long attemptStart;
+    private boolean proven;
+    private boolean everAttached;
+    private long lastAttachNanos;
+    private long answerSince;
+    private boolean sentSinceHeard;
+    private int transportsReplaced;
+
+    Watchdog(ClientSession session, TransportKind kind, LivenessOptions options) {
+        this.session = session;
+        this.kind = kind;
+        this.options = options;
+        this.plan = LivenessPlan.of(25_000, 30_000, kind, options);
+    }
+
+    /** HELLO told the gateway's heartbeat and session timeout. */
+    void hello(long heartbeatMillis, long timeoutMillis) {
+        plan = LivenessPlan.of(heartbeatMillis, timeoutMillis, kind, options);
+    }
+
+    LivenessPlan plan() {
+        return plan;
+    }
+
+    /** A new downstream connection is being made. */
+    void attemptStarted() {
+        attemptStart = System.nanoTime();
+        proven = false;
+    }
+
+    /** Sequenced frames went out: the gateway acknowledges them at once, so an answer is due. */
+    void sent() {
+        sentSinceHeard = true;
+        if (answerSince == 0) {
+            answerSince = System.nanoTime();
+        }
+    }
+
+    /** Bytes arrived on the downstream: the transport lives (and a new one has proven itself). */
+    void heard() {
+        long now = System.nanoTime();
+        lastHeard = now;
+        sentSinceHeard = false;
+        answerSince = 0;
+        if (!proven && attemptStart != 0) {
+            proven = true;
+            everAttached = true;
+            lastAttachNanos = now - attemptStart;
+        }
+    }
+
+    /**
+     * An upstream POST was answered. A long poll's acknowledgements come that way, so it counts
+     * as hearing from the transport; a streaming downstream must prove itself alone (its ACKs
+     * come down it too), or a dead stream would live on the answers to POSTs.
+     */
+    void heardPostAnswer() {
+        if (LivenessPlan.longPolls(kind)) {
+            heard();
+        }
+    }
+
+    /** Whether the current downstream attempt has heard from the gateway. */
+    boolean attemptProven() {
+        return proven;
+    }
+
+    int transportsReplaced() {
+        return transportsReplaced;
+    }
+
+    @Override
+    public void run() {
+        while (!session.isFinished()) {
+            try {
+                Thread.sleep(CHECK_EVERY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            String dead;
+            String gaveUp = null;
+            synchronized (session.lock()) {
+                long now = System.nanoTime();
+                if (now - lastHeard > millis(plan.giveUpAfterMillis())) {
+                    gaveUp = "nothing heard from the gateway for " + plan.giveUpAfterMillis() + " ms";
+                }
+                dead = check(now, session.upstream());
+                if (dead != null) {
+                    transportsReplaced++;
+                    attemptStart = now;
+                    answerSince = 0;
+                }
+            }
+            if (gaveUp != null) {
+                session.finish(CloseCode.SESSION_EXPIRED.code(), gaveUp);
+            } else if (dead != null) {
+                session.transportDead(dead);
+            }
+        }
+    }
+
+    /** Why the current transport is dead, or null. */
+    private String check(long now, UpstreamQueue upstream) {
+        long silentSince = Math.max(lastHeard, attemptStart);
+        if (now - silentSince > millis(plan.deadAfterMillis())) {
+            return "nothing received for " + plan.deadAfterMillis() + " ms";
+        }
+        if (!proven && attemptStart != 0 && !LivenessPlan.longPolls(kind) && now - attemptStart > millis(attemptMillis())) {
+            return "no answer to a new connection within " + attemptMillis() + " ms";
+        }
+        // A streaming transport's ACKs come down it even when a POST answer acknowledged the
+        // frames already: what was sent must be answered on the downstream.
+        if (!sentSinceHeard && !upstream.sentUnacknowledged()) {
+            answerSince = 0;
+            return null;
+        }
+        if (answerSince == 0) {
+            answerSince = now;
+        }
+        // Frames are outstanding: the transport must say something within the answer deadline,
+        // counted from when they went out or from the last thing it said, whichever is later.
+        long answer = plan.answerMillis(upstream.unackedBytes());
+        return now - Math.max(answerSince, lastHeard) > millis(answer)
+                ? "sent frames got no answer for " + answer + " ms" : null;
+    }
+
+    private long attemptMillis() {
+        if (!everAttached) {
+            return LivenessPlan.CONNECT_TIMEOUT_MILLIS;
+        }
+        long lastAttach = TimeUnit.NANOSECONDS.toMillis(lastAttachNanos);
+        return Math.min(LivenessPlan.CONNECT_TIMEOUT_MILLIS, Math.max(plan.reattachTimeoutMillis(), 3 * lastAttach));
+    }
+
+    private static long millis(long value) {
+        return TimeUnit.MILLISECONDS.toNanos(value);
+    }
+}
