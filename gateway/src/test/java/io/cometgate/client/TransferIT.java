@@ -80,7 +80,7 @@ class TransferIT {
     @ParameterizedTest
     @EnumSource(TransportKind.class)
     void aBackendThatClosesEndsTheChannelWith4000AfterAllItsData(TransportKind kind) throws Exception {
-        try (EchoBackend closing = new EchoBackend(100_000, 0)) {
+        try (EchoBackend closing = EchoBackend.builder().closeAfter(100_000).start()) {
             gateway.decider.allowPort(closing.port());
             try (ClientSession session = connect(kind)) {
                 ClientChannel channel = session.open(closing.target());

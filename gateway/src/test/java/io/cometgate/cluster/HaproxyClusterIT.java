@@ -3,8 +3,9 @@ package io.cometgate.cluster;
 import io.cometgate.client.ClientSession;
 import io.cometgate.client.CometClient;
 import io.cometgate.config.TransportKind;
-import io.cometgate.it.EchoBackend;
 import io.cometgate.session.SessionIds;
+import io.cometgate.testing.process.BalancedCluster;
+import io.cometgate.testing.process.GatewayNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,25 +47,15 @@ class HaproxyClusterIT {
     @TempDir
     static Path dir;
 
-    private static EchoBackend echo;
+    private static BalancedCluster cluster;
     private static GatewayNodes nodes;
-    private static ExternalProcess haproxy;
     private static URI gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        echo = new EchoBackend(null);
-        int port = ExternalProcess.freePort();
-        nodes = new GatewayNodes(3, dir, port, echo.hostPort(), List.of());
-        String config = Files.readString(Path.of("..", "examples", "cluster", "haproxy.cfg"))
-                .replace("127.0.0.1:8080", "127.0.0.1:" + port);
-        for (int i = 0; i < 3; i++) {
-            config = config.replace("127.0.0.1:808" + (i + 1), "127.0.0.1:" + nodes.port(i));
-        }
-        Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
-        haproxy = ExternalProcess.start("haproxy", List.of("/usr/sbin/haproxy", "-db", "-f", cfg.toString()),
-                dir, port, BOUND);
-        gateway = URI.create("http://127.0.0.1:" + port + "/cometgate");
+        cluster = BalancedCluster.start(BalancedCluster.Balancer.HAPROXY, dir);
+        nodes = cluster.nodes();
+        gateway = cluster.gateway();
         awaitAllUp();
     }
 
@@ -86,7 +76,7 @@ class HaproxyClusterIT {
             if (seen.size() == 3 && !seen.containsValue(0)) {
                 return;
             }
-            assertTrue(System.nanoTime() < end, "HAProxy never balanced over all three nodes: " + seen + "\n" + haproxy.output());
+            assertTrue(System.nanoTime() < end, "HAProxy never balanced over all three nodes: " + seen + "\n" + cluster.balancer().output());
             Thread.sleep(500);
         }
     }
@@ -103,21 +93,15 @@ class HaproxyClusterIT {
             } catch (java.io.IOException e) {
                 seen.add(e.getMessage());
             }
-            assertTrue(System.nanoTime() < end, node + " never got a new session: " + seen + "\n" + haproxy.output());
+            assertTrue(System.nanoTime() < end, node + " never got a new session: " + seen + "\n" + cluster.balancer().output());
             Thread.sleep(300);
         }
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (haproxy != null) {
-            haproxy.close();
-        }
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (echo != null) {
-            echo.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -1,8 +1,9 @@
 package io.cometgate.cluster;
 
-import io.cometgate.config.TransportKind;
-import io.cometgate.it.EchoBackend;
 import io.cometgate.client.ClientSession;
+import io.cometgate.config.TransportKind;
+import io.cometgate.testing.process.BalancedCluster;
+import io.cometgate.testing.process.GatewayNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,39 +42,21 @@ class NginxClusterIT {
     @TempDir
     static Path dir;
 
-    private static EchoBackend echo;
+    private static BalancedCluster cluster;
     private static GatewayNodes nodes;
-    private static ExternalProcess nginx;
     private static URI gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        echo = new EchoBackend(null);
-        int port = ExternalProcess.freePort();
-        nodes = new GatewayNodes(3, dir, port, echo.hostPort(), List.of());
-        String config = Files.readString(Path.of("..", "examples", "cluster", "nginx.conf"))
-                .replace("127.0.0.1:8080", "127.0.0.1:" + port)
-                .replace("worker_processes auto;", "worker_processes 1;");
-        for (int i = 0; i < 3; i++) {
-            config = config.replace("127.0.0.1:808" + (i + 1), "127.0.0.1:" + nodes.port(i));
-        }
-        Files.createDirectories(dir.resolve("tmp"));
-        Files.writeString(dir.resolve("nginx.conf"), config);
-        nginx = ExternalProcess.start("nginx", List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", "nginx.conf",
-                "-g", "daemon off;"), dir, port, BOUND);
-        gateway = URI.create("http://127.0.0.1:" + port + "/cometgate");
+        cluster = BalancedCluster.start(BalancedCluster.Balancer.NGINX, dir);
+        nodes = cluster.nodes();
+        gateway = cluster.gateway();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (nginx != null) {
-            nginx.close();
-        }
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (echo != null) {
-            echo.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

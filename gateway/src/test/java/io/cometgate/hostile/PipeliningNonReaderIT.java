@@ -1,9 +1,9 @@
 package io.cometgate.hostile;
 
-import io.cometgate.it.WsClient;
 import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.GatewayFixture;
 import io.cometgate.testing.TestDecider;
+import io.cometgate.testing.WsClient;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.junit.jupiter.api.AfterEach;

@@ -2,6 +2,9 @@ package io.cometgate.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +35,9 @@ class JsonLogsIT {
     @Test
     void everyLogLineIsAFlatJsonObjectAndAChannelsAuditLinesShareACorrelationId() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        try (EchoBackend echo = new EchoBackend(null)) {
+        try (EchoBackend echo = new EchoBackend()) {
             Path policy = Files.writeString(dir.resolve("json.policy"), String.join("\n", "cometgate-policy 1",
-                    "host " + HOST, "origin " + ORIGIN, "alias echo " + echo.hostPort() + " allow-loopback", ""));
+                    "host " + HOST, "origin " + ORIGIN, "alias echo " + echo.target() + " allow-loopback", ""));
             try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--policy", policy.toString(),
                     "--log-format", "json");
                  WsClient client = WsClient.connect(gateway.http(), HOST, ORIGIN)) {

@@ -1,5 +1,9 @@
 package io.cometgate.it;
 
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,10 +35,10 @@ class OpsDrainIT {
 
     @Test
     void sigtermDrainsOpenChannelsThenClosesThemWith4010AndExitsZero() throws Exception {
-        try (EchoBackend echo = new EchoBackend(null)) {
+        try (EchoBackend echo = new EchoBackend()) {
             Path policy = Files.writeString(dir.resolve("drain.policy"), String.join("\n",
                     "cometgate-policy 1", "host " + HOST, "origin " + ORIGIN,
-                    "alias echo " + echo.hostPort() + " allow-loopback", ""));
+                    "alias echo " + echo.target() + " allow-loopback", ""));
             try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--policy", policy.toString(),
                     "--drain-timeout", "3s");
                  WsClient client = WsClient.connect(gateway.http(), HOST, ORIGIN)) {

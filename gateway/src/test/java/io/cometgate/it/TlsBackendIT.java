@@ -1,5 +1,8 @@
 package io.cometgate.it;
 
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import io.cometgate.tls.DevCa;
 import io.cometgate.tls.ServerTlsContexts;
 import org.junit.jupiter.api.AfterAll;
@@ -39,8 +42,8 @@ class TlsBackendIT {
     static void start() throws Exception {
         DevCa ca = DevCa.generate("backend CA", Duration.ofDays(30));
         ca.writeTo(dir.resolve("ca"), false);
-        backend = new EchoBackend(ServerTlsContexts.forKey(ca.issue(List.of("backend.test"), Duration.ofDays(7))));
-        String target = backend.hostPort();
+        backend = EchoBackend.builder().tls(ServerTlsContexts.forKey(ca.issue(List.of("backend.test"), Duration.ofDays(7)))).start();
+        String target = backend.target();
         Path policy = Files.writeString(dir.resolve("backend-tls.policy"), String.join("\n",
                 "cometgate-policy 1",
                 "host " + HOST,

@@ -1,7 +1,7 @@
 package io.cometgate.tls;
 
-import io.cometgate.it.GatewayProcess;
-import io.cometgate.it.PlainHttp;
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
