@@ -6,17 +6,14 @@ import io.cometgate.config.TransportKind;
 import io.cometgate.session.SessionIds;
 import io.cometgate.testing.process.BalancedCluster;
 import io.cometgate.testing.process.GatewayNodes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,18 +41,11 @@ class HaproxyClusterIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
     private static final List<TransportKind> ALL = List.of(TransportKind.values());
 
-    @TempDir
-    static Path dir;
-
-    private static BalancedCluster cluster;
-    private static GatewayNodes nodes;
-    private static URI gateway;
+    @RegisterExtension
+    static final BalancedCluster.PerClass cluster = BalancedCluster.perClass(BalancedCluster.Balancer.HAPROXY);
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = BalancedCluster.start(BalancedCluster.Balancer.HAPROXY, dir);
-        nodes = cluster.nodes();
-        gateway = cluster.gateway();
         awaitAllUp();
     }
 
@@ -66,7 +56,7 @@ class HaproxyClusterIT {
             Map<String, Integer> seen = new HashMap<>();
             try {
                 for (int i = 0; i < 6; i++) {
-                    try (ClientSession s = CometClient.connect(gateway, TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
+                    try (ClientSession s = CometClient.connect(cluster.gateway(), TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
                         seen.merge(SessionIds.nodeOf(s.id()), 1, Integer::sum);
                     }
                 }
@@ -85,7 +75,7 @@ class HaproxyClusterIT {
         long end = System.nanoTime() + BOUND.toNanos();
         List<String> seen = new ArrayList<>();
         while (true) {
-            try (ClientSession s = CometClient.connect(gateway, TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
+            try (ClientSession s = CometClient.connect(cluster.gateway(), TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
                 if (node.equals(SessionIds.nodeOf(s.id()))) {
                     return;
                 }
@@ -98,17 +88,10 @@ class HaproxyClusterIT {
         }
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     private static long[] metric(String name) throws Exception {
         long[] values = new long[3];
         for (int i = 0; i < 3; i++) {
-            values[i] = nodes.metric(i, name);
+            values[i] = cluster.nodes().metric(i, name);
         }
         return values;
     }
@@ -122,7 +105,7 @@ class HaproxyClusterIT {
             for (TransportKind kind : kinds) {
                 for (int i = 0; i < count; i++) {
                     long s = seed++;
-                    started.add(pool.submit(() -> EchoLoop.start(gateway, kind, s)));
+                    started.add(pool.submit(() -> EchoLoop.start(cluster.gateway(), kind, s)));
                 }
             }
             List<EchoLoop> loops = new ArrayList<>();
@@ -158,7 +141,7 @@ class HaproxyClusterIT {
             }
             String hash = null;
             for (int i = 0; i < 3; i++) {
-                String info = nodes.nodeInfo(i);
+                String info = cluster.nodes().nodeInfo(i);
                 assertTrue(info.startsWith("cometgate_node_info{node=\"" + GatewayNodes.nodeId(i) + "\",policy_sha256=\""), info);
                 String nodeHash = info.substring(info.indexOf("policy_sha256="));
                 assertTrue(hash == null || hash.equals(nodeHash), "every node enforces the same policy: " + info);
@@ -183,17 +166,17 @@ class HaproxyClusterIT {
         List<EchoLoop> loops = startLoops(List.of(TransportKind.WEBSOCKET, TransportKind.XHR_STREAMING,
                 TransportKind.XHR_POLLING, TransportKind.EVENTSOURCE), 3);
         try {
-            nodes.node(1).terminate(); // SIGTERM gw-2: it drains
-            nodes.awaitReadyz(1, 503, BOUND);
+            cluster.nodes().node(1).terminate(); // SIGTERM gw-2: it drains
+            cluster.nodes().awaitReadyz(1, 503, BOUND);
             Thread.sleep(2500); // HAProxy checks every 1 s and takes one failure as down
             for (int i = 0; i < 6; i++) {
-                try (ClientSession s = CometClient.connect(gateway, TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
+                try (ClientSession s = CometClient.connect(cluster.gateway(), TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
                     assertNotEquals("gw-2", SessionIds.nodeOf(s.id()), "a draining node got a new session");
                 }
             }
-            assertEquals(0, nodes.node(1).awaitExit(BOUND), "gw-2 exits 0 after its drain");
-            nodes.restart(1);
-            nodes.awaitReadyz(1, 200, BOUND);
+            assertEquals(0, cluster.nodes().node(1).awaitExit(BOUND), "gw-2 exits 0 after its drain");
+            cluster.nodes().restart(1);
+            cluster.nodes().awaitReadyz(1, 200, BOUND);
             awaitNewSessionOn("gw-2"); // back in the balance: the fewest connections
             for (EchoLoop loop : loops) {
                 if (loop.node().equals("gw-2")) {
@@ -214,12 +197,12 @@ class HaproxyClusterIT {
         try {
             Map<String, List<EchoLoop>> by = byNode(loops);
             assertTrue(by.containsKey("gw-3") && by.size() == 3, "sessions on every node: " + by.keySet());
-            nodes.node(2).kill();
+            cluster.nodes().node(2).kill();
             for (EchoLoop loop : by.get("gw-3")) {
                 ClientSession.Closed closed = loop.session.closed().get(BOUND.toSeconds(), TimeUnit.SECONDS);
                 assertEquals(4015, closed.code(), loop.kind.label() + ": " + closed.reason());
                 assertTrue(closed.reason().contains("gw-3"), closed.reason());
-                EchoLoop fresh = EchoLoop.start(gateway, loop.kind, 7);
+                EchoLoop fresh = EchoLoop.start(cluster.gateway(), loop.kind, 7);
                 assertNotEquals("gw-3", fresh.node());
                 assertTrue(fresh.stop() >= 0);
                 fresh.close();

@@ -2,6 +2,7 @@ package io.cometgate.it;
 
 import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
 import io.cometgate.testing.WsClient;
 import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Assumptions;
@@ -50,8 +51,8 @@ class OpsMonitoringIT {
     void theAdminListenerServesScrapesByAddressThatPromtoolAcceptsAndReadinessFailsWhileDraining() throws Exception {
         requirePromtool();
         try (EchoBackend echo = new EchoBackend()) {
-            Path policy = Files.writeString(dir.resolve("gw.policy"), String.join("\n", "cometgate-policy 1",
-                    "host " + HOST, "origin " + ORIGIN, "alias echo " + echo.target() + " allow-loopback", ""));
+            Path policy = PolicyFile.write(dir.resolve("gw.policy"), HOST, ORIGIN,
+                    "alias echo " + echo.target() + " allow-loopback");
             try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
                     "--policy", policy.toString(), "--drain-timeout", "5s");
                  WsClient client = WsClient.connect(gateway.http(), HOST, ORIGIN)) {

@@ -2,6 +2,7 @@ package io.cometgate.it;
 
 import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
 import io.cometgate.testing.WsClient;
 import io.cometgate.testing.process.GatewayProcess;
 import io.cometgate.testing.process.HaproxyProcess;
@@ -44,9 +45,9 @@ class ProxyProtocolIT {
     void theBalancersClientAddressIsTheClientAndHeadersAreTrustedOnlyFromTheBalancer() throws Exception {
         requireHaproxy();
         try (EchoBackend echo = new EchoBackend()) {
-            Path policy = Files.writeString(dir.resolve("gw.policy"), String.join("\n", "cometgate-policy 1",
-                    "host " + HOST, "origin " + ORIGIN, "alias echo " + echo.target() + " allow-loopback", ""));
-            try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--policy", policy.toString(),
+            Path policy = PolicyFile.write(dir.resolve("gw.policy"), HOST, ORIGIN,
+                    "alias echo " + echo.target() + " allow-loopback");
+            try (GatewayProcess gateway = GatewayProcess.withPolicy(policy,
                     "--proxy-protocol-from", HaproxyProcess.SOURCE + "/32", "--admin-listen", "127.0.0.1:0")) {
                 int decisions = 0;
                 for (String version : new String[] {"send-proxy", "send-proxy-v2"}) {

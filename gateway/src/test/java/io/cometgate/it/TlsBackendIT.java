@@ -1,6 +1,7 @@
 package io.cometgate.it;
 
 import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.PolicyFile;
 import io.cometgate.testing.WsClient;
 import io.cometgate.testing.process.GatewayProcess;
 import io.cometgate.tls.DevCa;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,15 +44,11 @@ class TlsBackendIT {
         ca.writeTo(dir.resolve("ca"), false);
         backend = EchoBackend.builder().tls(ServerTlsContexts.forKey(ca.issue(List.of("backend.test"), Duration.ofDays(7)))).start();
         String target = backend.target();
-        Path policy = Files.writeString(dir.resolve("backend-tls.policy"), String.join("\n",
-                "cometgate-policy 1",
-                "host " + HOST,
-                "origin " + ORIGIN,
+        Path policy = PolicyFile.write(dir.resolve("backend-tls.policy"), HOST, ORIGIN,
                 "alias secure " + target + " tls ca=ca/ca.pem server-name=backend.test allow-loopback",
                 "alias wrongname " + target + " tls ca=ca/ca.pem server-name=other.test allow-loopback",
-                "alias untrusted " + target + " tls server-name=backend.test allow-loopback",
-                ""));
-        gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--policy", policy.toString());
+                "alias untrusted " + target + " tls server-name=backend.test allow-loopback");
+        gateway = GatewayProcess.withPolicy(policy);
     }
 
     @AfterAll

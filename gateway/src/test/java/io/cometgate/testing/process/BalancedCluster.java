@@ -1,19 +1,26 @@
 package io.cometgate.testing.process;
 
 import io.cometgate.testing.EchoBackend;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The cluster the balancer ITs share: an echo backend, three gateway JVMs ({@link GatewayNodes})
  * and a real balancer in front of them, run with the shipped example config
  * ({@code examples/cluster/haproxy.cfg} or {@code nginx.conf}) with its ports rewritten to free
  * loopback ports. {@link #close} stops the balancer, the nodes and the backend, in that order.
+ * A test class takes one for all its tests with
+ * {@code @RegisterExtension static final BalancedCluster.PerClass cluster = BalancedCluster.perClass(...)}.
  */
 public final class BalancedCluster implements AutoCloseable {
 
@@ -110,5 +117,53 @@ public final class BalancedCluster implements AutoCloseable {
             nodes.close();
         }
         echo.close();
+    }
+
+    /** One cluster for all tests of a class, in its own directory, started before {@code @BeforeAll} methods. */
+    public static PerClass perClass(Balancer kind) {
+        return new PerClass(kind);
+    }
+
+    /** The JUnit side of {@link #perClass}: starts the cluster before the class, stops it and removes its directory after. */
+    public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        private final Balancer kind;
+        private Path dir;
+        private BalancedCluster cluster;
+
+        private PerClass(Balancer kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws Exception {
+            dir = Files.createTempDirectory("cometgate-" + kind.name().toLowerCase() + "-cluster");
+            cluster = start(kind, dir);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            if (cluster != null) {
+                cluster.close();
+            }
+            if (dir != null) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        }
+
+        public URI gateway() {
+            return cluster.gateway();
+        }
+
+        public GatewayNodes nodes() {
+            return cluster.nodes();
+        }
+
+        public ExternalProcess balancer() {
+            return cluster.balancer();
+        }
     }
 }

@@ -1,10 +1,10 @@
 package io.cometgate.testing.process;
 
 import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,15 +29,11 @@ public final class GatewayNodes implements AutoCloseable {
 
     public GatewayNodes(int count, Path dir, int balancerPort, String echoTarget, List<String> extraArgs)
             throws IOException, InterruptedException {
-        this.policy = Files.writeString(dir.resolve("cluster.policy"), String.join("\n",
-                "cometgate-policy 1",
-                "host " + HOST + " 127.0.0.1:" + balancerPort,
-                "origin " + ORIGIN,
+        this.policy = PolicyFile.write(dir.resolve("cluster.policy"), HOST + " 127.0.0.1:" + balancerPort, ORIGIN,
                 "trusted-proxy 127.0.0.1/32",
                 "alias echo " + echoTarget + " allow-loopback",
                 "limit max-sessions-per-ip 1000",
-                "limit opens-per-ip-per-minute 10000",
-                ""));
+                "limit opens-per-ip-per-minute 10000");
         this.extraArgs = extraArgs;
         this.nodes = new GatewayProcess[count];
         this.ports = new int[count];

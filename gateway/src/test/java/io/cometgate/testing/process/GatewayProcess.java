@@ -38,6 +38,13 @@ public final class GatewayProcess implements AutoCloseable {
         return start(Map.of(), Arrays.stream(args).filter(a -> a.equals("--listen") || a.equals("--tls-listen")).count(), args);
     }
 
+    /** {@code serve --listen 127.0.0.1:0 --policy POLICY} and then {@code args}, as most ITs run it. */
+    public static GatewayProcess withPolicy(Path policy, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--policy", policy.toString()));
+        all.addAll(Arrays.asList(args));
+        return start(all.toArray(String[]::new));
+    }
+
     /**
      * As {@link #start(String...)} with extra environment variables (e.g. {@code COMETGATE_LISTEN}),
      * waiting for {@code listeners} listeners, however they were configured.
