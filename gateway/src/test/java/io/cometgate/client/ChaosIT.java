@@ -103,8 +103,10 @@ class ChaosIT {
                     Thread.sleep(50);
                     if (proxy.cuts() >= reported + 100) {
                         reported = proxy.cuts() / 100 * 100;
-                        System.out.printf("chaos progress %s: %d cuts, %d s, longest stall %d ms%n", kind.label(), reported,
-                                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), traffic.longestGap().millis());
+                        System.out.printf("chaos progress %s: %d cuts, %d s, up %d bytes checked, down %d bytes checked,"
+                                        + " longest stall %d ms, failure %s%n", kind.label(), reported,
+                                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), backend.verified(), traffic.received(),
+                                traffic.longestGap().millis(), traffic.failure() != null ? traffic.failure() : backend.mismatch());
                     }
                 }
                 traffic.stopWriting();

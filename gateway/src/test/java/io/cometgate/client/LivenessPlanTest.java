@@ -1,0 +1,42 @@
+package io.cometgate.client;
+
+import io.cometgate.config.TransportKind;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The Java client's deadlines are the ones docs/PROTOCOL.md "Liveness" and js-client/src/liveness.js state. */
+class LivenessPlanTest {
+
+    @Test
+    void defaultsMatchTheProtocolDocument() {
+        LivenessPlan stream = LivenessPlan.of(25_000, 30_000, TransportKind.XHR_STREAMING, LivenessOptions.DEFAULTS);
+        assertEquals(28_500, stream.deadAfterMillis(), "streams: 1.1 heartbeats + 1 s");
+        assertEquals(5_000, stream.ackTimeoutMillis());
+        assertEquals(2_000, stream.reattachTimeoutMillis());
+        assertEquals(35_000, stream.giveUpAfterMillis(), "timeout + the 5 s margin");
+        assertEquals(26_000, LivenessPlan.of(25_000, 30_000, TransportKind.XHR_POLLING, LivenessOptions.DEFAULTS).deadAfterMillis(),
+                "long polls: a heartbeat + 1 s");
+    }
+
+    @Test
+    void htmlfileHasShorterDeadlinesOfItsOwn() {
+        LivenessPlan htmlfile = LivenessPlan.of(25_000, 30_000, TransportKind.HTMLFILE, LivenessOptions.DEFAULTS);
+        assertEquals(10_000, htmlfile.deadAfterMillis());
+        assertEquals(2_000, htmlfile.ackTimeoutMillis());
+    }
+
+    @Test
+    void aShortSessionTimeoutBringsTheSilenceDeadlineForwardButNotBelowTheHeartbeat() {
+        assertEquals(9_000, LivenessPlan.of(6_000, 14_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS).deadAfterMillis(),
+                "min(heartbeat + 5 s, timeout - 5 s), at least 1.1 heartbeats + 1 s (7.6 s)");
+        assertEquals(7_600, LivenessPlan.of(6_000, 10_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS).deadAfterMillis());
+    }
+
+    @Test
+    void theAnswerDeadlineGrowsWithTheBytesOutstandingAndOptionsOverride() {
+        LivenessPlan plan = LivenessPlan.of(25_000, 30_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS.withAckTimeout(1_000));
+        assertEquals(1_000, plan.answerMillis(0));
+        assertEquals(5_096, plan.answerMillis(131_072), "1 ms per 32 bytes");
+    }
+}
