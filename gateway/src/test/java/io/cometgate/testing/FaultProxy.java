@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy on 127.0.0.1 in front of the gateway that breaks connections the ways real
  * networks do ({@link NetworkFault}): on a chosen connection ({@link #connections()},
- * {@link ProxiedConnection#apply}), at random points of the byte stream ({@link #cutRandomly}),
+ * {@link #apply}), at random points of the byte stream ({@link #cutRandomly}),
  * or everything at once for a while ({@link #partition}: every byte held, new connections
  * accepted but not forwarded, until it heals and the held bytes go on, as TCP would resume).
  *

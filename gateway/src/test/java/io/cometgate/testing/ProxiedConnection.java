@@ -95,7 +95,7 @@ public final class ProxiedConnection {
     }
 
     /** Breaks this connection now; a half-close ends {@code direction} (the other one flows on). */
-    public void apply(NetworkFault fault, Direction direction) {
+    void apply(NetworkFault fault, Direction direction) {
         switch (fault) {
             case RST -> close(true);
             case FIN -> {
