@@ -231,17 +231,19 @@ async function main() {
   let browser;
   try {
     const gateway = start('the gateway', 'java', ['-Xmx512m', '-jar', o.jar, 'serve', '--listen', `127.0.0.1:${gatewayPort}`,
-      '--policy', site.policy, '--static', site.site, '--transports', 'all', '--no-demo', '--log-level', 'warn', ...o.gatewayArgs]);
+      '--policy', site.policy, '--static', site.site, '--transports', 'all', '--no-demo', '--drain-timeout', '1s', '--log-level', 'warn', ...o.gatewayArgs]);
     const wsfyPort = await freePort();
     const wsfy = start('websockify', 'websockify', [`127.0.0.1:${wsfyPort}`, `127.0.0.1:${backend.port}`]);
-    await waitFor(gateway, async () => gateway.log.includes('is listening on'));
-    await waitFor(wsfy, () => canConnect(wsfyPort));
-    browser = await playwright.chromium.launch({
+    // The three start at once: on a busy machine each takes seconds.
+    const launching = playwright.chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
         '--disable-component-update', '--no-first-run'],
       timeout: 60000,
     });
+    launching.then((b) => { browser = b; }, () => {});
+    await Promise.all([waitFor(gateway, async () => gateway.log.includes('is listening on')), waitFor(wsfy, () => canConnect(wsfyPort))]);
+    browser = await launching;
     const page = await browser.newPage();
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
