@@ -37,8 +37,8 @@ const USAGE = `usage: node examples/benchmark/browser-bench.mjs [options]
   --client NAME=DIR     also measure the js-client modules in DIR (e.g. js-client/src), served
                         from the page's origin, beside the jar's own client (repeatable)
   --gateway-arg ARG     extra argument for 'cometgate serve' (repeatable, e.g. --gateway-arg=--window=1m)
-  --profile DIR         write Chromium CPU profiles of js-client's websocket bulk down and up
-                        (first repeat) to DIR and print their top functions
+  --profile DIR         write Chromium CPU profiles of js-client's bulk down and up on every
+                        transport (first repeat) to DIR and print their top functions
   --json FILE           write every figure as JSON
   --tiny                CI size: 1 MiB, 50 round trips, one repeat
   --timeout SECONDS     stop everything after this long (default 1800)`;
@@ -268,7 +268,7 @@ async function main() {
       for (const route of routes) {
         const res = results.get(route.name);
         const spec = { kind: route.kind, transport: route.transport, client: route.client, url: route.url };
-        const profiling = o.profile && rep === 1 && route.kind === 'cometgate' && route.transport === 'websocket';
+        const profiling = o.profile && rep === 1 && route.kind === 'cometgate';
         process.stderr.write(`browser-bench: repeat ${rep}/${o.repeat} ${route.name} (load ${loadavg()})\n`);
         try {
           for (const dir of ['down', 'up']) {
