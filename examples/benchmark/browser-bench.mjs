@@ -12,14 +12,14 @@
  *   node examples/benchmark/browser-bench.mjs [--repeat 3] [--json FILE] [--tiny] ...   (--help)
  */
 
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBackend, sourceDigest } from './browser-bench-backend.mjs';
+import { canConnect, freePort, sleep, start, stopChildren, waitFor } from './browser-bench-processes.mjs';
+import { printTable, topFunctions } from './browser-bench-report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -103,63 +103,6 @@ function loadPlaywright() {
   return null;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-
-/** Child processes, each in its own process group, stopped by that group's id. */
-const children = [];
-
-function start(label, command, args, readyText) {
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.label = label;
-  child.log = '';
-  child.stdout.on('data', (d) => { child.log += d; });
-  child.stderr.on('data', (d) => { child.log += d; });
-  child.exited = new Promise((resolve) => child.on('exit', resolve));
-  child.on('error', (e) => { child.log += `\n${e.message}`; });
-  children.push(child);
-  return child;
-}
-
-async function waitFor(child, ready, timeoutMs = 60000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (child.exitCode !== null || child.signalCode !== null) break;
-    if (await ready()) return;
-    await sleep(100);
-  }
-  throw new Error(`${child.label} did not start:\n${child.log.slice(-3000)}`);
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
-}
-
-function killGroup(child, signal) {
-  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
-}
-
-async function stopChildren() {
-  for (const c of children) killGroup(c, 'SIGTERM');
-  await Promise.race([Promise.all(children.map((c) => c.exited)), sleep(5000)]);
-  for (const c of children) killGroup(c, 'SIGKILL');
-}
-
 /** The page and the policy in a private directory; --client copies beside the page. */
 function prepareSite(o, gatewayPort, backendPort) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cometgate-browser-bench-'));
@@ -181,6 +124,8 @@ function prepareSite(o, gatewayPort, backendPort) {
   return { dir, site, policy };
 }
 
+const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -195,22 +140,6 @@ async function bounded(what, ms, fn) {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Top self-time functions of a .cpuprofile, js-client's and the page's first. */
-function topFunctions(profile, n = 12) {
-  const self = new Map();
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const dt = profile.timeDeltas;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const node = byId.get(profile.samples[i]);
-    const f = node.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.replace(/^https?:\/\/[^/]+/, '')}:${f.lineNumber + 1}` : ''}`.trim();
-    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
-  }
-  const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
-  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, n)
-    .map(([key, us]) => `  ${(100 * us / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
 }
 
 async function main() {
@@ -332,17 +261,6 @@ async function main() {
     rmSync(site.dir, { recursive: true, force: true });
     clearTimeout(killer);
   }
-}
-
-function printTable(report) {
-  const f = (x, d = 1) => (x === null ? 'FAILED' : x.toFixed(d));
-  console.log(`\nChromium ${report.chromium}, medians of ${report.repeat}; load average ${report.loadavgBefore} before, ${report.loadavgAfter} after; ${report.seconds.toFixed(0)} s`);
-  console.log('| route | bulk size | down MB/s | up MB/s | 64 B round trip p50 ms | p99 ms | SHA-256 |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const r of report.rows) {
-    console.log(`| ${r.route} | ${(r.bytes / MiB).toFixed(r.bytes % MiB ? 1 : 0)} MiB | ${f(r.downMBps)} | ${f(r.upMBps)} | ${f(r.rttP50Ms, 2)} | ${f(r.rttP99Ms, 2)} | ${r.checksumsOk ? 'ok' : r.errors.join('; ')} |`);
-  }
-  if (report.pageErrors.length) console.log(`page errors: ${report.pageErrors.join('; ')}`);
 }
 
 main().catch(async (e) => {
