@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBackend, sourceDigest } from './browser-bench-backend.mjs';
-import { canConnect, freePort, sleep, start, stopChildren, waitFor } from './browser-bench-processes.mjs';
+import { canConnect, freePort, start, stopChildren, waitFor } from './browser-bench-processes.mjs';
 import { printTable, topFunctions } from './browser-bench-report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
