@@ -5,6 +5,7 @@ import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
+import io.cometgate.protocol.WindowBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -48,6 +49,8 @@ public final class Session implements ChannelOwner {
     private Receiver receiver;
     private boolean everAttached;
     private ScheduledFuture<?> expiry;
+    /** Created with the first channel: an idle session with none pays nothing for it. */
+    private WindowBudget upstreamWindows;
 
     /**
      * Added to the session timeout once a transport has been attached: the client gives up only
@@ -316,6 +319,19 @@ public final class Session implements ChannelOwner {
     public void sendClose(int channelId, CloseCode code, String reason) {
         ByteBuf payload = alloc().buffer().writeShort(code.code()).writeBytes(reason.getBytes(StandardCharsets.UTF_8));
         outbox.enqueue(FrameType.CLOSE, channelId, payload);
+    }
+
+    @Override
+    public long rttNanos() {
+        return outbox.rttNanos();
+    }
+
+    @Override
+    public WindowBudget upstreamWindowBudget() {
+        if (upstreamWindows == null) {
+            upstreamWindows = new WindowBudget(context.config().windowBudget());
+        }
+        return upstreamWindows;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
+import io.cometgate.protocol.RttEstimator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -43,6 +44,8 @@ final class SessionOutbox {
     private boolean flushScheduled;
     private long lastDeliveryNanos;
     private boolean closeScheduled;
+    /** Created with the first sequenced frame: upstream windows grow by it (a session with no channel needs none). */
+    private RttEstimator rtt;
 
     SessionOutbox(Session session, int batchCap, long bound) {
         this.session = session;
@@ -111,6 +114,14 @@ final class SessionOutbox {
         }
         frames.ackUpTo(ack);
         sentUpTo = Math.max(sentUpTo, ack);
+        if (rtt != null) {
+            rtt.acked(ack, now());
+        }
+    }
+
+    /** The smoothed round trip to the client and back, 0 while unknown. */
+    long rttNanos() {
+        return rtt == null ? 0 : rtt.nanos();
     }
 
     /** A new receiver: resend everything not acknowledged, led by a HELLO if it wants one. */
@@ -170,15 +181,31 @@ final class SessionOutbox {
             }
             batch.addComponent(true, FrameCodec.encodeCount(alloc, FrameType.ACK, 0, 0, session.lastReceived()));
         }
+        boolean resent = false;
         while (sentUpTo + 1 < frames.nextSeq() && batch.readableBytes() < batchCap) {
             sentUpTo++;
             if (sentUpTo <= highestSent) {
                 session.context().metrics().frameRetransmitted();
+                resent = true;
             }
             batch.addComponent(true, frames.get(sentUpTo).retainedDuplicate());
         }
+        timeRoundTrip(resent);
         highestSent = Math.max(highestSent, sentUpTo);
         return batch;
+    }
+
+    /** Times the newest frame of a batch; a batch that resends spoils the sample under way. */
+    private void timeRoundTrip(boolean resent) {
+        if (resent && rtt != null) {
+            rtt.resent();
+        }
+        if (sentUpTo > highestSent) {
+            if (rtt == null) {
+                rtt = new RttEstimator();
+            }
+            rtt.sent(sentUpTo, now());
+        }
     }
 
     private void delayAck() {
