@@ -56,6 +56,11 @@ final class VirtualChannel implements SessionChannel {
     private Runnable releaseSlot;
     private ScheduledFuture<?> lifetime;
     private long downCredit;
+    /**
+     * How far the client has grown its downstream window, at least: credit beyond the initial
+     * window can only come from growth (the client never grants more than it has room for).
+     */
+    private long downGrowth;
     /** Bytes read from the backend beyond the client's credit: at most one read. */
     private ByteBuf heldDown;
     private boolean backendEof;
@@ -284,6 +289,10 @@ final class VirtualChannel implements SessionChannel {
             return;
         }
         downCredit += bytes;
+        if (downCredit - initialWindow > downGrowth) {
+            session.downstreamWindowGrew(downCredit - initialWindow - downGrowth);
+            downGrowth = downCredit - initialWindow;
+        }
         drainHeld();
         resumeReading();
     }
@@ -385,6 +394,10 @@ final class VirtualChannel implements SessionChannel {
         }
         if (lifetime != null) {
             lifetime.cancel(false);
+        }
+        if (downGrowth > 0) {
+            session.downstreamWindowGrew(-downGrowth);
+            downGrowth = 0;
         }
         if (upWindow != null) {
             upWindow.release();

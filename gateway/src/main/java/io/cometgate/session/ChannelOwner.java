@@ -41,6 +41,14 @@ public interface ChannelOwner {
     /** The channel finished (it already told the client what it had to); forget it. */
     void channelClosed(int channelId);
 
+    /**
+     * The client's credit shows it grew this channel's downstream window by {@code bytes} more
+     * (negative: the channel ended and gives its growth back). The session lets that much more
+     * stay unacknowledged, within its window budget.
+     */
+    default void downstreamWindowGrew(long bytes) {
+    }
+
     /** The smoothed round trip to the client and back in nanoseconds, 0 while unknown (nothing grows then). */
     default long rttNanos() {
         return 0;

@@ -51,6 +51,8 @@ public final class Session implements ChannelOwner {
     private ScheduledFuture<?> expiry;
     /** Created with the first channel: an idle session with none pays nothing for it. */
     private WindowBudget upstreamWindows;
+    /** What the client's channels have grown their downstream windows by, together (the outbox's bound follows). */
+    private long downstreamGrowth;
 
     /**
      * Added to the session timeout once a transport has been attached: the client gives up only
@@ -72,7 +74,8 @@ public final class Session implements ChannelOwner {
         this.context = context;
         this.origin = origin;
         this.clientAddress = clientAddress;
-        this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound());
+        this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound(),
+                context.config().windowBudget());
         long check = heartbeatCheckMillis(context.config().heartbeat().toMillis());
         this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, check, check, TimeUnit.MILLISECONDS);
         armExpiry();
@@ -332,6 +335,18 @@ public final class Session implements ChannelOwner {
             upstreamWindows = new WindowBudget(context.config().windowBudget());
         }
         return upstreamWindows;
+    }
+
+    @Override
+    public void downstreamWindowGrew(long bytes) {
+        boolean wasFull = !canReadBackends();
+        downstreamGrowth += bytes;
+        outbox.downstreamGrowth(downstreamGrowth);
+        if (bytes > 0 && wasFull && canReadBackends()) {
+            for (SessionChannel channel : new ArrayList<>(channels.values())) {
+                channel.resumeReading();
+            }
+        }
     }
 
     @Override

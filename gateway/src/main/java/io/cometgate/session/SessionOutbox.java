@@ -21,7 +21,10 @@ final class SessionOutbox {
 
     private final Session session;
     private final int batchCap;
-    private final long bound;
+    private final long baseBound;
+    /** The bound grows with the session's grown downstream windows, up to this (docs/PROTOCOL.md, "Growing windows"). */
+    private final long maxBound;
+    private long bound;
     private final RetransmitBuffer frames = new RetransmitBuffer();
     /** Highest sequence number handed to the current receiver. */
     private long sentUpTo;
@@ -47,10 +50,12 @@ final class SessionOutbox {
     /** Created with the first sequenced frame: upstream windows grow by it (a session with no channel needs none). */
     private RttEstimator rtt;
 
-    SessionOutbox(Session session, int batchCap, long bound) {
+    SessionOutbox(Session session, int batchCap, long bound, long maxBound) {
         this.session = session;
         this.batchCap = batchCap;
+        this.baseBound = bound;
         this.bound = bound;
+        this.maxBound = Math.max(bound, maxBound);
         this.lastDeliveryNanos = now();
     }
 
@@ -78,6 +83,15 @@ final class SessionOutbox {
      * the control frames that answer its own frames meanwhile (OPENED, CLOSE; credit is held
      * back). A session past this is not acknowledging at all.
      */
+    /**
+     * The client's channels have grown their downstream windows by {@code growth} bytes in
+     * total: the gateway may keep that much more unacknowledged, or the grown credit could never
+     * be in flight; never past the session's window budget.
+     */
+    void downstreamGrowth(long growth) {
+        bound = Math.min(maxBound, baseBound + Math.max(0, growth));
+    }
+
     private long closeLimit() {
         return 2 * bound + session.openChannels() * ONE_READ;
     }
