@@ -23,6 +23,7 @@ final class GatewayNodes implements AutoCloseable {
     static final String HOST = "gw.test";
     static final String ORIGIN = "http://app.test";
 
+    private final String policyHead;
     private final Path policy;
     private final List<String> extraArgs;
     private final GatewayProcess[] nodes;
@@ -30,15 +31,16 @@ final class GatewayNodes implements AutoCloseable {
 
     GatewayNodes(int count, Path dir, int balancerPort, String echoTarget, List<String> extraArgs)
             throws IOException, InterruptedException {
-        this.policy = Files.writeString(dir.resolve("cluster.policy"), String.join("\n",
+        this.policyHead = String.join("\n",
                 "cometgate-policy 1",
                 "host " + HOST + " 127.0.0.1:" + balancerPort,
                 "origin " + ORIGIN,
                 "trusted-proxy 127.0.0.1/32",
                 "alias echo " + echoTarget + " allow-loopback",
-                "limit max-sessions-per-ip 1000",
                 "limit opens-per-ip-per-minute 10000",
-                ""));
+                "");
+        this.policy = dir.resolve("cluster.policy");
+        writePolicy(1000, 1000);
         this.extraArgs = extraArgs;
         this.nodes = new GatewayProcess[count];
         this.ports = new int[count];
@@ -62,6 +64,26 @@ final class GatewayNodes implements AutoCloseable {
                 "--node-id", nodeId(index), "--transports", "all", "--threads", "1", "--drain-timeout", "4s"));
         args.addAll(extraArgs);
         return GatewayProcess.start(args.toArray(String[]::new));
+    }
+
+    /** Rewrites every node's policy file with these session caps; the nodes reload it within about a second. */
+    void writePolicy(int perIp, int perOrigin) throws IOException {
+        Files.writeString(policy, policyHead + "limit max-sessions-per-ip " + perIp + "\n"
+                + "limit max-sessions-per-origin " + perOrigin + "\n");
+    }
+
+    /** Waits until every node enforces the policy file as it is now (its cometgate_node_info hash). */
+    void awaitPolicyLoaded(Duration bound) throws Exception {
+        String want = PolicyFingerprint.hash(Files.readAllBytes(policy));
+        long end = System.nanoTime() + bound.toNanos();
+        for (int i = 0; i < nodes.length; i++) {
+            while (!nodeInfo(i).contains("policy_sha256=\"" + want + "\"")) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError(nodeId(i) + " never reloaded the policy: " + nodeInfo(i));
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     int count() {
