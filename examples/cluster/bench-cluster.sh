@@ -109,9 +109,10 @@ haproxy -c -q -f "$OUT/haproxy.cfg"
 for c in $(seq "$CLIENTS"); do await_port $((BE_BASE + c)) "bench backend $c"; done
 for g in $(seq "$GATEWAYS"); do await_port $((GW_BASE + g)) "gateway gw-$g"; done
 # Several HAProxy processes on one port: the kernel spreads connections (SO_REUSEPORT).
+haproxy_pids=()
 for b in $(seq "$BALANCERS"); do
   haproxy -db -f "$OUT/haproxy.cfg" >"$OUT/haproxy-$b.log" 2>&1 &
-  pids+=($!)
+  pids+=($!); haproxy_pids+=($!)
 done
 await_port "$LB_PORT" haproxy
 sleep 3 # two health checks: every node up
@@ -126,7 +127,10 @@ heap_kb() { # heap in use right after a full GC (jcmd, as `bench run` S1 reads i
   jcmd "$1" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9
 }
 sessions_now() { local t=0; for g in $(seq "$GATEWAYS"); do t=$((t + $(metric "$g" cometgate_sessions))); done; echo "$t"; }
+haproxy_rss_kb() { local t=0; for p in "${haproxy_pids[@]}"; do t=$((t + $(rss_kb "$p"))); done; echo "$t"; }
 declare -A heap0 rss0
+tcp_mem_kb() { awk '/^TCP:/ {for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1) * 4}' /proc/net/sockstat; }
+hrss0=$(haproxy_rss_kb); tcp0=$(tcp_mem_kb)
 for g in $(seq "$GATEWAYS"); do p=${gateway_pids[$((g - 1))]}; heap0[$g]=$(heap_kb "$p"); rss0[$g]=$(rss_kb "$p"); done
 
 # Memory per session: every client holds SESSIONS idle sessions (S1) while each gateway is measured.
@@ -141,9 +145,12 @@ for b in $backends; do
     --gateway-pid "${gateway_pids[$(( (c - 1) % GATEWAYS ))]}" >"$OUT/s1-client-$c.txt" 2>&1 &
   pids+=($!); clients+=($!)
 done
-want=$((CLIENTS * SESSIONS)); held=0
+# Measure once every session is held, or once the count has stopped rising for 3 s (some failed).
+want=$((CLIENTS * SESSIONS)); held=0; steady=0
 for _ in $(seq 600); do
-  held=$(sessions_now); [ "$held" -ge $((want * 99 / 100)) ] && break
+  was=$held; held=$(sessions_now); [ "$held" -ge "$want" ] && break
+  if [ "$held" -gt 0 ] && [ "$held" -eq "$was" ]; then steady=$((steady + 1)); else steady=0; fi
+  [ "$steady" -ge 3 ] && break
   alive=0; for p in "${clients[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done; [ "$alive" = 1 ] || break
   sleep 1
 done
@@ -156,6 +163,11 @@ for g in $(seq "$GATEWAYS"); do
     "RSS $((rss0[$g] / 1024)) -> $((r / 1024)) MB ($(( n > 0 ? dr * 1024 / n : 0 )) B/session)"
 done
 echo "  all gateways: heap $(( held > 0 ? heap_sum * 1024 / held : 0 )) B/session, RSS $(( held > 0 ? rss_sum * 1024 / held : 0 )) B/session"
+hrss=$(haproxy_rss_kb)
+echo "  all HAProxy processes: RSS $((hrss0 / 1024)) -> $((hrss / 1024)) MB ($(( held > 0 ? (hrss - hrss0) * 1024 / held : 0 )) B/session)"
+tcp=$(tcp_mem_kb)
+echo "  kernel TCP buffers (whole machine: all 6 loopback sockets of a session): $((tcp0 / 1024)) -> $((tcp / 1024)) MB" \
+  "($(( held > 0 ? (tcp - tcp0) * 1024 / held : 0 )) B/session)"
 for p in "${clients[@]}"; do wait "$p" || echo "a memory client exited $?; see $OUT" >&2; done
 for _ in $(seq 60); do [ "$(sessions_now)" -eq 0 ] && break; sleep 1; done
 
