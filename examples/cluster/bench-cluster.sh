@@ -27,7 +27,7 @@ SECONDS_=${SECONDS_:-20}            # S5 ticks (one message per second per sessi
 TRANSPORT=${TRANSPORT:-websocket}
 S6_STEADY=${S6_STEADY:-500}         # per client process
 S6_RATE=${S6_RATE:-50}              # new sessions per second per client process
-HOLD=${HOLD:-15}                    # seconds the memory phase holds its idle sessions
+HOLD=${HOLD:-30}                    # seconds the memory phase holds its idle sessions
 JAR=${JAR:-gateway/target/cometgate.jar}
 LB_PORT=${LB_PORT:-64080}
 GW_BASE=${GW_BASE:-64100}           # gateways on GW_BASE+1 ..
@@ -145,15 +145,16 @@ for b in $backends; do
     --gateway-pid "${gateway_pids[$(( (c - 1) % GATEWAYS ))]}" >"$OUT/s1-client-$c.txt" 2>&1 &
   pids+=($!); clients+=($!)
 done
-# Measure once every session is held, or once the count has stopped rising for 3 s (some failed).
-want=$((CLIENTS * SESSIONS)); held=0; steady=0
-for _ in $(seq 600); do
-  was=$held; held=$(sessions_now); [ "$held" -ge "$want" ] && break
-  if [ "$held" -gt 0 ] && [ "$held" -eq "$was" ]; then steady=$((steady + 1)); else steady=0; fi
-  [ "$steady" -ge 3 ] && break
+# Measure once every client says its sessions are held (S1 prints "N sessions held" when they
+# are open and echoed, after its warm-up round, then holds them HOLD seconds).
+want=$((CLIENTS * SESSIONS))
+for _ in $(seq 1200); do
+  ready=$(grep -l "sessions held;" "$OUT"/s1-client-*.txt 2>/dev/null | wc -l)
+  [ "$ready" -ge "$CLIENTS" ] && break
   alive=0; for p in "${clients[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done; [ "$alive" = 1 ] || break
-  sleep 1
+  sleep 0.5
 done
+held=$(sessions_now)
 echo "held: $held of $want sessions"
 heap_sum=0; rss_sum=0
 for g in $(seq "$GATEWAYS"); do

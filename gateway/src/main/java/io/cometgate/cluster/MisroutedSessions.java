@@ -21,7 +21,8 @@ final class MisroutedSessions {
 
     private final String node;
     private final AtomicLong misrouted = new AtomicLong();
-    private long nextLogNanos = Long.MIN_VALUE;
+    private boolean loggedOnce;
+    private long nextLogNanos;
     private long suppressed;
 
     MisroutedSessions(String node) {
@@ -34,10 +35,11 @@ final class MisroutedSessions {
         if (wrongRoute) {
             misrouted.incrementAndGet();
         }
-        if (nowNanos - nextLogNanos < 0) {
+        if (loggedOnce && nowNanos - nextLogNanos < 0) {
             suppressed++;
             return;
         }
+        loggedOnce = true;
         nextLogNanos = nowNanos + LOG_EVERY_NANOS;
         String more = suppressed == 0 ? "" : " (" + suppressed + " similar lines left out)";
         suppressed = 0;

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -253,9 +255,26 @@ class RedisClusterLimitsIT {
             assertTrue(frame.contains("the session belongs to node gw-1, this is node gw-2"), wrong);
             await("gw-2 looked it up and counted a misrouted request", () -> nodes.get(1).misroutedCount() == 1);
             assertEquals(0, nodes.get(0).misroutedCount());
+            String uri = "redis://127.0.0.1:" + redisPort;
+            StringWriter out = new StringWriter();
+            assertEquals(0, cli(out, "sessions", "--redis", uri, session.id()));
+            assertTrue(out.toString().contains(session.id() + ": held by node gw-1 (alive"), out.toString());
+            out = new StringWriter();
+            assertEquals(0, cli(out, "sessions", "--redis", uri));
+            assertTrue(out.toString().matches("(?s).*\ngw-1 +alive +1 +0 +same-policy\n.*"), out.toString());
             session.close();
             await("the entry is removed when the session ends", () -> view.session(session.id()).owner() == null);
+            out = new StringWriter();
+            assertEquals(1, cli(out, "sessions", "--redis", uri, session.id()), "not held: exit 1");
+            assertTrue(out.toString().contains("not in the directory"), out.toString());
         }
+    }
+
+    private static int cli(StringWriter out, String... args) {
+        picocli.CommandLine cli = io.cometgate.cli.Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        return cli.execute(args);
     }
 
     private String get(int node, String path) {
