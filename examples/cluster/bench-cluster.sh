@@ -124,7 +124,8 @@ metric() { # gateway index, metric name (no labels): its value as an integer (cl
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 heap_kb() { # heap in use right after a full GC (jcmd, as `bench run` S1 reads it)
   jcmd "$1" GC.run >/dev/null 2>&1
-  jcmd "$1" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9
+  { jcmd "$1" GC.heap_info 2>/dev/null || true; } | awk '{ if (match($0, /used [0-9]+K/)) { print substr($0, RSTART + 5, RLENGTH - 6); exit } }
+    END { if (!NR) print 0 }'
 }
 sessions_now() { local t=0; for g in $(seq "$GATEWAYS"); do t=$((t + $(metric "$g" cometgate_sessions))); done; echo "$t"; }
 haproxy_rss_kb() { local t=0; for p in "${haproxy_pids[@]}"; do t=$((t + $(rss_kb "$p"))); done; echo "$t"; }
@@ -149,7 +150,7 @@ done
 # are open and echoed, after its warm-up round, then holds them HOLD seconds).
 want=$((CLIENTS * SESSIONS))
 for _ in $(seq 1200); do
-  ready=$(grep -l "sessions held;" "$OUT"/s1-client-*.txt 2>/dev/null | wc -l)
+  ready=$( (grep -l "sessions held;" "$OUT"/s1-client-*.txt 2>/dev/null || true) | wc -l)
   [ "$ready" -ge "$CLIENTS" ] && break
   alive=0; for p in "${clients[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done; [ "$alive" = 1 ] || break
   sleep 0.5
@@ -159,6 +160,7 @@ echo "held: $held of $want sessions"
 heap_sum=0; rss_sum=0
 for g in $(seq "$GATEWAYS"); do
   p=${gateway_pids[$((g - 1))]}; n=$(metric "$g" cometgate_sessions); h=$(heap_kb "$p"); r=$(rss_kb "$p")
+  [ "$(metric "$g" cometgate_sessions)" = "$n" ] || echo "  gw-$g: sessions changed while it was weighed: rerun with a larger HOLD" >&2
   dh=$((h - heap0[$g])); dr=$((r - rss0[$g])); heap_sum=$((heap_sum + dh)); rss_sum=$((rss_sum + dr))
   echo "  gw-$g: $n sessions; heap after GC $((heap0[$g] / 1024)) -> $((h / 1024)) MB ($(( n > 0 ? dh * 1024 / n : 0 )) B/session);" \
     "RSS $((rss0[$g] / 1024)) -> $((r / 1024)) MB ($(( n > 0 ? dr * 1024 / n : 0 )) B/session)"

@@ -11,8 +11,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The per-client-address open rate (fixed one-minute windows) and the per-target connection
- * cap, each followed by its cluster-wide count when there is one ({@code --redis}). Shared by every event loop, so lock-free maps; stale rate windows are dropped as the
- * map grows, which keeps it bounded by the number of addresses active in the last minute.
+ * cap, each followed by its cluster-wide count when there is one ({@code --redis}). Shared by
+ * every event loop, so lock-free maps; stale rate windows are dropped as the map grows, which
+ * keeps it bounded by the number of addresses active in the last minute.
  */
 public final class OpenLimiter {
 

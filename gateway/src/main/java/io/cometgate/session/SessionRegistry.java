@@ -117,7 +117,7 @@ public final class SessionRegistry {
         return origin == null ? "" : origin;
     }
 
-    /** Tells the session directory (if any) that a request named {@code id}, which this node does not hold. */
+    /** A request named {@code id}, which this node does not hold (already answered 4015): tells the session directory, if any. */
     public void unknownSessionRequested(String id) {
         cluster.unknownSession(id);
     }
