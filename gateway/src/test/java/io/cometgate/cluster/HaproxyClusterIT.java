@@ -3,33 +3,34 @@ package io.cometgate.cluster;
 import io.cometgate.client.ClientSession;
 import io.cometgate.client.CometClient;
 import io.cometgate.config.TransportKind;
-import io.cometgate.it.EchoBackend;
 import io.cometgate.session.SessionIds;
-import org.junit.jupiter.api.AfterAll;
+import io.cometgate.testing.process.BalancedCluster;
+import io.cometgate.testing.process.GatewayNodes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The shipped examples/cluster/haproxy.cfg in front of three gateway JVMs (gw-1..gw-3) sharing
  * one redis-server ({@code --redis}), all real processes on loopback: each session is served
  * only by the node its id names (and the session directory in Redis agrees), the per-address
- * and per-Origin caps hold across the nodes, Redis stopped and restarted mid-run refuses new
+ * and per-Origin caps hold across the nodes, Redis killed and restarted mid-run refuses new
  * sessions meanwhile without touching running ones, a draining node gets no new sessions while
  * its peers lose nothing, and a node killed with SIGKILL leaves its clients a clear 4015 and a
  * fresh session on a live node.
@@ -51,37 +52,11 @@ class HaproxyClusterIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
     private static final List<TransportKind> ALL = List.of(TransportKind.values());
 
-    @TempDir
-    static Path dir;
-
-    private static EchoBackend echo;
-    private static GatewayNodes nodes;
-    private static ExternalProcess haproxy;
-    private static ExternalProcess redis;
-    private static int redisPort;
-    private static int balancerPort;
-    private static URI gateway;
+    @RegisterExtension
+    static final BalancedCluster.PerClass cluster = BalancedCluster.perClassWithRedis(BalancedCluster.Balancer.HAPROXY);
 
     @BeforeAll
     static void start() throws Exception {
-        echo = new EchoBackend(null);
-        int port = ExternalProcess.freePort();
-        balancerPort = port;
-        redisPort = ExternalProcess.freePort();
-        Files.writeString(dir.resolve("redis.conf"), String.join("\n",
-                "bind 127.0.0.1", "port " + redisPort, "protected-mode yes", "save \"\"", "appendonly no",
-                "dir " + dir, "daemonize no", "loglevel warning", ""));
-        redis = startRedis();
-        nodes = new GatewayNodes(3, dir, port, echo.hostPort(), List.of("--redis", redisUri(), "--redis-failure", "closed"));
-        String config = Files.readString(Path.of("..", "examples", "cluster", "haproxy.cfg"))
-                .replace("127.0.0.1:8080", "127.0.0.1:" + port);
-        for (int i = 0; i < 3; i++) {
-            config = config.replace("127.0.0.1:808" + (i + 1), "127.0.0.1:" + nodes.port(i));
-        }
-        Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
-        haproxy = ExternalProcess.start("haproxy", List.of("/usr/sbin/haproxy", "-db", "-f", cfg.toString()),
-                dir, port, BOUND);
-        gateway = URI.create("http://127.0.0.1:" + port + "/cometgate");
         awaitAllUp();
     }
 
@@ -92,7 +67,7 @@ class HaproxyClusterIT {
             Map<String, Integer> seen = new HashMap<>();
             try {
                 for (int i = 0; i < 6; i++) {
-                    try (ClientSession s = CometClient.connect(gateway, TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
+                    try (ClientSession s = CometClient.connect(cluster.gateway(), TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
                         seen.merge(SessionIds.nodeOf(s.id()), 1, Integer::sum);
                     }
                 }
@@ -102,7 +77,7 @@ class HaproxyClusterIT {
             if (seen.size() == 3 && !seen.containsValue(0)) {
                 return;
             }
-            assertTrue(System.nanoTime() < end, "HAProxy never balanced over all three nodes: " + seen + "\n" + haproxy.output());
+            assertTrue(System.nanoTime() < end, "HAProxy never balanced over all three nodes: " + seen + "\n" + cluster.balancer().output());
             Thread.sleep(500);
         }
     }
@@ -111,7 +86,7 @@ class HaproxyClusterIT {
         long end = System.nanoTime() + BOUND.toNanos();
         List<String> seen = new ArrayList<>();
         while (true) {
-            try (ClientSession s = CometClient.connect(gateway, TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
+            try (ClientSession s = CometClient.connect(cluster.gateway(), TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
                 if (node.equals(SessionIds.nodeOf(s.id()))) {
                     return;
                 }
@@ -119,40 +94,15 @@ class HaproxyClusterIT {
             } catch (java.io.IOException e) {
                 seen.add(e.getMessage());
             }
-            assertTrue(System.nanoTime() < end, node + " never got a new session: " + seen + "\n" + haproxy.output());
+            assertTrue(System.nanoTime() < end, node + " never got a new session: " + seen + "\n" + cluster.balancer().output());
             Thread.sleep(300);
-        }
-    }
-
-    private static ExternalProcess startRedis() throws Exception {
-        return ExternalProcess.start("redis-server", List.of("/usr/bin/redis-server", dir.resolve("redis.conf").toString()),
-                dir, redisPort, BOUND);
-    }
-
-    private static String redisUri() {
-        return "redis://127.0.0.1:" + redisPort;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (haproxy != null) {
-            haproxy.close();
-        }
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (echo != null) {
-            echo.close();
         }
     }
 
     private static long[] metric(String name) throws Exception {
         long[] values = new long[3];
         for (int i = 0; i < 3; i++) {
-            values[i] = nodes.metric(i, name);
+            values[i] = cluster.nodes().metric(i, name);
         }
         return values;
     }
@@ -166,7 +116,7 @@ class HaproxyClusterIT {
             for (TransportKind kind : kinds) {
                 for (int i = 0; i < count; i++) {
                     long s = seed++;
-                    started.add(pool.submit(() -> EchoLoop.start(gateway, kind, s)));
+                    started.add(pool.submit(() -> EchoLoop.start(cluster.gateway(), kind, s)));
                 }
             }
             List<EchoLoop> loops = new ArrayList<>();
@@ -202,13 +152,13 @@ class HaproxyClusterIT {
             }
             String hash = null;
             for (int i = 0; i < 3; i++) {
-                String info = nodes.nodeInfo(i);
+                String info = cluster.nodes().nodeInfo(i);
                 assertTrue(info.startsWith("cometgate_node_info{node=\"" + GatewayNodes.nodeId(i) + "\",policy_sha256=\""), info);
                 String nodeHash = info.substring(info.indexOf("policy_sha256="));
                 assertTrue(hash == null || hash.equals(nodeHash), "every node enforces the same policy: " + info);
                 hash = nodeHash;
             }
-            try (ClusterView view = ClusterView.connect(redisUri())) {
+            try (ClusterView view = ClusterView.connect(cluster.redis().uri())) {
                 for (EchoLoop loop : loops) {
                     ClusterView.Entry entry = view.session(loop.session.id());
                     assertEquals(loop.node(), entry.owner(), "the directory names the node the id names");
@@ -231,6 +181,7 @@ class HaproxyClusterIT {
     @Test
     @Order(2)
     void perAddressAndPerOriginCapsHoldAcrossTheNodesBehindTheBalancer() throws Exception {
+        GatewayNodes nodes = cluster.nodes();
         nodes.writePolicy(2, 5);
         try {
             nodes.awaitPolicyLoaded(BOUND);
@@ -247,7 +198,7 @@ class HaproxyClusterIT {
             String overOrigin = createFrom("127.0.0.4");
             assertTrue(overOrigin.startsWith("HTTP/1.1 429") && overOrigin.contains("5 sessions per Origin across the cluster"),
                     overOrigin);
-            assertTrue(new java.util.HashSet<>(admitted).size() > 1, "leastconn spread the sessions: " + admitted);
+            assertTrue(new HashSet<>(admitted).size() > 1, "leastconn spread the sessions: " + admitted);
         } finally {
             nodes.writePolicy(1000, 1000);
             nodes.awaitPolicyLoaded(BOUND);
@@ -256,12 +207,11 @@ class HaproxyClusterIT {
 
     @Test
     @Order(3)
-    void redisStoppedAndRestartedMidRunRefusesNewSessionsMeanwhileAndRunningOnesLoseNothing() throws Exception {
+    void redisKilledAndRestartedMidRunRefusesNewSessionsMeanwhileAndRunningOnesLoseNothing() throws Exception {
         List<EchoLoop> loops = startLoops(List.of(TransportKind.WEBSOCKET, TransportKind.XHR_STREAMING,
                 TransportKind.XHR_POLLING), 2);
         try {
-            ProcessHandle.of(redis.pid()).ifPresent(ProcessHandle::destroyForcibly); // by PID, as a crash would
-            redis.close();
+            cluster.redis().kill();
             awaitOnEveryNode("cometgate_redis_up", 0);
             long[] rounds = loops.stream().mapToLong(EchoLoop::rounds).toArray();
             String refused = createFrom("127.0.0.7");
@@ -270,14 +220,13 @@ class HaproxyClusterIT {
             for (int i = 0; i < loops.size(); i++) {
                 assertTrue(loops.get(i).rounds() > rounds[i], loops.get(i).kind.label() + " stalled while Redis was down");
             }
-            redis = startRedis();
+            cluster.redis().restart();
             awaitOnEveryNode("cometgate_redis_up", 1);
             assertEquals(200, status(createFrom("127.0.0.7")), "new sessions again once Redis is back");
-            try (ClusterView view = ClusterView.connect(redisUri())) {
+            try (ClusterView view = ClusterView.connect(cluster.redis().uri())) {
                 long held = view.nodes().stream().filter(ClusterView.Node::alive).mapToLong(ClusterView.Node::sessions).sum();
                 assertTrue(held >= loops.size(), "the nodes republished their counts into the empty Redis: " + held);
-                EchoLoop one = loops.get(0);
-                awaitEntry(view, one);
+                awaitEntry(view, loops.get(0));
             }
             for (EchoLoop loop : loops) {
                 assertTrue(loop.stop() > 0, loop.kind.label() + " on " + loop.node());
@@ -287,7 +236,7 @@ class HaproxyClusterIT {
         }
     }
 
-    /** The directory sweep rewrites every live session within a third of the session timeout. */
+    /** The directory's sweep rewrites every live session within a third of the session timeout. */
     private static void awaitEntry(ClusterView view, EchoLoop loop) throws Exception {
         long end = System.nanoTime() + BOUND.toNanos();
         while (!loop.node().equals(view.session(loop.session.id()).owner())) {
@@ -299,7 +248,7 @@ class HaproxyClusterIT {
     private static void awaitOnEveryNode(String gauge, long value) throws Exception {
         long end = System.nanoTime() + BOUND.toNanos();
         for (int i = 0; i < 3; i++) {
-            while (nodes.metric(i, gauge) != value) {
+            while (cluster.nodes().metric(i, gauge) != value) {
                 assertTrue(System.nanoTime() < end, GatewayNodes.nodeId(i) + ": " + gauge + " never became " + value);
                 Thread.sleep(100);
             }
@@ -310,13 +259,13 @@ class HaproxyClusterIT {
     private static String createFrom(String from) {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", balancerPort), 5_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", cluster.gateway().getPort()), 5_000);
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("POST /cometgate/session HTTP/1.1\r\nHost: " + GatewayNodes.HOST
                     + "\r\nOrigin: " + GatewayNodes.ORIGIN + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError("from " + from + ": " + e, e);
         }
     }
@@ -335,7 +284,7 @@ class HaproxyClusterIT {
 
     /** The node of the session a 200 HELLO names. */
     private static String createdOn(String answer) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"session\":\"([^\"]+)\"").matcher(answer);
+        Matcher m = Pattern.compile("\"session\":\"([^\"]+)\"").matcher(answer);
         assertTrue(m.find(), answer);
         return SessionIds.nodeOf(m.group(1));
     }
@@ -346,17 +295,17 @@ class HaproxyClusterIT {
         List<EchoLoop> loops = startLoops(List.of(TransportKind.WEBSOCKET, TransportKind.XHR_STREAMING,
                 TransportKind.XHR_POLLING, TransportKind.EVENTSOURCE), 3);
         try {
-            nodes.node(1).terminate(); // SIGTERM gw-2: it drains
-            nodes.awaitReadyz(1, 503, BOUND);
+            cluster.nodes().node(1).terminate(); // SIGTERM gw-2: it drains
+            cluster.nodes().awaitReadyz(1, 503, BOUND);
             Thread.sleep(2500); // HAProxy checks every 1 s and takes one failure as down
             for (int i = 0; i < 6; i++) {
-                try (ClientSession s = CometClient.connect(gateway, TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
+                try (ClientSession s = CometClient.connect(cluster.gateway(), TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
                     assertNotEquals("gw-2", SessionIds.nodeOf(s.id()), "a draining node got a new session");
                 }
             }
-            assertEquals(0, nodes.node(1).awaitExit(BOUND), "gw-2 exits 0 after its drain");
-            nodes.restart(1);
-            nodes.awaitReadyz(1, 200, BOUND);
+            assertEquals(0, cluster.nodes().node(1).awaitExit(BOUND), "gw-2 exits 0 after its drain");
+            cluster.nodes().restart(1);
+            cluster.nodes().awaitReadyz(1, 200, BOUND);
             awaitNewSessionOn("gw-2"); // back in the balance: the fewest connections
             for (EchoLoop loop : loops) {
                 if (loop.node().equals("gw-2")) {
@@ -377,12 +326,12 @@ class HaproxyClusterIT {
         try {
             Map<String, List<EchoLoop>> by = byNode(loops);
             assertTrue(by.containsKey("gw-3") && by.size() == 3, "sessions on every node: " + by.keySet());
-            nodes.node(2).kill();
+            cluster.nodes().node(2).kill();
             for (EchoLoop loop : by.get("gw-3")) {
                 ClientSession.Closed closed = loop.session.closed().get(BOUND.toSeconds(), TimeUnit.SECONDS);
                 assertEquals(4015, closed.code(), loop.kind.label() + ": " + closed.reason());
                 assertTrue(closed.reason().contains("gw-3"), closed.reason());
-                EchoLoop fresh = EchoLoop.start(gateway, loop.kind, 7);
+                EchoLoop fresh = EchoLoop.start(cluster.gateway(), loop.kind, 7);
                 assertNotEquals("gw-3", fresh.node());
                 assertTrue(fresh.stop() >= 0);
                 fresh.close();

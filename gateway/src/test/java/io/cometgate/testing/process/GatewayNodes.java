@@ -1,12 +1,14 @@
-package io.cometgate.cluster;
+package io.cometgate.testing.process;
 
-import io.cometgate.it.GatewayProcess;
-import io.cometgate.it.PlainHttp;
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,28 +20,24 @@ import java.util.regex.Pattern;
  * balancer's Host, one Origin, the balancer trusted for X-Forwarded-For, an {@code echo} alias.
  * Each node keeps its port across restarts, as the balancer's config names it.
  */
-final class GatewayNodes implements AutoCloseable {
+public final class GatewayNodes implements AutoCloseable {
 
-    static final String HOST = "gw.test";
-    static final String ORIGIN = "http://app.test";
+    public static final String HOST = "gw.test";
+    public static final String ORIGIN = "http://app.test";
 
-    private final String policyHead;
     private final Path policy;
+    private final String host;
+    private final List<String> rules;
     private final List<String> extraArgs;
     private final GatewayProcess[] nodes;
     private final int[] ports;
 
-    GatewayNodes(int count, Path dir, int balancerPort, String echoTarget, List<String> extraArgs)
+    public GatewayNodes(int count, Path dir, int balancerPort, String echoTarget, List<String> extraArgs)
             throws IOException, InterruptedException {
-        this.policyHead = String.join("\n",
-                "cometgate-policy 1",
-                "host " + HOST + " 127.0.0.1:" + balancerPort,
-                "origin " + ORIGIN,
-                "trusted-proxy 127.0.0.1/32",
-                "alias echo " + echoTarget + " allow-loopback",
-                "limit opens-per-ip-per-minute 10000",
-                "");
         this.policy = dir.resolve("cluster.policy");
+        this.rules = List.of("trusted-proxy 127.0.0.1/32", "alias echo " + echoTarget + " allow-loopback",
+                "limit opens-per-ip-per-minute 10000");
+        this.host = HOST + " 127.0.0.1:" + balancerPort;
         writePolicy(1000, 1000);
         this.extraArgs = extraArgs;
         this.nodes = new GatewayProcess[count];
@@ -55,7 +53,7 @@ final class GatewayNodes implements AutoCloseable {
         }
     }
 
-    static String nodeId(int index) {
+    public static String nodeId(int index) {
         return "gw-" + (index + 1);
     }
 
@@ -67,14 +65,16 @@ final class GatewayNodes implements AutoCloseable {
     }
 
     /** Rewrites every node's policy file with these session caps; the nodes reload it within about a second. */
-    void writePolicy(int perIp, int perOrigin) throws IOException {
-        Files.writeString(policy, policyHead + "limit max-sessions-per-ip " + perIp + "\n"
-                + "limit max-sessions-per-origin " + perOrigin + "\n");
+    public void writePolicy(int perIp, int perOrigin) throws IOException {
+        List<String> all = new ArrayList<>(rules);
+        all.add("limit max-sessions-per-ip " + perIp);
+        all.add("limit max-sessions-per-origin " + perOrigin);
+        PolicyFile.write(policy, host, ORIGIN, all.toArray(String[]::new));
     }
 
-    /** Waits until every node enforces the policy file as it is now (its cometgate_node_info hash). */
-    void awaitPolicyLoaded(Duration bound) throws Exception {
-        String want = PolicyFingerprint.hash(Files.readAllBytes(policy));
+    /** Waits until every node enforces the policy file as it is now (the hash in its cometgate_node_info). */
+    public void awaitPolicyLoaded(Duration bound) throws Exception {
+        String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(policy)));
         long end = System.nanoTime() + bound.toNanos();
         for (int i = 0; i < nodes.length; i++) {
             while (!nodeInfo(i).contains("policy_sha256=\"" + want + "\"")) {
@@ -86,30 +86,30 @@ final class GatewayNodes implements AutoCloseable {
         }
     }
 
-    int count() {
+    public int count() {
         return nodes.length;
     }
 
-    int port(int index) {
+    public int port(int index) {
         return ports[index];
     }
 
-    GatewayProcess node(int index) {
+    public GatewayProcess node(int index) {
         return nodes[index];
     }
 
     /** Starts node {@code index} again on its old port (after a kill or a drain). */
-    void restart(int index) throws IOException, InterruptedException {
+    public void restart(int index) throws IOException, InterruptedException {
         nodes[index].close();
         nodes[index] = startNode(index, ports[index]);
     }
 
-    int readyz(int index) throws IOException {
+    public int readyz(int index) throws IOException {
         return PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/readyz", HOST).status();
     }
 
     /** One counter or gauge (no labels) from the node's /metrics. */
-    long metric(int index, String name) throws IOException {
+    public long metric(int index, String name) throws IOException {
         String text = PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/metrics", HOST).body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)").matcher(text);
         if (!m.find()) {
@@ -119,7 +119,7 @@ final class GatewayNodes implements AutoCloseable {
     }
 
     /** The node's {@code cometgate_node_info} line: its node id and policy hash. */
-    String nodeInfo(int index) throws IOException {
+    public String nodeInfo(int index) throws IOException {
         String text = PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/metrics", HOST).body();
         Matcher m = Pattern.compile("(?m)^cometgate_node_info\\{.*$").matcher(text);
         if (!m.find()) {
@@ -129,7 +129,7 @@ final class GatewayNodes implements AutoCloseable {
     }
 
     /** Waits until the node answers /readyz with {@code status}. */
-    void awaitReadyz(int index, int status, Duration bound) throws Exception {
+    public void awaitReadyz(int index, int status, Duration bound) throws Exception {
         long end = System.nanoTime() + bound.toNanos();
         while (true) {
             int seen;
