@@ -218,7 +218,7 @@ class RedisClusterLimitsIT {
 
     @Test
     void connectionsPerTargetAreCountedAcrossNodes() throws Exception {
-        try (EchoBackend echo = new EchoBackend(Long.MAX_VALUE, 0)) {
+        try (EchoBackend echo = new EchoBackend()) {
             startNodes(2, RedisClusterLimits.Failure.CLOSED, "limit max-connections-per-target 2",
                     "limit max-channels-per-session 8", "allow 127.0.0.1:" + echo.port() + " allow-loopback");
             String target = "127.0.0.1:" + echo.port();
