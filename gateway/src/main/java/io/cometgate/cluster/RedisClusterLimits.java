@@ -39,7 +39,9 @@ public final class RedisClusterLimits implements AutoCloseable {
     public enum Failure { CLOSED, LOCAL }
 
     private final String node;
-    private final RedisClient client;
+    private final RedisURI uri;
+    /** Created on the refresher thread: Lettuce's start-up (class loading, its own threads) never delays serve's. */
+    private volatile RedisClient client;
     private final ClusterCounts counts;
     private final ScheduledExecutorService refresher;
     private final PolicyDrift drift;
@@ -60,13 +62,7 @@ public final class RedisClusterLimits implements AutoCloseable {
         this.counts = new ClusterCounts(failure == Failure.CLOSED, System::currentTimeMillis, directory);
         this.drift = new PolicyDrift(node);
         uri.setTimeout(TIMEOUT);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
-                .timeoutOptions(TimeoutOptions.enabled(TIMEOUT))
-                .build());
+        this.uri = uri;
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "cometgate-redis");
             thread.setDaemon(true);
@@ -103,6 +99,9 @@ public final class RedisClusterLimits implements AutoCloseable {
 
     private void refresh() {
         try {
+            if (client == null) {
+                client = newClient(uri);
+            }
             if (connection == null) {
                 connection = client.connect();
                 sync = new RedisSync(connection.async(), node, LEASE);
@@ -126,6 +125,17 @@ public final class RedisClusterLimits implements AutoCloseable {
             LOG.error("node {}: the Redis refresh stopped; cluster-wide limits stay unavailable", node, e);
             throw e;
         }
+    }
+
+    private static RedisClient newClient(RedisURI uri) {
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
+                .timeoutOptions(TimeoutOptions.enabled(TIMEOUT))
+                .build());
+        return client;
     }
 
     private void changed(boolean nowUp, Exception cause) {
@@ -176,6 +186,8 @@ public final class RedisClusterLimits implements AutoCloseable {
         if (connection != null) {
             connection.close();
         }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
     }
 }
