@@ -298,7 +298,7 @@ public final class ServeCommand implements Callable<Integer> {
         PolicyFingerprint fingerprint = builtIn ? null : PolicyFingerprint.of(node, running.filePolicy.file());
         ClusterLimits cluster = ClusterLimits.PER_NODE;
         if (redis != null) {
-            running.redis = RedisClusterLimits.start(node.value(), redis, redisFailureMode(),
+            running.redis = RedisClusterLimits.start(node.value(), redis, redisFailureMode(), config.sessionTimeout(),
                     () -> fingerprint == null ? "" : fingerprint.sha256());
             cluster = running.redis.limits();
         }
