@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ChaosIT {
 
     static final String SELECTED = System.getProperty("chaos.transports", "websocket,xhr-streaming,eventsource,htmlfile,xhr-polling,jsonp-polling");
-    static final int CUTS = Integer.getInteger("chaos.cuts", 40);
+    static final int CUTS = Integer.getInteger("chaos.cuts", 30);
     static final long ACK_TIMEOUT_MILLIS = Long.getLong("chaos.ackTimeoutMs", 1_000);
     static final double CHANCE_PER_CHUNK = Double.parseDouble(System.getProperty("chaos.chance", "0.01"));
     /**
