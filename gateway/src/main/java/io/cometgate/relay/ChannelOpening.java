@@ -90,7 +90,7 @@ final class ChannelOpening {
     private void connect(Decision decision, BackendExtras.Loaded extras) {
         long started = System.nanoTime();
         BackendInitializer pipeline = new BackendInitializer(decision, extras,
-                new InetSocketAddress(session.clientAddress(), 0), limits().channelIdleTimeout(), channel);
+                new InetSocketAddress(session.clientAddress(), 0), channel);
         ChannelFuture connect = relay.connector.connect(session.loop(), decision, pipeline);
         channel.connecting(connect.channel());
         relay.connector.whenReady(connect).addListener((Future<Channel> f) -> connected(f, decision, extras, started));

@@ -71,7 +71,7 @@ public final class Session implements ChannelOwner {
         this.clientAddress = clientAddress;
         this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound());
         long check = heartbeatCheckMillis(context.config().heartbeat().toMillis());
-        this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, check, check, TimeUnit.MILLISECONDS);
+        this.heartbeat = loop.scheduleAtFixedRate(this::tick, check, check, TimeUnit.MILLISECONDS);
         armExpiry();
     }
 
@@ -353,6 +353,16 @@ public final class Session implements ChannelOwner {
      */
     static long heartbeatCheckMillis(long heartbeatMillis) {
         return Math.max(1, Math.min(heartbeatMillis / 10, 1_000));
+    }
+
+    private void tick() {
+        heartbeatIfIdle();
+        if (!channels.isEmpty()) {
+            long now = loop.ticker().nanoTime();
+            for (SessionChannel channel : new ArrayList<>(channels.values())) { // an idle one removes itself
+                channel.checkIdle(now);
+            }
+        }
     }
 
     private void heartbeatIfIdle() {
