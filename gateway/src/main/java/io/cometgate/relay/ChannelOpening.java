@@ -52,7 +52,7 @@ final class ChannelOpening {
             Decision decision = f.isSuccess() ? f.getNow()
                     : Decision.deny(Decision.Verdict.DENY, "policy engine error: " + f.cause(), null);
             relay.audit.decision(channel.correlationId(), request, decision);
-            decided(decision);
+            decided(relay.decisions.share(decision));
         });
     }
 
