@@ -112,11 +112,18 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Netty's default sizing, one instance for every connection: it is immutable (each channel
-     * gets its own handle from it), and the per-channel default instance is heap an idle
-     * session keeps.
+     * Netty's default read sizing and the 16 reads per wake-up its socket channels default to
+     * (a bare instance would do one), one instance for every connection: nothing changes it
+     * after this (each channel gets its own handle from it), and the per-channel default
+     * instance is heap an idle session keeps.
      */
-    private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator();
+    private static final AdaptiveRecvByteBufAllocator READS = browserReads();
+
+    private static AdaptiveRecvByteBufAllocator browserReads() {
+        AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator();
+        reads.maxMessagesPerRead(16);
+        return reads;
+    }
 
     private ServerBootstrap bootstrap() {
         return new ServerBootstrap()
