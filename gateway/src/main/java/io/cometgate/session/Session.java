@@ -41,7 +41,8 @@ public final class Session implements ChannelOwner {
     private final InetAddress clientAddress;
     private final String clientSubject;
     private final SessionOutbox outbox;
-    private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>();
+    /** Sized for the usual one or two channels (it grows): the default 8 slots are heap every idle session keeps. */
+    private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>(2);
     private final ScheduledFuture<?> heartbeat;
     private long lastReceived;
     private int highestChannelId;
