@@ -73,7 +73,8 @@ final class ChannelOpening {
                     "limit reached: " + perTarget + " connections to " + address);
             return;
         }
-        channel.holdSlot(() -> relay.limiter.release(address));
+        OpenLimiter limiter = relay.limiter; // captured alone: the channel keeps this closure, not the whole opening
+        channel.holdSlot(() -> limiter.release(address));
         relay.connector.extras(decision, session.loop()).addListener((Future<BackendExtras.Loaded> f) -> {
             if (channel.isClosed()) {
                 return;
