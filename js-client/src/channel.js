@@ -6,6 +6,9 @@
 
 import { FrameType, closePayload, jsonPayload, u32Payload } from './frame.js';
 import { SendCredit, ReceiveCredit } from './flow.js';
+
+/** The gateway's default --max-window: a channel's receive window grows no further unless told. */
+const DEFAULT_MAX_WINDOW = 1024 * 1024;
 import { CloseCode } from './codes.js';
 
 /**
@@ -35,6 +38,10 @@ export class Channel {
     this.state = ChannelState.OPENING;
     this.sendCredit = new SendCredit(sendWindow);
     this.receiveCredit = new ReceiveCredit(receiveWindow);
+    if (session.windowBudget) {
+      this.receiveCredit.tune(session.options.maxWindow ?? DEFAULT_MAX_WINDOW, session.windowBudget,
+        () => session.link.rtt.smoothed);
+    }
     /** @type {Uint8Array[]} */
     this.pending = [];
     this.pendingBytes = 0;
@@ -58,8 +65,12 @@ export class Channel {
     return this.pendingBytes;
   }
 
-  /** @param {Uint8Array} bytes */
-  write(bytes) {
+  /**
+   * @param {Uint8Array} bytes
+   * @param {boolean} [owned] the caller will not touch `bytes` again; otherwise whatever credit
+   *   does not let out now (the frames copy the rest) is copied before this returns
+   */
+  write(bytes, owned = false) {
     if (this.closeRequested || this.state === ChannelState.CLOSED) {
       throw new Error(`channel ${this.id} is ${this.state}: cannot write`);
     }
@@ -67,6 +78,9 @@ export class Channel {
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;
     this.pump();
+    // pump() works in order, so anything still pending ends with what is left of `bytes`.
+    const last = this.pending.length - 1;
+    if (!owned && last >= 0) this.pending[last] = this.pending[last].slice();
   }
 
   /** Turns pending bytes into DATA frames as far as credit allows; sends CLOSE once drained. */
@@ -166,6 +180,7 @@ export class Channel {
   _finish(code, reason) {
     if (this.state === ChannelState.CLOSED) return;
     this.state = ChannelState.CLOSED;
+    this.receiveCredit.release();
     this.pending = [];
     this.pendingBytes = 0;
     this.session._channelFinished(this);
