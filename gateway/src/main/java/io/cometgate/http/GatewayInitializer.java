@@ -28,7 +28,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     public static final String WATCHER = "watcher";
     public static final String ROUTER = "router";
     // After a WebSocket upgrade: TLS, the WebSocket codec (Netty's handshaker swaps it for the HTTP
-    // codec and drops the HTTP aggregator), then these two.
+    // codec and drops the HTTP aggregator), then these two (the aggregator only for receivers
+    // that need whole messages: see switchToWebSocket).
     public static final String WS_AGGREGATOR = "ws-aggregator";
     public static final String WS_SESSION = "ws-session";
 
@@ -99,12 +100,26 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
      * gives way to a frame aggregator, and {@code receiver} ends the pipeline.
      */
     public static void switchToWebSocket(ChannelPipeline pipeline, int maxMessage, ChannelHandler receiver) {
+        removeHttpOnlyHandlers(pipeline);
+        pipeline.replace(ROUTER, WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
+        pipeline.addLast(WS_SESSION, receiver);
+    }
+
+    /**
+     * As {@link #switchToWebSocket}, for a receiver that puts fragmented messages together
+     * itself (or drops them): no aggregator, which would cost every idle WebSocket a handler and
+     * its pipeline context for messages that browsers send unfragmented anyway.
+     */
+    public static void switchToWebSocketFragments(ChannelPipeline pipeline, ChannelHandler receiver) {
+        removeHttpOnlyHandlers(pipeline);
+        pipeline.replace(ROUTER, WS_SESSION, receiver);
+    }
+
+    private static void removeHttpOnlyHandlers(ChannelPipeline pipeline) {
         for (String name : new String[] {PACER, REQUEST_TIMEOUT, WATCHER}) {
             if (pipeline.get(name) != null) {
                 pipeline.remove(name);
             }
         }
-        pipeline.replace(ROUTER, WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
-        pipeline.addLast(WS_SESSION, receiver);
     }
 }

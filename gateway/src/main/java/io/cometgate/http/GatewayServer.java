@@ -6,6 +6,7 @@ import io.cometgate.metrics.StandardSeries;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.tls.ReloadingServerTls;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -110,13 +111,28 @@ public final class GatewayServer implements AutoCloseable {
         return bind(bootstrap, addresses, tls == null ? "http" : "https");
     }
 
+    /**
+     * Netty's default read sizing and the 16 reads per wake-up its socket channels default to
+     * (a bare instance would do one), one instance for every connection: nothing changes it
+     * after this (each channel gets its own handle from it), and the per-channel default
+     * instance is heap an idle session keeps.
+     */
+    private static final AdaptiveRecvByteBufAllocator READS = browserReads();
+
+    private static AdaptiveRecvByteBufAllocator browserReads() {
+        AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator();
+        reads.maxMessagesPerRead(16);
+        return reads;
+    }
+
     private ServerBootstrap bootstrap() {
         return new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024));
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS);
     }
 
     private List<InetSocketAddress> bind(ServerBootstrap bootstrap, List<InetSocketAddress> addresses, String scheme)

@@ -3,11 +3,11 @@ package io.cometgate.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Last handler of a backend connection's pipeline: hands what the backend sends, its EOF
- * and its errors to the {@link VirtualChannel} it belongs to.
+ * and its errors to the {@link VirtualChannel} it belongs to. (Idleness is not a handler's job:
+ * the session's tick asks the channel, see {@link VirtualChannel#checkIdle}.)
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
@@ -30,15 +30,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         channel.backendClosed();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            channel.idle();
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
     }
 
     @Override

@@ -5,37 +5,31 @@ import io.cometgate.relay.clientaddr.ProxyProtocolHeader;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a backend connection, in order, and the only place it is built: the PROXY
  * header (first bytes on the wire, before TLS), TLS with SNI and certificate checks against
- * the target NAME (the socket itself goes to the checked address), the idle timer, then the
- * {@link BackendHandler} that feeds the channel.
+ * the target NAME (the socket itself goes to the checked address), then the
+ * {@link BackendHandler} that feeds the channel. No idle timer: the session's tick checks
+ * idleness ({@link VirtualChannel#checkIdle}), which saves every channel a handler and a timer.
  */
 final class BackendInitializer extends ChannelInitializer<SocketChannel> {
 
     static final String PROXY_HEADER = "proxy-header";
     static final String TLS = "tls";
-    static final String IDLE = "idle";
     static final String RELAY = "relay";
 
     private final Decision decision;
     private final BackendExtras.Loaded extras;
     private final InetSocketAddress client;
-    private final Duration idleTimeout;
     private final VirtualChannel channel;
 
-    BackendInitializer(Decision decision, BackendExtras.Loaded extras, InetSocketAddress client, Duration idleTimeout,
-                       VirtualChannel channel) {
+    BackendInitializer(Decision decision, BackendExtras.Loaded extras, InetSocketAddress client, VirtualChannel channel) {
         this.decision = decision;
         this.extras = extras;
         this.client = client;
-        this.idleTimeout = idleTimeout;
         this.channel = channel;
     }
 
@@ -51,9 +45,6 @@ final class BackendInitializer extends ChannelInitializer<SocketChannel> {
             String name = decision.serverName() != null ? decision.serverName()
                     : decision.address().getAddress().getHostAddress();
             pipeline.addLast(TLS, extras.tls().newHandler(ch.alloc(), name, decision.address()));
-        }
-        if (idleTimeout.toMillis() > 0) {
-            pipeline.addLast(IDLE, new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
         }
         pipeline.addLast(RELAY, new BackendHandler(channel));
     }

@@ -20,6 +20,7 @@ public final class BackendRelay implements ChannelOpener {
     final BackendConnector connector;
     final ChannelAudit audit;
     final OpenLimiter limiter;
+    final SharedDecisions decisions = new SharedDecisions();
 
     public BackendRelay(GatewayConfig config, Decider decider, GatewayMetrics metrics, BackendConnector connector,
                         ChannelAudit audit, OpenLimiter limiter) {

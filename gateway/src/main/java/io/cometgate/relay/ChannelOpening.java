@@ -52,7 +52,7 @@ final class ChannelOpening {
             Decision decision = f.isSuccess() ? f.getNow()
                     : Decision.deny(Decision.Verdict.DENY, "policy engine error: " + f.cause(), null);
             relay.audit.decision(channel.correlationId(), request, decision);
-            decided(decision);
+            decided(relay.decisions.share(decision));
         });
     }
 
@@ -79,7 +79,8 @@ final class ChannelOpening {
             fail(OpenFailure.TARGET_SLOTS, "limit: connections per target across the cluster", clusterRefusal);
             return;
         }
-        channel.holdSlot(() -> relay.limiter.releaseEverywhere(address));
+        OpenLimiter limiter = relay.limiter; // captured alone: the channel keeps this closure, not the whole opening
+        channel.holdSlot(() -> limiter.releaseEverywhere(address));
         relay.connector.extras(decision, session.loop()).addListener((Future<BackendExtras.Loaded> f) -> {
             if (channel.isClosed()) {
                 return;
@@ -96,7 +97,7 @@ final class ChannelOpening {
     private void connect(Decision decision, BackendExtras.Loaded extras) {
         long started = System.nanoTime();
         BackendInitializer pipeline = new BackendInitializer(decision, extras,
-                new InetSocketAddress(session.clientAddress(), 0), limits().channelIdleTimeout(), channel);
+                new InetSocketAddress(session.clientAddress(), 0), channel);
         ChannelFuture connect = relay.connector.connect(session.loop(), decision, pipeline);
         channel.connecting(connect.channel());
         relay.connector.whenReady(connect).addListener((Future<Channel> f) -> connected(f, decision, extras, started));

@@ -81,6 +81,10 @@ final class VirtualChannel implements SessionChannel {
     private boolean creditFlushScheduled;
     private long bytesUp;
     private long bytesDown;
+    /** Data moved either way since the last idle check: a flag, so no message pays for a clock read. */
+    private boolean activeSinceCheck;
+    /** When an idle check last saw the channel active (or it opened). */
+    private long quietSinceNanos;
 
     VirtualChannel(BackendRelay relay, ChannelOwner session, int id, String target) {
         this.relay = relay;
@@ -145,6 +149,7 @@ final class VirtualChannel implements SessionChannel {
      */
     void opened(String webircLine, Duration maxLifetime) {
         state = State.OPEN;
+        quietSinceNanos = session.loop().ticker().nanoTime();
         if (maxLifetime.toMillis() > 0) {
             lifetime = session.loop().schedule(() -> closeWith(CloseCode.LIFETIME_EXCEEDED,
                     "channel open longer than " + maxLifetime.toSeconds() + " s"), maxLifetime.toMillis(), TimeUnit.MILLISECONDS);
@@ -177,6 +182,7 @@ final class VirtualChannel implements SessionChannel {
             return;
         }
         bytesUp += n;
+        activeSinceCheck = true;
         metrics.bytesUp.add(n);
         if (state == State.OPEN) {
             writeToBackend(data);
@@ -263,6 +269,7 @@ final class VirtualChannel implements SessionChannel {
             return;
         }
         bytesDown += data.readableBytes();
+        activeSinceCheck = true;
         metrics.bytesDown.add(data.readableBytes());
         hold(data);
         drainHeld();
@@ -352,9 +359,25 @@ final class VirtualChannel implements SessionChannel {
         }
     }
 
-    void idle() {
-        closeWith(CloseCode.IDLE_TIMEOUT, "no data either way for "
-                + relay.decider.limits().channelIdleTimeout().toSeconds() + " s");
+    /**
+     * Closes the channel (4005) once no data moved either way for the policy's idle timeout,
+     * give or take one check interval. Only an open channel idles: opening has its own
+     * connect timeout.
+     */
+    @Override
+    public void checkIdle(long nowNanos) {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (activeSinceCheck) {
+            activeSinceCheck = false;
+            quietSinceNanos = nowNanos;
+            return;
+        }
+        Duration timeout = relay.decider.limits().channelIdleTimeout();
+        if (!timeout.isZero() && nowNanos - quietSinceNanos >= timeout.toNanos()) {
+            closeWith(CloseCode.IDLE_TIMEOUT, "no data either way for " + timeout.toSeconds() + " s");
+        }
     }
 
     // ---- closing ----------------------------------------------------------------------

@@ -42,7 +42,8 @@ public final class Session implements ChannelOwner {
     private final InetAddress clientAddress;
     private final String clientSubject;
     private final SessionOutbox outbox;
-    private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>();
+    /** Sized for the usual one or two channels (it grows): the default 8 slots are heap every idle session keeps. */
+    private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>(2);
     private final ScheduledFuture<?> heartbeat;
     private long lastReceived;
     private int highestChannelId;
@@ -77,7 +78,7 @@ public final class Session implements ChannelOwner {
         this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound(),
                 context.config().windowBudget());
         long check = heartbeatCheckMillis(context.config().heartbeat().toMillis());
-        this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, check, check, TimeUnit.MILLISECONDS);
+        this.heartbeat = loop.scheduleAtFixedRate(this::tick, check, check, TimeUnit.MILLISECONDS);
         armExpiry();
     }
 
@@ -384,6 +385,16 @@ public final class Session implements ChannelOwner {
      */
     static long heartbeatCheckMillis(long heartbeatMillis) {
         return Math.max(1, Math.min(heartbeatMillis / 10, 1_000));
+    }
+
+    private void tick() {
+        heartbeatIfIdle();
+        if (!channels.isEmpty()) {
+            long now = loop.ticker().nanoTime();
+            for (SessionChannel channel : new ArrayList<>(channels.values())) { // an idle one removes itself
+                channel.checkIdle(now);
+            }
+        }
     }
 
     private void heartbeatIfIdle() {

@@ -35,6 +35,13 @@ public interface SessionChannel {
     /** The session can take backend data again: read if credit allows, and grant the upstream credit held back. */
     void resumeReading();
 
+    /**
+     * The session's periodic tick (at most a second apart): a channel with no data either way
+     * for its idle timeout closes itself. One sweep from the session's existing timer instead
+     * of a timer per channel, which an idle session would carry as heap.
+     */
+    void checkIdle(long nowNanos);
+
     /** The gateway ends the channel and tells the client why (a CLOSE frame). */
     void closeWith(CloseCode code, String reason);
 

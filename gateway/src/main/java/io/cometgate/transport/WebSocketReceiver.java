@@ -16,6 +16,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code websocket}: both directions of a session over one RFC 6455 connection, one batch of
- * frames per binary message. Sits last in the pipeline after the handshake.
+ * frames per binary message (put together here when it arrives fragmented). Sits last in the
+ * pipeline after the handshake, right behind the frame codec.
  */
 final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Receiver {
 
@@ -44,6 +46,8 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     private final ReceiverLife life;
     /** A close frame went out: everything the client still sends is discarded. */
     private boolean closing;
+    /** A fragmented binary message being put together, or {@code null} (almost always). */
+    private WebSocketFragments fragments;
 
     WebSocketReceiver(Channel channel, Session session) {
         this.channel = channel;
@@ -62,8 +66,10 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
         try {
             if (closing) {
                 return;
-            } else if (msg instanceof BinaryWebSocketFrame binary) {
+            } else if (msg instanceof BinaryWebSocketFrame binary && binary.isFinalFragment()) {
                 receiveBatch(binary.content());
+            } else if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
+                receiveFragment((WebSocketFrame) msg);
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             } else if (msg instanceof CloseWebSocketFrame) {
@@ -73,6 +79,35 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * A part of a fragmented binary message (the decoder guarantees a binary first frame, then
+     * continuations); the whole is one batch, within the same size limit as a single frame.
+     */
+    private void receiveFragment(WebSocketFrame part) {
+        if (fragments == null) {
+            fragments = new WebSocketFragments(channel.alloc(), session.context().config().maxMessageBytes());
+        }
+        if (!fragments.add(part.content())) {
+            dropFragments();
+            closeWebSocket(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over " + session.context().config().maxMessageBytes() + " bytes");
+            return;
+        }
+        if (part.isFinalFragment()) {
+            try {
+                receiveBatch(fragments.message());
+            } finally {
+                dropFragments();
+            }
+        }
+    }
+
+    private void dropFragments() {
+        if (fragments != null) {
+            fragments.release();
+            fragments = null;
         }
     }
 
@@ -102,6 +137,7 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        dropFragments();
         if (session.loop().isShuttingDown()) {
             return; // the gateway is stopping: the session goes with its loop
         }

@@ -22,7 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 /**
  * Turns an HTTP connection into the {@code websocket} transport: Origin and session checks
  * first (a refused handshake is a plain HTTP error), then the RFC 6455 handshake, then the
- * pipeline becomes frame aggregator + {@link WebSocketReceiver}. Without {@code s} the
+ * pipeline becomes the frame codec + {@link WebSocketReceiver}. Without {@code s} the
  * upgrade creates the session on this connection's loop (no extra round trip).
  */
 final class WebSocketUpgrade {
@@ -59,7 +59,6 @@ final class WebSocketUpgrade {
             endpoints.fail(ctx, HttpResponseStatus.BAD_REQUEST, "ack must be a sequence number", info);
             return;
         }
-        int maxMessage = context.config().maxMessageBytes();
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(webSocketUrl(req), null, decoder).newHandshaker(req);
         if (handshaker == null) {
@@ -76,7 +75,7 @@ final class WebSocketUpgrade {
         }
         Channel channel = ctx.channel();
         WebSocketReceiver receiver = new WebSocketReceiver(channel, session);
-        GatewayInitializer.switchToWebSocket(channel.pipeline(), maxMessage, receiver);
+        GatewayInitializer.switchToWebSocketFragments(channel.pipeline(), receiver);
         handshaker.handshake(channel, req).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
@@ -101,7 +100,7 @@ final class WebSocketUpgrade {
     private void refuseAfterHandshake(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketServerHandshaker handshaker,
                                       CloseCode code, String reason) {
         Channel channel = ctx.channel();
-        GatewayInitializer.switchToWebSocket(channel.pipeline(), context.config().maxMessageBytes(), new DiscardFrames());
+        GatewayInitializer.switchToWebSocketFragments(channel.pipeline(), new DiscardFrames());
         handshaker.handshake(channel, req).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();

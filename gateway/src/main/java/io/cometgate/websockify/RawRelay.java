@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,8 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements ChannelOwne
     /** The one channel of this owner. */
     static final int CHANNEL_ID = 1;
     private static final long LINGER_MILLIS = 2_000;
+    /** How often the open channel is asked whether it is idle: the resolution a session's tick has too. */
+    private static final long IDLE_CHECK_MILLIS = 1_000;
     /** The audit's target for a connection refused before a target was known. */
     static final String UNRESOLVED = "(websockify: no target)";
 
@@ -75,6 +78,7 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements ChannelOwne
     private long upOutstanding;
     private long downGrantPending;
     private boolean downGrantScheduled;
+    private ScheduledFuture<?> idleChecks;
 
     RawRelay(Shared shared, Connection connection) {
         this.shared = shared;
@@ -147,7 +151,17 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements ChannelOwne
     public void sendOpened(int channelId, String json) {
         if (state == State.OPENING) {
             state = State.OPEN;
+            idleChecks = front.eventLoop().scheduleAtFixedRate(this::checkIdle, IDLE_CHECK_MILLIS, IDLE_CHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
             readFront();
+        }
+    }
+
+    /** The channel closes itself (4005) once idle for the policy's channel-idle-timeout. */
+    private void checkIdle() {
+        SessionChannel c = channel;
+        if (c != null) {
+            c.checkIdle(front.eventLoop().ticker().nanoTime());
         }
     }
 
@@ -345,6 +359,10 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements ChannelOwne
             return;
         }
         state = State.CLOSED;
+        if (idleChecks != null) {
+            idleChecks.cancel(false);
+            idleChecks = null;
+        }
         if (counted) {
             counted = false;
             shared.counts().release(connection.client());

@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.timeout.IdleStateEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,13 +117,6 @@ class BackendHandlerTest {
         backend.pipeline().fireChannelInactive();
         assertEquals(List.of(CloseCode.BACKEND_CLOSED), owner.closes.stream().map(RecordingOwner.Close::code).toList());
         assertEquals(List.of(1), owner.forgotten, "the session forgets the channel");
-    }
-
-    @Test
-    void anIdleEventClosesTheChannelWith4005AndIsNotPassedOn() {
-        backend.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
-        assertEquals(CloseCode.IDLE_TIMEOUT, owner.closes.get(0).code());
-        assertTrue(passedOn.events.isEmpty());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.cometgate.relay;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.Decision;
+import io.cometgate.policy.Limits;
 import io.cometgate.policy.TargetOptions;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.testing.RecordingAudit;
@@ -13,7 +14,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.timeout.IdleStateEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,12 +169,41 @@ class VirtualChannelTest {
         assertEquals(CloseCode.NORMAL, audit.closes.get(0).code());
     }
 
+    private static final long IDLE_NANOS = Limits.DEFAULT.channelIdleTimeout().toNanos();
+
     @Test
-    void anIdleBackendIsClosedWith4005() {
+    void aChannelWithNoDataForTheIdleTimeoutIsClosedWith4005() {
         channel.opened(null, Duration.ZERO);
-        backend.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        long opened = backend.eventLoop().ticker().nanoTime();
+        channel.checkIdle(opened + IDLE_NANOS / 2);
+        assertTrue(owner.closes.isEmpty(), "half the timeout is not idle yet");
+        channel.checkIdle(opened + IDLE_NANOS + 1_000_000_000L);
         assertEquals(CloseCode.IDLE_TIMEOUT, owner.closes.get(0).code());
+        assertEquals("no data either way for 1800 s", owner.closes.get(0).reason());
         assertFalse(backend.isOpen());
+    }
+
+    @Test
+    void dataEitherWayRestartsTheIdleClock() {
+        channel.opened(null, Duration.ZERO);
+        long t = backend.eventLoop().ticker().nanoTime() + IDLE_NANOS / 2;
+        channel.fromClient(text("PING\r\n"));
+        channel.checkIdle(t);
+        channel.checkIdle(t + IDLE_NANOS - 1);
+        assertTrue(owner.closes.isEmpty(), "client data at half time: not idle a timeout after the open");
+        assertEquals("PING\r\n", writtenToBackend());
+        backend.writeInbound(text("PONG\r\n"));
+        channel.checkIdle(t + IDLE_NANOS);
+        channel.checkIdle(t + 2 * IDLE_NANOS - 1);
+        assertTrue(owner.closes.isEmpty(), "backend data keeps it open too");
+        channel.checkIdle(t + 2 * IDLE_NANOS);
+        assertEquals(CloseCode.IDLE_TIMEOUT, owner.closes.get(0).code());
+    }
+
+    @Test
+    void aChannelStillOpeningNeverIdlesOut() {
+        channel.checkIdle(backend.eventLoop().ticker().nanoTime() + 10 * IDLE_NANOS);
+        assertTrue(owner.closes.isEmpty(), "the connect timeout covers opening");
     }
 
     @Test

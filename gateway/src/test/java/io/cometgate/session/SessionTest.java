@@ -39,6 +39,9 @@ class SessionTest {
 
     private final EmbeddedChannel loopHolder = new EmbeddedChannel();
     private final List<String> denied = new ArrayList<>();
+    /** When set, opened channels stay open (and record the session's idle checks) instead of being denied. */
+    private boolean holdChannels;
+    private final List<Long> idleChecks = new ArrayList<>();
     private SessionRegistry registry;
     private Session session;
 
@@ -76,6 +79,9 @@ class SessionTest {
         @Override public String target() { return target; }
         @Override public InetSocketAddress address() { return null; }
         @Override public void open(String token) {
+            if (holdChannels) {
+                return;
+            }
             denied.add(target);
             owner.sendClose(channelId, CloseCode.POLICY_DENIED, "no rule allows this target");
             owner.channelClosed(channelId);
@@ -84,6 +90,7 @@ class SessionTest {
         @Override public void grantDownstream(long bytes) { }
         @Override public void closeFromClient(int code) { }
         @Override public void resumeReading() { }
+        @Override public void checkIdle(long nowNanos) { idleChecks.add(nowNanos); }
         @Override public void closeWith(CloseCode code, String reason) { }
         @Override public void abort(CloseCode code, String reason) { }
     };
@@ -217,6 +224,23 @@ class SessionTest {
         assertFalse(stream.has(FrameType.HEARTBEAT));
         advance(HEARTBEAT_MILLIS);
         assertTrue(stream.has(FrameType.HEARTBEAT), "one interval of silence earns a HEARTBEAT");
+    }
+
+    @Test
+    void everyOpenChannelIsAskedAboutIdlenessOnEachTickWithTheLoopsClock() throws Exception {
+        holdChannels = true;
+        session.attach(new FakeReceiver(false), 0);
+        receive(FrameType.OPEN, 1, 1, OPEN_22);
+        receive(FrameType.OPEN, 3, 2, OPEN_22);
+        runTasks();
+        assertTrue(idleChecks.isEmpty());
+        long tick = Session.heartbeatCheckMillis(HEARTBEAT_MILLIS);
+        advance(tick);
+        assertEquals(2, idleChecks.size(), "one check per open channel per tick");
+        advance(tick);
+        assertEquals(4, idleChecks.size());
+        assertEquals(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(tick), idleChecks.get(2) - idleChecks.get(0),
+                "the time passed is the loop's, so a frozen test clock moves it too");
     }
 
     @Test

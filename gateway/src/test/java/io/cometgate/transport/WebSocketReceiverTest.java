@@ -2,8 +2,12 @@ package io.cometgate.transport;
 
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.FrameCodec;
+import io.cometgate.protocol.FrameType;
 import io.cometgate.session.Session;
 import io.cometgate.testing.EmbeddedSessions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
@@ -12,6 +16,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -107,6 +112,31 @@ class WebSocketReceiverTest {
     void aMessageOverTheLimitIsAnsweredWithClose1009() {
         ws.pipeline().fireExceptionCaught(new TooLongFrameException("too long"));
         assertClosedWith(WebSocketCloseStatus.MESSAGE_TOO_BIG.code());
+    }
+
+    @Test
+    void aBatchSentInThreeFragmentsIsHandledOnceTheLastOneArrives() {
+        ByteBuf batch = FrameCodec.encodeSmall(ByteBufAllocator.DEFAULT, FrameType.SESSION_CLOSE, 0, 1, new byte[0]);
+        int n = batch.readableBytes();
+        ws.writeInbound(new BinaryWebSocketFrame(false, 0, batch.readRetainedSlice(3)));
+        ws.writeInbound(new ContinuationWebSocketFrame(false, 0, batch.readRetainedSlice(n - 5)));
+        ws.runPendingTasks();
+        assertFalse(session.isClosed(), "nothing is decoded before the final fragment");
+        ws.writeInbound(new ContinuationWebSocketFrame(true, 0, batch.readRetainedSlice(2)));
+        batch.release();
+        ws.runPendingTasks();
+        assertTrue(session.isClosed(), "the reassembled SESSION_CLOSE reached the session");
+    }
+
+    @Test
+    void fragmentsThatTogetherPassTheMessageLimitAreAnsweredWithClose1009() {
+        int limit = GatewayConfig.defaults().maxMessageBytes();
+        ws.writeInbound(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[limit - 10])));
+        ws.writeInbound(new ContinuationWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[11])));
+        assertClosedWith(WebSocketCloseStatus.MESSAGE_TOO_BIG.code());
+        ws.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[5])));
+        ws.runPendingTasks();
+        assertFalse(session.isClosed(), "the rest is discarded, not decoded");
     }
 
     @Test

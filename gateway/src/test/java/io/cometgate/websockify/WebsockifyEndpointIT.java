@@ -1,5 +1,6 @@
 package io.cometgate.websockify;
 
+import io.cometgate.policy.Limits;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.RecordingAudit;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -140,6 +142,19 @@ class WebsockifyEndpointIT {
             assertTrue(close.reason().contains("4096"), close.reason());
         }
         awaitChannelClose(CloseCode.PROTOCOL_ERROR, "message over 4096 bytes");
+    }
+
+    @Test
+    void aConnectionIdleForThePolicysChannelIdleTimeoutIsClosedWith4005() throws Exception {
+        Limits d = Limits.DEFAULT;
+        gateway.decider.limits(new Limits(d.maxSessions(), d.maxSessionsPerIp(), d.maxSessionsPerOrigin(),
+                d.maxChannelsPerSession(), d.opensPerIpPerMinute(), d.maxConnectionsPerTarget(), Duration.ofSeconds(1),
+                d.channelMaxLifetime()));
+        try (RawClient client = RawClient.connect(gateway.uri("/websockify?token=vnc1"), ORIGIN, "binary")) {
+            client.sendBinary(new byte[] {1});
+            assertArrayEquals(new byte[] {1}, readBytes(client, 1));
+            assertEquals(new RawClient.Close(4005, "no data either way for 1 s"), client.awaitClose());
+        }
     }
 
     @Test

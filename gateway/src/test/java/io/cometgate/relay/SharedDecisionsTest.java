@@ -1,0 +1,56 @@
+package io.cometgate.relay;
+
+import io.cometgate.policy.Decision;
+import io.cometgate.policy.TargetOptions;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+class SharedDecisionsTest {
+
+    private final SharedDecisions decisions = new SharedDecisions();
+
+    private static Decision allow(int port) throws Exception {
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        return Decision.allow("allowed by rule", "p.policy:3", new InetSocketAddress(loopback, port), null, TargetOptions.DEFAULT);
+    }
+
+    @Test
+    void equalAllowDecisionsAreOneInstanceAndTheirAddressWithIt() throws Exception {
+        Decision first = decisions.share(allow(6667));
+        Decision second = decisions.share(allow(6667));
+        assertSame(first, second);
+        assertSame(first.address(), second.address());
+    }
+
+    @Test
+    void decisionsThatDifferInAnyFieldStayApart() throws Exception {
+        Decision a = decisions.share(allow(6667));
+        Decision otherPort = decisions.share(allow(6668));
+        Decision otherOptions = decisions.share(Decision.allow("allowed by rule", "p.policy:3", allow(6667).address(), null,
+                new TargetOptions(TargetOptions.DEFAULT.connectTimeout(), true, null, false, null, null)));
+        assertNotSame(a, otherPort);
+        assertNotSame(a, otherOptions);
+        assertEquals(true, otherOptions.options().tls());
+    }
+
+    @Test
+    void denialsAreNotKept() {
+        Decision denied = Decision.deny(Decision.Verdict.DENY, "no rule matches", null);
+        assertSame(denied, decisions.share(denied));
+        assertEquals(0, decisions.size());
+    }
+
+    @Test
+    void theTableNeverHoldsMoreThanItsBound() throws Exception {
+        for (int port = 1; port <= SharedDecisions.MAX + 10; port++) {
+            decisions.share(allow(port));
+        }
+        assertEquals(10, decisions.size(), "full at MAX: started over, then kept the last ten");
+    }
+}
