@@ -75,7 +75,7 @@ final class WebSocketUpgrade {
             return;
         }
         Channel channel = ctx.channel();
-        WebSocketReceiver receiver = new WebSocketReceiver(channel, session);
+        WebSocketReceiver receiver = new WebSocketReceiver(channel, session, context.metrics().directMemoryExhausted);
         GatewayInitializer.switchToWebSocket(channel.pipeline(), maxMessage, receiver);
         handshaker.handshake(channel, req).addListener(f -> {
             if (!f.isSuccess()) {
