@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * The gateway jar as its own JVM (so an attack that takes it down shows as a dead process, and
  * its memory is its own), with a policy that names three backends: {@code echo} (the canary's),
  * {@code source} (streams without end) and {@code sink} (an echo server the attackers use).
- * Reads the gateway's memory from its /metrics after a {@code jcmd GC.run}, and times an
+ * Per-address limits are lifted (every attacker here comes from 127.0.0.1). Reads the gateway's memory from its /metrics after a {@code jcmd GC.run}, and times an
  * unrelated canary session's echo round trip.
  */
 final class HostileGateway implements AutoCloseable {
@@ -64,7 +64,11 @@ final class HostileGateway implements AutoCloseable {
                 "host " + HOST, "origin " + ORIGIN,
                 "alias echo " + echo.target() + " allow-loopback",
                 "alias source 127.0.0.1:" + source.port() + " allow-loopback",
-                "alias sink " + sink.target() + " allow-loopback", ""));
+                "alias sink " + sink.target() + " allow-loopback",
+                // Every attacker comes from 127.0.0.1: per-address limits would stop them early,
+                // but attackers on many addresses would not meet them; the memory bounds must hold anyway.
+                "limit max-sessions-per-ip 100000", "limit opens-per-ip-per-minute 100000",
+                "limit max-connections-per-target 100000", ""));
         List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
                 "--policy", policy.toString()));
         args.addAll(Arrays.asList(serveArgs));
