@@ -66,7 +66,15 @@ final class HostileNeighbours {
                 group.start(kind, attackers);
             }
             Thread.sleep(kinds.isEmpty() ? 0 : settleMillis);
-            Map<String, Double> values = new java.util.LinkedHashMap<>(scenarios.measureLatency(canary));
+            Map<String, Double> values = new java.util.LinkedHashMap<>();
+            try {
+                values.putAll(scenarios.measureLatency(canary));
+                values.put("canary_ok", 1.0);
+            } catch (Exception refused) {
+                // The figure this scenario exists for: the canary could not even open a session.
+                progress.printf("bench: S8 %s: the canary failed: %s%n", name, refused.getMessage());
+                values.put("canary_ok", 0.0);
+            }
             values.put("heap_peak_mib", heapPeak.get() / MIB);
             values.put("direct_peak_mib", directPeak.get() / MIB);
             values.put("alive", alive() ? 1.0 : 0.0);
