@@ -1,7 +1,6 @@
 package io.cometgate.cli;
 
 import io.cometgate.demo.DemoBackends;
-import io.cometgate.demo.DemoDecider;
 import io.cometgate.demo.DemoPolicy;
 import io.cometgate.policy.PolicyDecider;
 import io.cometgate.policy.PolicyException;
@@ -15,15 +14,18 @@ import java.util.List;
 /**
  * {@code serve} without {@code --policy}: the demo policy rendered for the addresses actually
  * in use. It is rendered once before the listeners are bound (for the addresses as given) and
- * again after (for the ports port-0 listeners got). Its warnings ({@code allow-loopback} on the
- * demo aliases) are by design, so they are not logged as if something were wrong.
+ * again after (for the ports port-0 listeners got), then swapped in through the decider's own
+ * {@link PolicyDecider#reload()}. Its warnings ({@code allow-loopback} on the demo aliases) are by
+ * design, so they are not logged as if something were wrong.
  */
-final class BuiltInDemoPolicy {
+final class BuiltInDemoPolicy implements AutoCloseable {
 
     private final List<String> hostnames;
     private final InetSocketAddress echo;
     private final InetSocketAddress chat;
-    private final DemoDecider decider;
+    /** The engine reads files: a private copy nothing else edits, deleted on close. */
+    private final Path file;
+    private final PolicyDecider decider;
     private String text;
 
     private BuiltInDemoPolicy(List<String> hostnames, InetSocketAddress echo, InetSocketAddress chat, String text)
@@ -32,7 +34,10 @@ final class BuiltInDemoPolicy {
         this.echo = echo;
         this.chat = chat;
         this.text = text;
-        this.decider = new DemoDecider(load(text));
+        this.file = Files.createTempFile("cometgate-demo-", ".policy");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, text);
+        this.decider = PolicyDecider.load(file).withoutWarningLogs();
     }
 
     /** {@code backends} started, or {@code null} with {@code --no-demo} (the policy then names no backend). */
@@ -44,27 +49,29 @@ final class BuiltInDemoPolicy {
         return new BuiltInDemoPolicy(hostnames, echo, chat, DemoPolicy.render(http, https, hostnames, echo, chat));
     }
 
-    DemoDecider decider() {
+    PolicyDecider decider() {
         return decider;
     }
 
     /** Renders the policy for the bound addresses and uses it if that changed anything. */
-    void listenersBound(List<InetSocketAddress> http, List<InetSocketAddress> https) throws IOException, PolicyException {
+    void listenersBound(List<InetSocketAddress> http, List<InetSocketAddress> https) throws IOException {
         String bound = DemoPolicy.render(http, https, hostnames, echo, chat);
         if (!bound.equals(text)) {
-            decider.replace(load(bound));
+            Files.writeString(file, bound);
+            if (!decider.reload()) {
+                throw new IllegalStateException("the built-in demo policy did not load for " + http + " " + https);
+            }
             text = bound;
         }
     }
 
-    /** The policy engine reads files: it gets a private copy, deleted once read (never re-read: nothing edits it). */
-    private static PolicyDecider load(String text) throws IOException, PolicyException {
-        Path file = Files.createTempFile("cometgate-demo-", ".policy");
+    @Override
+    public void close() {
+        decider.close();
         try {
-            Files.writeString(file, text);
-            return PolicyDecider.load(file);
-        } finally {
             Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // deleteOnExit removes it later
         }
     }
 }

@@ -42,7 +42,7 @@ final class RunningGateway {
             demoBackends.close();
         }
         if (demoPolicy != null) {
-            demoPolicy.decider().close();
+            demoPolicy.close();
         }
         if (filePolicy != null) {
             filePolicy.close();

@@ -82,7 +82,7 @@ class BackpressureIT {
     @ParameterizedTest
     @EnumSource(TransportKind.class)
     void aClientThatStopsReadingStopsTheGatewayReadingTheBackend(TransportKind kind) throws Exception {
-        try (EchoBackend echo = new EchoBackend(Long.MAX_VALUE, 64 * 1024);
+        try (EchoBackend echo = EchoBackend.builder().sendBuffer(64 * 1024).start();
              ClientSession session = CometClient.connect(gateway.uri(), kind, TestDecider.ORIGIN)) {
             gateway.decider.allowPort(echo.port());
             ClientChannel channel = session.open(echo.target());

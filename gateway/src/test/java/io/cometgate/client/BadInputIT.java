@@ -1,7 +1,6 @@
 package io.cometgate.client;
 
 import io.cometgate.config.TransportKind;
-import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.GatewayFixture;
 import io.cometgate.testing.TestDecider;
 import org.junit.jupiter.api.AfterEach;
@@ -42,23 +41,19 @@ class BadInputIT {
     private static final String EVIL = "https://evil.test";
 
     private GatewayFixture gateway;
-    private EchoBackend echo;
 
     @BeforeEach
     void start() throws Exception {
-        gateway = new GatewayFixture();
-        echo = new EchoBackend();
-        gateway.decider.allowPort(echo.port());
+        gateway = GatewayFixture.withEcho();
     }
 
     @AfterEach
     void anotherSessionStillWorks() throws Exception {
         try {
             try (ClientSession session = CometClient.connect(gateway.uri(), TransportKind.XHR_POLLING, TestDecider.ORIGIN)) {
-                Transfers.echoChecksummed(session.open(echo.target()), 100_000, 3, 30);
+                Transfers.echoChecksummed(session.open(gateway.echo().target()), 100_000, 3, 30);
             }
         } finally {
-            echo.close();
             gateway.close();
         }
     }

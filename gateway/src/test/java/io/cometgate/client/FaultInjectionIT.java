@@ -1,7 +1,6 @@
 package io.cometgate.client;
 
 import io.cometgate.config.TransportKind;
-import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.FaultProxy;
 import io.cometgate.testing.GatewayFixture;
 import io.cometgate.testing.TestDecider;
@@ -23,18 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FaultInjectionIT {
 
     private GatewayFixture gateway;
-    private EchoBackend echo;
 
     @BeforeEach
     void start() throws Exception {
-        gateway = new GatewayFixture();
-        echo = new EchoBackend();
-        gateway.decider.allowPort(echo.port());
+        gateway = GatewayFixture.withEcho();
     }
 
     @AfterEach
     void stop() throws Exception {
-        echo.close();
         gateway.close();
     }
 
@@ -43,10 +38,10 @@ class FaultInjectionIT {
     void bytesArriveCompleteInOrderAndOnceThroughACuttingProxy(TransportKind kind) throws Exception {
         try (FaultProxy proxy = new FaultProxy(gateway.port(), 1234 + kind.ordinal(), 8, 0.02)) {
             try (ClientSession session = CometClient.connect(gateway.uriVia(proxy.port()), kind, TestDecider.ORIGIN)) {
-                ClientChannel channel = session.open(echo.target());
+                ClientChannel channel = session.open(gateway.echo().target());
                 Transfers.echoChecksummed(channel, 2 * 1024 * 1024, 99, 120);
                 assertTrue(proxy.cuts() > 0, "the proxy cut no connection: the test proved nothing");
-                assertEquals(2 * 1024 * 1024, echo.written());
+                assertEquals(2 * 1024 * 1024, gateway.echo().written());
             }
         }
     }
@@ -55,7 +50,7 @@ class FaultInjectionIT {
     @EnumSource(TransportKind.class)
     void droppingTheTransportMidTransferLosesNothing(TransportKind kind) throws Exception {
         try (ClientSession session = CometClient.connect(gateway.uri(), kind, TestDecider.ORIGIN)) {
-            ClientChannel channel = session.open(echo.target());
+            ClientChannel channel = session.open(gateway.echo().target());
             AtomicBoolean transferring = new AtomicBoolean(true);
             AtomicInteger dropsMidTransfer = new AtomicInteger();
             Thread dropper = new Thread(() -> {

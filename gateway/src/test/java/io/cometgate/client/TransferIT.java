@@ -26,18 +26,14 @@ class TransferIT {
     private static final long MIB = 1024 * 1024;
 
     private GatewayFixture gateway;
-    private EchoBackend echo;
 
     @BeforeEach
     void start() throws Exception {
-        gateway = new GatewayFixture();
-        echo = new EchoBackend();
-        gateway.decider.allowPort(echo.port());
+        gateway = GatewayFixture.withEcho();
     }
 
     @AfterEach
     void stop() throws Exception {
-        echo.close();
         gateway.close();
     }
 
@@ -49,8 +45,8 @@ class TransferIT {
     @EnumSource(TransportKind.class)
     void eightMebibytesEchoBackWithTheSameChecksum(TransportKind kind) throws Exception {
         try (ClientSession session = connect(kind)) {
-            ClientChannel channel = session.open(echo.target());
-            assertEquals(echo.port(), channel.opened().get(10, TimeUnit.SECONDS).remotePort());
+            ClientChannel channel = session.open(gateway.echo().target());
+            assertEquals(gateway.echo().port(), channel.opened().get(10, TimeUnit.SECONDS).remotePort());
             long started = System.nanoTime();
             Transfers.echoChecksummed(channel, 8 * MIB, 42, 120);
             System.out.printf("%s: 8 MiB echoed in %d ms%n", kind.label(), (System.nanoTime() - started) / 1_000_000);
@@ -63,7 +59,7 @@ class TransferIT {
         try (ClientSession session = connect(kind)) {
             List<CompletableFuture<Void>> transfers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                ClientChannel channel = session.open(echo.target());
+                ClientChannel channel = session.open(gateway.echo().target());
                 long seed = i;
                 transfers.add(CompletableFuture.runAsync(() -> {
                     try {
@@ -80,7 +76,7 @@ class TransferIT {
     @ParameterizedTest
     @EnumSource(TransportKind.class)
     void aBackendThatClosesEndsTheChannelWith4000AfterAllItsData(TransportKind kind) throws Exception {
-        try (EchoBackend closing = new EchoBackend(100_000, 0)) {
+        try (EchoBackend closing = EchoBackend.builder().closeAfter(100_000).start()) {
             gateway.decider.allowPort(closing.port());
             try (ClientSession session = connect(kind)) {
                 ClientChannel channel = session.open(closing.target());
@@ -122,7 +118,7 @@ class TransferIT {
             assertEquals(4004, closed.code());
             assertEquals(TestDecider.DENY_REASON, closed.reason());
             // the session is still usable after a denied open
-            ClientChannel ok = session.open(echo.target());
+            ClientChannel ok = session.open(gateway.echo().target());
             Transfers.echoChecksummed(ok, 10_000, 1, 30);
         }
     }

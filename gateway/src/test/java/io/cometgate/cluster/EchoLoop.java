@@ -5,6 +5,7 @@ import io.cometgate.client.ClientSession;
 import io.cometgate.client.CometClient;
 import io.cometgate.config.TransportKind;
 import io.cometgate.session.SessionIds;
+import io.cometgate.testing.process.GatewayNodes;
 
 import java.net.URI;
 import java.util.Arrays;

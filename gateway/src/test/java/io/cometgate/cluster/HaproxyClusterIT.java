@@ -3,20 +3,17 @@ package io.cometgate.cluster;
 import io.cometgate.client.ClientSession;
 import io.cometgate.client.CometClient;
 import io.cometgate.config.TransportKind;
-import io.cometgate.it.EchoBackend;
 import io.cometgate.session.SessionIds;
-import org.junit.jupiter.api.AfterAll;
+import io.cometgate.testing.process.BalancedCluster;
+import io.cometgate.testing.process.GatewayNodes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,28 +41,11 @@ class HaproxyClusterIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
     private static final List<TransportKind> ALL = List.of(TransportKind.values());
 
-    @TempDir
-    static Path dir;
-
-    private static EchoBackend echo;
-    private static GatewayNodes nodes;
-    private static ExternalProcess haproxy;
-    private static URI gateway;
+    @RegisterExtension
+    static final BalancedCluster.PerClass cluster = BalancedCluster.perClass(BalancedCluster.Balancer.HAPROXY);
 
     @BeforeAll
     static void start() throws Exception {
-        echo = new EchoBackend(null);
-        int port = ExternalProcess.freePort();
-        nodes = new GatewayNodes(3, dir, port, echo.hostPort(), List.of());
-        String config = Files.readString(Path.of("..", "examples", "cluster", "haproxy.cfg"))
-                .replace("127.0.0.1:8080", "127.0.0.1:" + port);
-        for (int i = 0; i < 3; i++) {
-            config = config.replace("127.0.0.1:808" + (i + 1), "127.0.0.1:" + nodes.port(i));
-        }
-        Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
-        haproxy = ExternalProcess.start("haproxy", List.of("/usr/sbin/haproxy", "-db", "-f", cfg.toString()),
-                dir, port, BOUND);
-        gateway = URI.create("http://127.0.0.1:" + port + "/cometgate");
         awaitAllUp();
     }
 
@@ -76,7 +56,7 @@ class HaproxyClusterIT {
             Map<String, Integer> seen = new HashMap<>();
             try {
                 for (int i = 0; i < 6; i++) {
-                    try (ClientSession s = CometClient.connect(gateway, TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
+                    try (ClientSession s = CometClient.connect(cluster.gateway(), TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
                         seen.merge(SessionIds.nodeOf(s.id()), 1, Integer::sum);
                     }
                 }
@@ -86,7 +66,7 @@ class HaproxyClusterIT {
             if (seen.size() == 3 && !seen.containsValue(0)) {
                 return;
             }
-            assertTrue(System.nanoTime() < end, "HAProxy never balanced over all three nodes: " + seen + "\n" + haproxy.output());
+            assertTrue(System.nanoTime() < end, "HAProxy never balanced over all three nodes: " + seen + "\n" + cluster.balancer().output());
             Thread.sleep(500);
         }
     }
@@ -95,7 +75,7 @@ class HaproxyClusterIT {
         long end = System.nanoTime() + BOUND.toNanos();
         List<String> seen = new ArrayList<>();
         while (true) {
-            try (ClientSession s = CometClient.connect(gateway, TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
+            try (ClientSession s = CometClient.connect(cluster.gateway(), TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
                 if (node.equals(SessionIds.nodeOf(s.id()))) {
                     return;
                 }
@@ -103,28 +83,15 @@ class HaproxyClusterIT {
             } catch (java.io.IOException e) {
                 seen.add(e.getMessage());
             }
-            assertTrue(System.nanoTime() < end, node + " never got a new session: " + seen + "\n" + haproxy.output());
+            assertTrue(System.nanoTime() < end, node + " never got a new session: " + seen + "\n" + cluster.balancer().output());
             Thread.sleep(300);
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (haproxy != null) {
-            haproxy.close();
-        }
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (echo != null) {
-            echo.close();
         }
     }
 
     private static long[] metric(String name) throws Exception {
         long[] values = new long[3];
         for (int i = 0; i < 3; i++) {
-            values[i] = nodes.metric(i, name);
+            values[i] = cluster.nodes().metric(i, name);
         }
         return values;
     }
@@ -138,7 +105,7 @@ class HaproxyClusterIT {
             for (TransportKind kind : kinds) {
                 for (int i = 0; i < count; i++) {
                     long s = seed++;
-                    started.add(pool.submit(() -> EchoLoop.start(gateway, kind, s)));
+                    started.add(pool.submit(() -> EchoLoop.start(cluster.gateway(), kind, s)));
                 }
             }
             List<EchoLoop> loops = new ArrayList<>();
@@ -174,7 +141,7 @@ class HaproxyClusterIT {
             }
             String hash = null;
             for (int i = 0; i < 3; i++) {
-                String info = nodes.nodeInfo(i);
+                String info = cluster.nodes().nodeInfo(i);
                 assertTrue(info.startsWith("cometgate_node_info{node=\"" + GatewayNodes.nodeId(i) + "\",policy_sha256=\""), info);
                 String nodeHash = info.substring(info.indexOf("policy_sha256="));
                 assertTrue(hash == null || hash.equals(nodeHash), "every node enforces the same policy: " + info);
@@ -199,17 +166,17 @@ class HaproxyClusterIT {
         List<EchoLoop> loops = startLoops(List.of(TransportKind.WEBSOCKET, TransportKind.XHR_STREAMING,
                 TransportKind.XHR_POLLING, TransportKind.EVENTSOURCE), 3);
         try {
-            nodes.node(1).terminate(); // SIGTERM gw-2: it drains
-            nodes.awaitReadyz(1, 503, BOUND);
+            cluster.nodes().node(1).terminate(); // SIGTERM gw-2: it drains
+            cluster.nodes().awaitReadyz(1, 503, BOUND);
             Thread.sleep(2500); // HAProxy checks every 1 s and takes one failure as down
             for (int i = 0; i < 6; i++) {
-                try (ClientSession s = CometClient.connect(gateway, TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
+                try (ClientSession s = CometClient.connect(cluster.gateway(), TransportKind.XHR_POLLING, GatewayNodes.ORIGIN)) {
                     assertNotEquals("gw-2", SessionIds.nodeOf(s.id()), "a draining node got a new session");
                 }
             }
-            assertEquals(0, nodes.node(1).awaitExit(BOUND), "gw-2 exits 0 after its drain");
-            nodes.restart(1);
-            nodes.awaitReadyz(1, 200, BOUND);
+            assertEquals(0, cluster.nodes().node(1).awaitExit(BOUND), "gw-2 exits 0 after its drain");
+            cluster.nodes().restart(1);
+            cluster.nodes().awaitReadyz(1, 200, BOUND);
             awaitNewSessionOn("gw-2"); // back in the balance: the fewest connections
             for (EchoLoop loop : loops) {
                 if (loop.node().equals("gw-2")) {
@@ -230,12 +197,12 @@ class HaproxyClusterIT {
         try {
             Map<String, List<EchoLoop>> by = byNode(loops);
             assertTrue(by.containsKey("gw-3") && by.size() == 3, "sessions on every node: " + by.keySet());
-            nodes.node(2).kill();
+            cluster.nodes().node(2).kill();
             for (EchoLoop loop : by.get("gw-3")) {
                 ClientSession.Closed closed = loop.session.closed().get(BOUND.toSeconds(), TimeUnit.SECONDS);
                 assertEquals(4015, closed.code(), loop.kind.label() + ": " + closed.reason());
                 assertTrue(closed.reason().contains("gw-3"), closed.reason());
-                EchoLoop fresh = EchoLoop.start(gateway, loop.kind, 7);
+                EchoLoop fresh = EchoLoop.start(cluster.gateway(), loop.kind, 7);
                 assertNotEquals("gw-3", fresh.node());
                 assertTrue(fresh.stop() >= 0);
                 fresh.close();

@@ -1,20 +1,16 @@
 package io.cometgate.cluster;
 
-import io.cometgate.config.TransportKind;
-import io.cometgate.it.EchoBackend;
 import io.cometgate.client.ClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.cometgate.config.TransportKind;
+import io.cometgate.testing.process.BalancedCluster;
+import io.cometgate.testing.process.GatewayNodes;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,51 +35,15 @@ class NginxClusterIT {
     private static final List<TransportKind> KINDS = List.of(TransportKind.WEBSOCKET, TransportKind.XHR_STREAMING,
             TransportKind.EVENTSOURCE, TransportKind.XHR_POLLING);
 
-    @TempDir
-    static Path dir;
-
-    private static EchoBackend echo;
-    private static GatewayNodes nodes;
-    private static ExternalProcess nginx;
-    private static URI gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        echo = new EchoBackend(null);
-        int port = ExternalProcess.freePort();
-        nodes = new GatewayNodes(3, dir, port, echo.hostPort(), List.of());
-        String config = Files.readString(Path.of("..", "examples", "cluster", "nginx.conf"))
-                .replace("127.0.0.1:8080", "127.0.0.1:" + port)
-                .replace("worker_processes auto;", "worker_processes 1;");
-        for (int i = 0; i < 3; i++) {
-            config = config.replace("127.0.0.1:808" + (i + 1), "127.0.0.1:" + nodes.port(i));
-        }
-        Files.createDirectories(dir.resolve("tmp"));
-        Files.writeString(dir.resolve("nginx.conf"), config);
-        nginx = ExternalProcess.start("nginx", List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", "nginx.conf",
-                "-g", "daemon off;"), dir, port, BOUND);
-        gateway = URI.create("http://127.0.0.1:" + port + "/cometgate");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (nginx != null) {
-            nginx.close();
-        }
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (echo != null) {
-            echo.close();
-        }
-    }
+    @RegisterExtension
+    static final BalancedCluster.PerClass cluster = BalancedCluster.perClass(BalancedCluster.Balancer.NGINX);
 
     private static List<EchoLoop> startLoops(int perKind) throws Exception {
         List<EchoLoop> loops = new ArrayList<>();
         long seed = 11;
         for (int i = 0; i < perKind; i++) {
             for (TransportKind kind : KINDS) {
-                loops.add(EchoLoop.start(gateway, kind, seed++));
+                loops.add(EchoLoop.start(cluster.gateway(), kind, seed++));
             }
         }
         return loops;
@@ -103,9 +63,9 @@ class NginxClusterIT {
             assertEquals(3, perNode.size(), "least_conn spreads new sessions: " + perNode);
             for (int i = 0; i < 3; i++) {
                 // At least: a client that timed out on a loaded machine may have created one more and retried.
-                assertTrue(nodes.metric(i, "cometgate_sessions_created_total") >= perNode.get(GatewayNodes.nodeId(i)),
+                assertTrue(cluster.nodes().metric(i, "cometgate_sessions_created_total") >= perNode.get(GatewayNodes.nodeId(i)),
                         GatewayNodes.nodeId(i) + " created the sessions tagged with it");
-                assertEquals(0, nodes.metric(i, "cometgate_unknown_sessions_total"), GatewayNodes.nodeId(i));
+                assertEquals(0, cluster.nodes().metric(i, "cometgate_unknown_sessions_total"), GatewayNodes.nodeId(i));
             }
         } finally {
             loops.forEach(EchoLoop::close);
@@ -117,14 +77,14 @@ class NginxClusterIT {
     void aKilledNodesClientsGet4015AndAFreshSessionElsewhere() throws Exception {
         List<EchoLoop> loops = startLoops(3);
         try {
-            nodes.node(0).kill();
+            cluster.nodes().node(0).kill();
             int killed = 0;
             for (EchoLoop loop : loops) {
                 if (loop.node().equals("gw-1")) {
                     killed++;
                     ClientSession.Closed closed = loop.session.closed().get(BOUND.toSeconds(), TimeUnit.SECONDS);
                     assertEquals(4015, closed.code(), loop.kind.label() + ": " + closed.reason());
-                    EchoLoop fresh = EchoLoop.start(gateway, loop.kind, 99);
+                    EchoLoop fresh = EchoLoop.start(cluster.gateway(), loop.kind, 99);
                     assertNotEquals("gw-1", fresh.node());
                     fresh.close();
                 } else {

@@ -6,14 +6,15 @@ import io.cometgate.client.ClientSession;
 import io.cometgate.client.CometClient;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
-import io.cometgate.testing.EchoBackend;
 import io.cometgate.http.ClientAddressResolver;
 import io.cometgate.http.EventLoops;
 import io.cometgate.http.GatewayServer;
 import io.cometgate.metrics.GatewayMetrics;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.cometgate.policy.PolicyDecider;
+import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.RecordingAudit;
+import io.cometgate.testing.process.ExternalProcess;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,7 +191,7 @@ class RedisClusterLimitsIT {
 
     @Test
     void channelOpensPerAddressPerMinuteAreCountedAcrossNodes() throws Exception {
-        try (EchoBackend echo = new EchoBackend(Long.MAX_VALUE, 0)) {
+        try (EchoBackend echo = new EchoBackend()) {
             startNodes(2, RedisClusterLimits.Failure.CLOSED, "limit opens-per-ip-per-minute 3",
                     "limit max-channels-per-session 8", "allow 127.0.0.1:" + echo.port() + " allow-loopback");
             long intoMinute = System.currentTimeMillis() % 60_000;

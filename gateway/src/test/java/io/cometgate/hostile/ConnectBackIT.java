@@ -1,8 +1,8 @@
 package io.cometgate.hostile;
 
-import io.cometgate.it.WsClient;
 import io.cometgate.testing.GatewayFixture;
 import io.cometgate.testing.TestDecider;
+import io.cometgate.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,9 +1,9 @@
 package io.cometgate.hostile;
 
-import io.cometgate.it.WsClient;
 import io.cometgate.testing.DiscardBackend;
 import io.cometgate.testing.GatewayFixture;
 import io.cometgate.testing.TestDecider;
+import io.cometgate.testing.WsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

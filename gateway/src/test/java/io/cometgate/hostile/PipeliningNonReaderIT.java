@@ -1,9 +1,8 @@
 package io.cometgate.hostile;
 
-import io.cometgate.it.WsClient;
-import io.cometgate.testing.EchoBackend;
 import io.cometgate.testing.GatewayFixture;
 import io.cometgate.testing.TestDecider;
+import io.cometgate.testing.WsClient;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -37,14 +36,11 @@ class PipeliningNonReaderIT {
     private static final long MIB = 1024 * 1024;
 
     private GatewayFixture gateway;
-    private EchoBackend echo;
     private final List<Socket> attackers = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        gateway = new GatewayFixture();
-        echo = new EchoBackend();
-        gateway.decider.allowPort(echo.port());
+        gateway = GatewayFixture.withEcho();
     }
 
     @AfterEach
@@ -52,7 +48,6 @@ class PipeliningNonReaderIT {
         for (Socket socket : attackers) {
             socket.close();
         }
-        echo.close();
         gateway.close();
     }
 
@@ -105,7 +100,7 @@ class PipeliningNonReaderIT {
 
         try (WsClient canary = WsClient.connect(new InetSocketAddress("127.0.0.1", gateway.port()), gateway.hostPort(),
                 TestDecider.ORIGIN)) {
-            canary.open(1, echo.target());
+            canary.open(1, gateway.echo().target());
             canary.await(f -> f.type() == WsClient.OPENED, Duration.ofSeconds(5));
             byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
             long started = System.nanoTime();

@@ -50,7 +50,7 @@ class PolicyEnforcementIT {
 
     @BeforeEach
     void start() throws Exception {
-        echo = new EchoBackend(Long.MAX_VALUE, 0);
+        echo = new EchoBackend();
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }

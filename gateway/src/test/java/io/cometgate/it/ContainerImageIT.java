@@ -2,6 +2,8 @@ package io.cometgate.it;
 
 import com.nimbusds.jose.util.JSONArrayUtils;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,10 +73,10 @@ class ContainerImageIT {
         String tag = loaded.substring(loaded.lastIndexOf(' ') + 1);
         int port = freePort();
         String host = "127.0.0.1:" + port;
-        try (EchoBackend echo = new EchoBackend(null)) {
+        try (EchoBackend echo = new EchoBackend()) {
             Path etc = Files.createDirectory(dir.resolve("etc"));
             Files.writeString(etc.resolve("gateway.policy"), String.join("\n", "cometgate-policy 1", "host " + host,
-                    "origin http://" + host, "alias echo " + echo.hostPort() + " allow-loopback", ""));
+                    "origin http://" + host, "alias echo " + echo.target() + " allow-loopback", ""));
             // The container's user (65532) reads the mounted files as "other".
             Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));

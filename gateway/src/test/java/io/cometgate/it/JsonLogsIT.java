@@ -2,10 +2,13 @@ package io.cometgate.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.PolicyFile;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -32,11 +35,10 @@ class JsonLogsIT {
     @Test
     void everyLogLineIsAFlatJsonObjectAndAChannelsAuditLinesShareACorrelationId() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        try (EchoBackend echo = new EchoBackend(null)) {
-            Path policy = Files.writeString(dir.resolve("json.policy"), String.join("\n", "cometgate-policy 1",
-                    "host " + HOST, "origin " + ORIGIN, "alias echo " + echo.hostPort() + " allow-loopback", ""));
-            try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--policy", policy.toString(),
-                    "--log-format", "json");
+        try (EchoBackend echo = new EchoBackend()) {
+            Path policy = PolicyFile.write(dir.resolve("json.policy"), HOST, ORIGIN,
+                    "alias echo " + echo.target() + " allow-loopback");
+            try (GatewayProcess gateway = GatewayProcess.withPolicy(policy, "--log-format", "json");
                  WsClient client = WsClient.connect(gateway.http(), HOST, ORIGIN)) {
                 client.open(1, "echo");
                 assertEquals(WsClient.OPENED, client.await(f -> f.channel() == 1, BOUND).type());

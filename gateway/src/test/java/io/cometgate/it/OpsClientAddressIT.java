@@ -1,5 +1,9 @@
 package io.cometgate.it;
 
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,17 +51,13 @@ class OpsClientAddressIT {
         irc = new RecordingBackend();
         forwarded = new RecordingBackend();
         Files.writeString(dir.resolve("webirc.pass"), "s3cret\n");
-        Path policy = Files.writeString(dir.resolve("ops.policy"), String.join("\n",
-                "cometgate-policy 1",
-                "host " + HOST,
-                "origin " + ORIGIN,
+        Path policy = PolicyFile.write(dir.resolve("ops.policy"), HOST, ORIGIN,
                 "trusted-proxy 127.0.0.2/32",
                 "alias pp1 " + v1.hostPort() + " proxy-protocol=v1 allow-loopback",
                 "alias pp2 " + v2.hostPort() + " proxy-protocol=v2 allow-loopback",
                 "alias irc " + irc.hostPort() + " webirc-password-file=webirc.pass allow-loopback",
-                "alias fwd " + forwarded.hostPort() + " proxy-protocol=v1 allow-loopback",
-                ""));
-        gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--policy", policy.toString(), "--threads", "2");
+                "alias fwd " + forwarded.hostPort() + " proxy-protocol=v1 allow-loopback");
+        gateway = GatewayProcess.withPolicy(policy, "--threads", "2");
     }
 
     @AfterAll

@@ -1,12 +1,16 @@
 package io.cometgate.it;
 
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -31,12 +35,10 @@ class OpsDrainIT {
 
     @Test
     void sigtermDrainsOpenChannelsThenClosesThemWith4010AndExitsZero() throws Exception {
-        try (EchoBackend echo = new EchoBackend(null)) {
-            Path policy = Files.writeString(dir.resolve("drain.policy"), String.join("\n",
-                    "cometgate-policy 1", "host " + HOST, "origin " + ORIGIN,
-                    "alias echo " + echo.hostPort() + " allow-loopback", ""));
-            try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--policy", policy.toString(),
-                    "--drain-timeout", "3s");
+        try (EchoBackend echo = new EchoBackend()) {
+            Path policy = PolicyFile.write(dir.resolve("drain.policy"), HOST, ORIGIN,
+                    "alias echo " + echo.target() + " allow-loopback");
+            try (GatewayProcess gateway = GatewayProcess.withPolicy(policy, "--drain-timeout", "3s");
                  WsClient client = WsClient.connect(gateway.http(), HOST, ORIGIN)) {
                 InetSocketAddress http = gateway.http();
                 client.open(1, "echo");

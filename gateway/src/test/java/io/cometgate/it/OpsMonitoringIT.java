@@ -1,5 +1,10 @@
 package io.cometgate.it;
 
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,9 +50,9 @@ class OpsMonitoringIT {
     @Test
     void theAdminListenerServesScrapesByAddressThatPromtoolAcceptsAndReadinessFailsWhileDraining() throws Exception {
         requirePromtool();
-        try (EchoBackend echo = new EchoBackend(null)) {
-            Path policy = Files.writeString(dir.resolve("gw.policy"), String.join("\n", "cometgate-policy 1",
-                    "host " + HOST, "origin " + ORIGIN, "alias echo " + echo.hostPort() + " allow-loopback", ""));
+        try (EchoBackend echo = new EchoBackend()) {
+            Path policy = PolicyFile.write(dir.resolve("gw.policy"), HOST, ORIGIN,
+                    "alias echo " + echo.target() + " allow-loopback");
             try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
                     "--policy", policy.toString(), "--drain-timeout", "5s");
                  WsClient client = WsClient.connect(gateway.http(), HOST, ORIGIN)) {

@@ -1,5 +1,11 @@
 package io.cometgate.it;
 
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
+import io.cometgate.testing.process.HaproxyProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +44,10 @@ class ProxyProtocolIT {
     @Test
     void theBalancersClientAddressIsTheClientAndHeadersAreTrustedOnlyFromTheBalancer() throws Exception {
         requireHaproxy();
-        try (EchoBackend echo = new EchoBackend(null)) {
-            Path policy = Files.writeString(dir.resolve("gw.policy"), String.join("\n", "cometgate-policy 1",
-                    "host " + HOST, "origin " + ORIGIN, "alias echo " + echo.hostPort() + " allow-loopback", ""));
-            try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--policy", policy.toString(),
+        try (EchoBackend echo = new EchoBackend()) {
+            Path policy = PolicyFile.write(dir.resolve("gw.policy"), HOST, ORIGIN,
+                    "alias echo " + echo.target() + " allow-loopback");
+            try (GatewayProcess gateway = GatewayProcess.withPolicy(policy,
                     "--proxy-protocol-from", HaproxyProcess.SOURCE + "/32", "--admin-listen", "127.0.0.1:0")) {
                 int decisions = 0;
                 for (String version : new String[] {"send-proxy", "send-proxy-v2"}) {

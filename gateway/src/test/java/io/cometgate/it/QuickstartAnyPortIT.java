@@ -1,5 +1,8 @@
 package io.cometgate.it;
 
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.cometgate.it;
 
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,9 @@
 package io.cometgate.it;
 
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.PolicyFile;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import io.cometgate.tls.DevCa;
 import io.cometgate.tls.ServerTlsContexts;
 import org.junit.jupiter.api.AfterAll;
@@ -8,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,17 +42,13 @@ class TlsBackendIT {
     static void start() throws Exception {
         DevCa ca = DevCa.generate("backend CA", Duration.ofDays(30));
         ca.writeTo(dir.resolve("ca"), false);
-        backend = new EchoBackend(ServerTlsContexts.forKey(ca.issue(List.of("backend.test"), Duration.ofDays(7))));
-        String target = backend.hostPort();
-        Path policy = Files.writeString(dir.resolve("backend-tls.policy"), String.join("\n",
-                "cometgate-policy 1",
-                "host " + HOST,
-                "origin " + ORIGIN,
+        backend = EchoBackend.builder().tls(ServerTlsContexts.forKey(ca.issue(List.of("backend.test"), Duration.ofDays(7)))).start();
+        String target = backend.target();
+        Path policy = PolicyFile.write(dir.resolve("backend-tls.policy"), HOST, ORIGIN,
                 "alias secure " + target + " tls ca=ca/ca.pem server-name=backend.test allow-loopback",
                 "alias wrongname " + target + " tls ca=ca/ca.pem server-name=other.test allow-loopback",
-                "alias untrusted " + target + " tls server-name=backend.test allow-loopback",
-                ""));
-        gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--policy", policy.toString());
+                "alias untrusted " + target + " tls server-name=backend.test allow-loopback");
+        gateway = GatewayProcess.withPolicy(policy);
     }
 
     @AfterAll

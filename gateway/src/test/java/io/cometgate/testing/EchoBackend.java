@@ -1,100 +1,208 @@
 package io.cometgate.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import java.net.InetSocketAddress;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A real TCP echo server on 127.0.0.1 (a thread per connection). Counts what it wrote back,
- * so backpressure tests can see it stop; {@code closeAfter} makes it close each connection
- * after echoing that many bytes (a backend that ends the conversation).
+ * The one echo server of the tests: a real TCP server on 127.0.0.1 port 0, the stand-in for a
+ * backend. {@code new EchoBackend()} echoes everything; the {@link Builder} adds TLS (and
+ * remembers the SNI name each client asked for), a small send buffer (backpressure tests), or
+ * closing after some bytes (a backend that ends the conversation). It echoes only as fast as
+ * the peer reads: it stops reading while its own writes wait, so {@link #written} stops too.
  */
 public final class EchoBackend implements AutoCloseable {
 
-    private final ServerSocket server;
-    private final long closeAfter;
-    private final int sendBuffer;
-    private final AtomicLong written = new AtomicLong();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** How long a closing connection drains what the peer still sends before it is closed. */
+    private static final long DRAIN_SECONDS = 5;
 
-    public EchoBackend() throws IOException {
-        this(Long.MAX_VALUE, 0);
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Channel listener;
+    private final AtomicLong written = new AtomicLong();
+    private final LinkedBlockingQueue<String> sniNames = new LinkedBlockingQueue<>();
+
+    /** Echoes everything, plain TCP. */
+    public EchoBackend() throws InterruptedException {
+        this(new Builder());
     }
 
-    public EchoBackend(long closeAfter, int sendBuffer) throws IOException {
-        this.closeAfter = closeAfter;
-        this.sendBuffer = sendBuffer;
-        this.server = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
-        Thread acceptor = new Thread(this::acceptLoop, "echo-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+    private EchoBackend(Builder options) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8 * 1024, 32 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (options.tls != null) {
+                            ch.pipeline().addLast(sniRecordingTls(options.tls, ch));
+                        }
+                        ch.pipeline().addLast(new Echo(options.closeAfter));
+                    }
+                });
+        if (options.sendBuffer > 0) {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, options.sendBuffer);
+        }
+        listener = bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The behaviours some tests need; each is off unless set. */
+    public static final class Builder {
+        private SslContext tls;
+        private long closeAfter = Long.MAX_VALUE;
+        private int sendBuffer;
+
+        private Builder() {
+        }
+
+        /** TLS with this server context; the SNI names clients ask for are kept for {@link #nextSniName}. */
+        public Builder tls(SslContext context) {
+            this.tls = context;
+            return this;
+        }
+
+        /** Each connection ends (FIN, then drain) after echoing this many bytes. */
+        public Builder closeAfter(long bytes) {
+            this.closeAfter = bytes;
+            return this;
+        }
+
+        /** SO_SNDBUF of each connection, so a backpressure test fills it quickly. */
+        public Builder sendBuffer(int bytes) {
+            this.sendBuffer = bytes;
+            return this;
+        }
+
+        public EchoBackend start() throws InterruptedException {
+            return new EchoBackend(this);
+        }
+    }
+
+    private SslHandler sniRecordingTls(SslContext tls, SocketChannel ch) {
+        SslHandler handler = tls.newHandler(ch.alloc());
+        handler.handshakeFuture().addListener(f -> {
+            if (f.isSuccess() && handler.engine().getSession() instanceof ExtendedSSLSession ext) {
+                ext.getRequestedServerNames().forEach(n -> sniNames.add(((SNIHostName) n).getAsciiName()));
+            }
+        });
+        return handler;
+    }
+
+    /** One connection: echo up to {@code closeAfter} bytes, reading only while writes keep up. */
+    private final class Echo extends ChannelInboundHandlerAdapter {
+        private final long closeAfter;
+        private long echoed;
+
+        Echo(long closeAfter) {
+            this.closeAfter = closeAfter;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            int take = (int) Math.min(in.readableBytes(), closeAfter - echoed);
+            if (take <= 0) {
+                in.release(); // draining after our FIN: discard
+                return;
+            }
+            ByteBuf out = in.readRetainedSlice(take);
+            in.release();
+            echoed += take;
+            ctx.writeAndFlush(out).addListener(f -> {
+                if (f.isSuccess()) {
+                    written.addAndGet(take);
+                }
+            });
+            if (echoed >= closeAfter) {
+                finish(ctx);
+            } else if (!ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(false); // the peer does not read: neither do we
+            }
+        }
+
+        /**
+         * A graceful close: FIN first, then drain what the peer still sends. Closing with unread
+         * input would send an RST, and an RST makes the kernel discard data the gateway has not
+         * read yet, which no relay could deliver.
+         */
+        private void finish(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((SocketChannel) ctx.channel()).shutdownOutput());
+            ctx.channel().config().setAutoRead(true);
+            ctx.executor().schedule(() -> ctx.close(), DRAIN_SECONDS, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                // The peer is done: send what is still queued, then close, as a blocking echo would.
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a reset, or a refused TLS handshake (what some tests want)
+        }
     }
 
     public int port() {
-        return server.getLocalPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /** {@code 127.0.0.1:port}, as a policy or an OPEN names it. */
     public String target() {
         return "127.0.0.1:" + port();
     }
 
+    /** Bytes echoed so far, over all connections (written to the socket). */
     public long written() {
         return written.get();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                if (sendBuffer > 0) {
-                    socket.setSendBufferSize(sendBuffer);
-                }
-                sockets.add(socket);
-                Thread echo = new Thread(() -> echo(socket), "echo-connection");
-                echo.setDaemon(true);
-                echo.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private void echo(Socket socket) {
-        try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
-            byte[] buffer = new byte[32 * 1024];
-            long echoed = 0;
-            int n;
-            while (echoed < closeAfter && (n = in.read(buffer, 0, (int) Math.min(buffer.length, closeAfter - echoed))) > 0) {
-                out.write(buffer, 0, n);
-                echoed += n;
-                written.addAndGet(n);
-            }
-            if (echoed >= closeAfter) {
-                // A graceful close: FIN first, then drain what the peer still sends. Closing with
-                // unread input would send an RST, and an RST makes the kernel discard data the
-                // gateway has not read yet, which no relay could deliver.
-                socket.shutdownOutput();
-                socket.setSoTimeout(5_000);
-                while (in.read(buffer) >= 0) {
-                    // discard
-                }
-            }
-        } catch (IOException e) {
-            // the gateway closed or reset the connection: the test decides whether that was right
-        }
+    /** The SNI name of the next successful TLS handshake, or {@code null} if none came within 5 s. */
+    public String nextSniName() throws InterruptedException {
+        return sniNames.poll(5, TimeUnit.SECONDS);
     }
 
     @Override
-    public void close() throws IOException {
-        server.close();
-        for (Socket socket : sockets) {
-            socket.close();
+    public void close() {
+        if (group.isShuttingDown()) {
+            return; // closed already (a test may close it early to end its channels)
         }
+        listener.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

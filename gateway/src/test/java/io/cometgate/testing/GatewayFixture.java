@@ -1,10 +1,10 @@
 package io.cometgate.testing;
 
+import io.cometgate.cli.GatewayAssembly;
 import io.cometgate.config.GatewayConfig;
 import io.cometgate.config.TransportKind;
 import io.cometgate.http.ClientAddressResolver;
 import io.cometgate.http.EventLoops;
-import io.cometgate.cli.GatewayAssembly;
 import io.cometgate.http.GatewayServer;
 
 import java.net.InetSocketAddress;
@@ -13,7 +13,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** An in-process gateway on 127.0.0.1, every transport on, with the test policy; close() stops it. */
+/**
+ * An in-process gateway on 127.0.0.1, every transport on, with the test policy; close() stops it.
+ * {@link #withEcho} adds an {@link EchoBackend} the policy allows, closed with the gateway. The
+ * out-of-process twin, the JAR run as an operator runs it, is {@code process.GatewayProcess}.
+ */
 public final class GatewayFixture implements AutoCloseable {
 
     public final TestDecider decider = new TestDecider();
@@ -21,6 +25,7 @@ public final class GatewayFixture implements AutoCloseable {
     private final EventLoops loops = EventLoops.create(2);
     private final GatewayServer server;
     private final InetSocketAddress address;
+    private EchoBackend echo;
 
     public GatewayFixture() throws InterruptedException {
         this(config -> config);
@@ -33,6 +38,27 @@ public final class GatewayFixture implements AutoCloseable {
         server = GatewayAssembly.server(config, decider, audit, loops, ClientAddressResolver.PEER_ONLY);
         address = server.start().get(0);
         decider.allowHost(hostPort());
+    }
+
+    /** A gateway with every transport on and an echo backend its policy allows. */
+    public static GatewayFixture withEcho() throws InterruptedException {
+        GatewayFixture gateway = new GatewayFixture();
+        try {
+            gateway.echo = new EchoBackend();
+        } catch (InterruptedException | RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        gateway.decider.allowPort(gateway.echo.port());
+        return gateway;
+    }
+
+    /** The echo backend of {@link #withEcho}. */
+    public EchoBackend echo() {
+        if (echo == null) {
+            throw new IllegalStateException("no echo backend: start the fixture with GatewayFixture.withEcho()");
+        }
+        return echo;
     }
 
     public String hostPort() {
@@ -60,6 +86,9 @@ public final class GatewayFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        if (echo != null) {
+            echo.close();
+        }
         server.close();
         loops.shutdown();
         loops.workers().terminationFuture().syncUninterruptibly();

@@ -1,8 +1,9 @@
 package io.cometgate.tls;
 
-import io.cometgate.it.EchoBackend;
-import io.cometgate.it.GatewayProcess;
-import io.cometgate.it.WsClient;
+import io.cometgate.testing.EchoBackend;
+import io.cometgate.testing.PolicyFile;
+import io.cometgate.testing.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -66,10 +66,9 @@ class TlsClientCertIT {
         PemPair server = PemPair.in(dir.resolve("server"), "cert.pem", "key.pem")
                 .write(serverCa.issue(List.of("127.0.0.1"), VALID), false);
         PemPair clientCaFiles = clientCa.writeTo(dir.resolve("client-ca"), false);
-        try (EchoBackend echo = new EchoBackend(null)) {
-            Path policy = Files.writeString(dir.resolve("mtls.policy"), String.join("\n", "cometgate-policy 1",
-                    "host gw.test", "origin https://gw.test",
-                    "alias echo " + echo.hostPort() + " allow-loopback client-cert=alice", ""));
+        try (EchoBackend echo = new EchoBackend()) {
+            Path policy = PolicyFile.write(dir.resolve("mtls.policy"), "gw.test", "https://gw.test",
+                    "alias echo " + echo.target() + " allow-loopback client-cert=alice");
             try (GatewayProcess gateway = GatewayProcess.start("--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0",
                     "--tls-cert", server.certFile().toString(), "--tls-key", server.keyFile().toString(),
                     "--tls-client-ca", clientCaFiles.certFile().toString(), "--policy", policy.toString())) {

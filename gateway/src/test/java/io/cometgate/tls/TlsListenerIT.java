@@ -1,7 +1,8 @@
 package io.cometgate.tls;
 
-import io.cometgate.it.GatewayProcess;
-import io.cometgate.it.PlainHttp;
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -68,7 +68,7 @@ class TlsListenerIT {
     }
 
     static Path policy(Path dir) throws IOException {
-        return Files.writeString(dir.resolve("tls.policy"), "cometgate-policy 1\nhost gw.test\norigin https://gw.test\n");
+        return PolicyFile.write(dir.resolve("tls.policy"), "gw.test", "https://gw.test");
     }
 
     static SSLContext trusting(X509Certificate caCert) throws Exception {

@@ -1,6 +1,6 @@
 package io.cometgate.tls;
 
-import io.cometgate.it.GatewayProcess;
+import io.cometgate.testing.process.GatewayProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

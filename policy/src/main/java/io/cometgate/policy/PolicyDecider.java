@@ -31,6 +31,7 @@ public final class PolicyDecider implements Decider, AutoCloseable {
     private final AtomicReference<PolicyEngine> current = new AtomicReference<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile PolicyWatcher watcher;
+    private volatile boolean logWarnings = true;
 
     PolicyDecider(Path file, Resolver resolver, AddressClassifier classifier, Clock clock) throws PolicyException {
         this.file = file;
@@ -71,7 +72,9 @@ public final class PolicyDecider implements Decider, AutoCloseable {
         }
         current.set(new PolicyEngine(result.policy(), resolver, classifier, clock));
         log.info("policy {} reloaded", file);
-        result.policy().warnings().forEach(w -> log.warn("{}", w.render()));
+        if (logWarnings) {
+            result.policy().warnings().forEach(w -> log.warn("{}", w.render()));
+        }
         for (Runnable r : listeners) {
             try {
                 r.run();
@@ -80,6 +83,15 @@ public final class PolicyDecider implements Decider, AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Stops {@link #reload()} from logging the policy's warnings. For a policy the gateway renders
+     * itself (the built-in demo), whose warnings are there by design and would only alarm operators.
+     */
+    public PolicyDecider withoutWarningLogs() {
+        logWarnings = false;
+        return this;
     }
 
     /** Runs after every successful reload (e.g. close channels no longer allowed). */

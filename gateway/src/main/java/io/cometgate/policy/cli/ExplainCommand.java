@@ -1,6 +1,8 @@
 package io.cometgate.policy.cli;
 
 import io.cometgate.policy.ConnectRequest;
+import io.cometgate.policy.HostPort;
+import io.cometgate.policy.OwnListeners;
 import io.cometgate.policy.Decision;
 import io.cometgate.policy.IpLiterals;
 import io.cometgate.policy.PolicyException;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -56,6 +60,11 @@ final class ExplainCommand implements Callable<Integer> {
                     + " with any --resolve, no DNS query is made and other names fail to resolve")
     List<String> resolve;
 
+    @Option(names = "--listen", paramLabel = "IP:PORT",
+            description = "an address the gateway listens on, as given to serve's --listen, --tls-listen or"
+                    + " --admin-listen (repeatable): a target reaching one is denied as connect-back, as serve does")
+    List<String> listen;
+
     private final Supplier<Resolver> resolvers;
 
     ExplainCommand() {
@@ -80,6 +89,16 @@ final class ExplainCommand implements Callable<Integer> {
                 return PolicyCommand.BAD_CONFIG;
             }
         }
+        List<InetSocketAddress> listeners = new ArrayList<>();
+        for (String l : listen == null ? List.<String>of() : listen) {
+            try {
+                listeners.add(HostPort.literalSocketAddress(l));
+            } catch (IllegalArgumentException e) {
+                err.println("--listen: " + e.getMessage());
+                err.flush();
+                return PolicyCommand.BAD_CONFIG;
+            }
+        }
         Resolver table = null;
         if (resolve != null) {
             try {
@@ -95,7 +114,9 @@ final class ExplainCommand implements Callable<Integer> {
                 : resolvers != null ? resolvers.get() : Resolver.dns(PolicyTools.dnsTimeout(policy))) {
             PolicyTools.Explanation e = PolicyTools.explain(policy, new ConnectRequest(target, origin, client, token),
                     resolver, group.next()).get(2, TimeUnit.MINUTES);
-            Decision d = e.decision();
+            OwnListeners own = OwnListeners.forThisHost();
+            listeners.forEach(own::add);
+            Decision d = own.guard(e.decision());
             out.println("decision: " + d.verdict());
             out.println("reason:   " + d.reason());
             out.println("rule:     " + (d.rule() == null ? "(default deny)" : d.rule()));

@@ -136,6 +136,27 @@ class PolicyCommandTest {
     }
 
     @Test
+    void explainWithListenDeniesATargetThatIsTheGatewaysOwnListener() throws Exception {
+        Path p = Files.writeString(dir.resolve("p.policy"), "cometgate-policy 1\nhost gw\norigin none\n"
+                + "allow 127.0.0.1:8000-8100 allow-loopback\n");
+        Resolver none = (host, loop) -> loop.newFailedFuture(new IllegalStateException("no DNS in tests"));
+        assertEquals(0, policyCommand(none).execute("explain", "--policy", p.toString(), "--target", "127.0.0.1:8000",
+                "--listen", "127.0.0.1:9000"), err.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(1, policyCommand(none).execute("explain", "--policy", p.toString(), "--target", "127.0.0.1:8000",
+                "--listen", "127.0.0.1:9000", "--listen", "127.0.0.1:8000"));
+        assertTrue(out.toString().contains("reason:   connect-back: 127.0.0.1:8000 is this gateway's listener 127.0.0.1:8000"),
+                out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(1, policyCommand(none).execute("explain", "--policy", p.toString(), "--target", "127.0.0.1:8000",
+                "--listen", "0.0.0.0:8000"));
+        assertTrue(out.toString().contains("reaches this gateway's wildcard listener"), out.toString());
+        assertEquals(2, policyCommand(none).execute("explain", "--policy", p.toString(), "--target", "127.0.0.1:8000",
+                "--listen", "gw.example:8000"));
+        assertTrue(err.toString().contains("--listen: 'gw.example:8000': listen on an IP address, not a name"), err.toString());
+    }
+
+    @Test
     void explainWithResolveDecidesOfflineFromTheTable() throws Exception {
         Path p = Files.writeString(dir.resolve("p.policy"), "cometgate-policy 1\nhost gw\norigin none\n"
                 + "allow *.example.net:443\n");

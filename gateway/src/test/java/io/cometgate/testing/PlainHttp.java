@@ -1,4 +1,4 @@
-package io.cometgate.it;
+package io.cometgate.testing;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.cometgate.it;
+package io.cometgate.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -90,16 +90,7 @@ public final class WsClient implements AutoCloseable {
         socket.bind(new InetSocketAddress(local, 0));
         socket.setTcpNoDelay(true); // small messages that wait for an answer (credit) must not wait for Nagle
         socket.connect(gateway, 5_000);
-        WsClient client = new WsClient(socket);
-        try {
-            client.handshake(headers);
-            Frame hello = client.await(f -> f.type() == HELLO, Duration.ofSeconds(10));
-            client.hello = hello.text();
-        } catch (IOException | RuntimeException e) {
-            socket.close();
-            throw e;
-        }
-        return client;
+        return over(socket, headers);
     }
 
     /** Upgrades over an already connected socket (a TLS socket, for instance) and reads the HELLO. */

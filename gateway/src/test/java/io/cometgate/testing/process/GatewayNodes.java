@@ -1,11 +1,10 @@
-package io.cometgate.cluster;
+package io.cometgate.testing.process;
 
-import io.cometgate.it.GatewayProcess;
-import io.cometgate.it.PlainHttp;
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.PolicyFile;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,27 +17,23 @@ import java.util.regex.Pattern;
  * balancer's Host, one Origin, the balancer trusted for X-Forwarded-For, an {@code echo} alias.
  * Each node keeps its port across restarts, as the balancer's config names it.
  */
-final class GatewayNodes implements AutoCloseable {
+public final class GatewayNodes implements AutoCloseable {
 
-    static final String HOST = "gw.test";
-    static final String ORIGIN = "http://app.test";
+    public static final String HOST = "gw.test";
+    public static final String ORIGIN = "http://app.test";
 
     private final Path policy;
     private final List<String> extraArgs;
     private final GatewayProcess[] nodes;
     private final int[] ports;
 
-    GatewayNodes(int count, Path dir, int balancerPort, String echoTarget, List<String> extraArgs)
+    public GatewayNodes(int count, Path dir, int balancerPort, String echoTarget, List<String> extraArgs)
             throws IOException, InterruptedException {
-        this.policy = Files.writeString(dir.resolve("cluster.policy"), String.join("\n",
-                "cometgate-policy 1",
-                "host " + HOST + " 127.0.0.1:" + balancerPort,
-                "origin " + ORIGIN,
+        this.policy = PolicyFile.write(dir.resolve("cluster.policy"), HOST + " 127.0.0.1:" + balancerPort, ORIGIN,
                 "trusted-proxy 127.0.0.1/32",
                 "alias echo " + echoTarget + " allow-loopback",
                 "limit max-sessions-per-ip 1000",
-                "limit opens-per-ip-per-minute 10000",
-                ""));
+                "limit opens-per-ip-per-minute 10000");
         this.extraArgs = extraArgs;
         this.nodes = new GatewayProcess[count];
         this.ports = new int[count];
@@ -53,7 +48,7 @@ final class GatewayNodes implements AutoCloseable {
         }
     }
 
-    static String nodeId(int index) {
+    public static String nodeId(int index) {
         return "gw-" + (index + 1);
     }
 
@@ -64,30 +59,30 @@ final class GatewayNodes implements AutoCloseable {
         return GatewayProcess.start(args.toArray(String[]::new));
     }
 
-    int count() {
+    public int count() {
         return nodes.length;
     }
 
-    int port(int index) {
+    public int port(int index) {
         return ports[index];
     }
 
-    GatewayProcess node(int index) {
+    public GatewayProcess node(int index) {
         return nodes[index];
     }
 
     /** Starts node {@code index} again on its old port (after a kill or a drain). */
-    void restart(int index) throws IOException, InterruptedException {
+    public void restart(int index) throws IOException, InterruptedException {
         nodes[index].close();
         nodes[index] = startNode(index, ports[index]);
     }
 
-    int readyz(int index) throws IOException {
+    public int readyz(int index) throws IOException {
         return PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/readyz", HOST).status();
     }
 
     /** One counter or gauge (no labels) from the node's /metrics. */
-    long metric(int index, String name) throws IOException {
+    public long metric(int index, String name) throws IOException {
         String text = PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/metrics", HOST).body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)").matcher(text);
         if (!m.find()) {
@@ -97,7 +92,7 @@ final class GatewayNodes implements AutoCloseable {
     }
 
     /** The node's {@code cometgate_node_info} line: its node id and policy hash. */
-    String nodeInfo(int index) throws IOException {
+    public String nodeInfo(int index) throws IOException {
         String text = PlainHttp.get(new InetSocketAddress("127.0.0.1", ports[index]), "/metrics", HOST).body();
         Matcher m = Pattern.compile("(?m)^cometgate_node_info\\{.*$").matcher(text);
         if (!m.find()) {
@@ -107,7 +102,7 @@ final class GatewayNodes implements AutoCloseable {
     }
 
     /** Waits until the node answers /readyz with {@code status}. */
-    void awaitReadyz(int index, int status, Duration bound) throws Exception {
+    public void awaitReadyz(int index, int status, Duration bound) throws Exception {
         long end = System.nanoTime() + bound.toNanos();
         while (true) {
             int seen;
