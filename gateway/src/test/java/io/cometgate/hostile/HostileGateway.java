@@ -1,8 +1,8 @@
 package io.cometgate.hostile;
 
-import io.cometgate.it.GatewayProcess;
-import io.cometgate.it.PlainHttp;
-import io.cometgate.it.WsClient;
+import io.cometgate.testing.process.GatewayProcess;
+import io.cometgate.testing.PlainHttp;
+import io.cometgate.testing.WsClient;
 import io.cometgate.testing.EchoBackend;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.cometgate.hostile;
 
-import io.cometgate.it.WsClient;
+import io.cometgate.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
