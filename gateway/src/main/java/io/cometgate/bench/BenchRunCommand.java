@@ -100,6 +100,10 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--s6-seconds", converter = Converters.Positive.class, description = "S6 churn time (default ${DEFAULT-VALUE}).")
     int s6Seconds = 10;
 
+    @Option(names = "--gateway-admin", converter = LoopbackAddress.class, paramLabel = "HOST:PORT",
+            description = "The --via-gateway process's --admin-listen address (S8 reads its memory there).")
+    InetSocketAddress gatewayAdminOption;
+
     @Option(names = "--s8-attackers", converter = Converters.Positive.class, description = "S8 attackers per kind (default ${DEFAULT-VALUE}).")
     int s8Attackers = 100;
 
@@ -258,7 +262,8 @@ public final class BenchRunCommand implements Callable<Integer> {
                 if (canary == null) {
                     progress.println("bench: S8 needs the websocket transport; skipped");
                 } else {
-                    new HostileNeighbours(fast, results, progress, gatewayAdmin, startedGatewayPid, s8Attackers, 2 * warmupMs)
+                    new HostileNeighbours(fast, results, progress, gatewayAdmin != null ? gatewayAdmin : gatewayAdminOption,
+                            startedGatewayPid != null ? startedGatewayPid : gatewayPid, s8Attackers, 2 * warmupMs)
                             .run(canary, context.gatewayTarget, r);
                 }
             }
