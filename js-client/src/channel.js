@@ -58,8 +58,12 @@ export class Channel {
     return this.pendingBytes;
   }
 
-  /** @param {Uint8Array} bytes */
-  write(bytes) {
+  /**
+   * @param {Uint8Array} bytes
+   * @param {boolean} [owned] the caller will not touch `bytes` again; otherwise whatever credit
+   *   does not let out now (the frames copy the rest) is copied before this returns
+   */
+  write(bytes, owned = false) {
     if (this.closeRequested || this.state === ChannelState.CLOSED) {
       throw new Error(`channel ${this.id} is ${this.state}: cannot write`);
     }
@@ -67,6 +71,9 @@ export class Channel {
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;
     this.pump();
+    // pump() works in order, so anything still pending ends with what is left of `bytes`.
+    const last = this.pending.length - 1;
+    if (!owned && last >= 0) this.pending[last] = this.pending[last].slice();
   }
 
   /** Turns pending bytes into DATA frames as far as credit allows; sends CLOSE once drained. */

@@ -121,11 +121,11 @@ export class CometSocket extends EventTarget {
         .finally(() => { this._pendingBlobs--; });
       return;
     }
-    const bytes = toBytes(/** @type {any} */ (data));
     if (this._pendingBlobs > 0) {
+      const bytes = toBytes(/** @type {any} */ (data)); // sent later: the caller may change its buffer meanwhile
       this._sendChain = this._sendChain.then(() => { if (this.readyState === OPEN) this._socket.send(bytes); });
     } else {
-      this._socket.send(bytes);
+      this._socket.send(/** @type {any} */ (data));
     }
   }
 

@@ -89,11 +89,13 @@ export function encodeFrame(type, channel, seq, payload = EMPTY) {
 }
 
 /**
- * Concatenates encoded frames into one batch.
+ * Concatenates encoded frames into one batch. A single frame is the batch itself, not a copy
+ * (bulk upstream batches are mostly one DATA frame; the transports copy what they send anyway).
  * @param {Uint8Array[]} frames
  * @returns {Uint8Array}
  */
 export function concatBytes(frames) {
+  if (frames.length === 1) return frames[0];
   let total = 0;
   for (const f of frames) total += f.length;
   const out = new Uint8Array(total);

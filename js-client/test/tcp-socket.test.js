@@ -190,3 +190,33 @@ test('the WebSocket facade delivers the last message before close', async () => 
   assert.deepEqual(log, ['message +OK\r\n', 'close 4000']);
   session.close();
 });
+
+test('a buffer the page changes right after send() arrives as it was when sent, framed at once or held for credit', async () => {
+  const { session } = fakeSession({ backends: { echo: 'echo' }, window: 65536 });
+  const socket = new TCPSocket('echo', undefined, { session });
+  const { readable } = await socket.opened;
+  const n = 5 * 65536; // more than the window: most of it waits for credit
+  const buffer = new Uint8Array(n);
+  for (let i = 0; i < n; i++) buffer[i] = i % 251;
+  const expected = buffer.slice();
+  socket.send(buffer);
+  buffer.fill(0);
+  socket.send(buffer.subarray(0, 3)); // the same buffer again, now zeros
+  buffer.fill(1);
+  const got = new Uint8Array(n + 3);
+  let at = 0;
+  const reader = readable.getReader();
+  while (at < got.length) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    got.set(value, at);
+    at += value.length;
+  }
+  assert.equal(at, n + 3);
+  // (deepEqual's diff of 300 KiB arrays takes minutes: report the first wrong byte instead)
+  assert.equal(got.subarray(0, n).findIndex((b, i) => b !== expected[i]), -1, 'first byte that changed');
+  assert.deepEqual([...got.subarray(n)], [0, 0, 0]);
+  socket.close();
+  await socket.closed;
+  session.close();
+});

@@ -76,9 +76,10 @@ export class XhrStreamingTransport extends Transport {
       }
       if (this.closed) return;
       if (step.done) break;
-      const batch = cutter.push(step.value);
-      if (batch) this.deliver(batch);
-      if (this.closed) return;
+      for (const batch of cutter.push(step.value)) {
+        this.deliver(batch);
+        if (this.closed) return;
+      }
     }
     if (cutter.hasPartial()) throw new TransportError('xhr-streaming body ended inside a frame');
     this.down({ reason: 'stream ended', clean: true });
