@@ -16,46 +16,17 @@ GATEWAY_PORT=${GATEWAY_PORT:-65080}
 WSFY_PORT=${WSFY_PORT:-65090}
 REPEAT=${REPEAT:-3}
 
-[ -f "$JAR" ] || { echo "side-by-side: no jar at $JAR (build with: mvn -q -pl gateway package -DskipTests)" >&2; exit 2; }
-command -v websockify >/dev/null || { echo "side-by-side: websockify is not installed (Debian package 'websockify')" >&2; exit 2; }
+NAME=side-by-side
+. "$(dirname "$0")/lib.sh"
+require_tools
 mkdir -p "$OUT"
-
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-wait_port() {
-  for _ in $(seq 1 150); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  echo "side-by-side: nothing listens on 127.0.0.1:$1" >&2; exit 1
-}
-
-cat > "$OUT/side-by-side.policy" <<POLICY
-cometgate-policy 1
-host 127.0.0.1:$GATEWAY_PORT
-origin none
-allow 127.0.0.1:$BACKEND_PORT allow-loopback
-limit max-sessions 20000
-limit max-sessions-per-ip 20000
-limit max-sessions-per-origin 20000
-limit opens-per-ip-per-minute 999999
-limit max-connections-per-target 20000
-POLICY
-
-java -jar "$JAR" bench backend --listen 127.0.0.1:$BACKEND_PORT --max-lifetime 3600 > "$OUT/backend.log" 2>&1 &
-pids+=($!)
+loopback_policy "$OUT/side-by-side.policy" $GATEWAY_PORT $BACKEND_PORT
+start_backend $BACKEND_PORT "$OUT"
 java -jar "$JAR" serve --listen 127.0.0.1:$GATEWAY_PORT --policy "$OUT/side-by-side.policy" \
   --transports websocket --no-demo --log-level warn > "$OUT/gateway.log" 2>&1 &
 GATEWAY_PID=$!
-pids+=($GATEWAY_PID)
-websockify 127.0.0.1:$WSFY_PORT 127.0.0.1:$BACKEND_PORT > "$OUT/websockify.log" 2>&1 &
-WSFY_PID=$!
-pids+=($WSFY_PID)
+started $GATEWAY_PID
+start_websockify $WSFY_PORT $BACKEND_PORT "$OUT"
 wait_port $BACKEND_PORT; wait_port $GATEWAY_PORT; wait_port $WSFY_PORT
 
 java -jar "$JAR" bench run --backend 127.0.0.1:$BACKEND_PORT --no-relay \

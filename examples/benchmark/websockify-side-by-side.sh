@@ -18,45 +18,19 @@ WSFY_PORT=${WSFY_PORT:-65096}
 REPEAT=${REPEAT:-3}
 CONNECTIONS=${CONNECTIONS:-1000}
 
-[ -f "$JAR" ] || { echo "websockify-side-by-side: no jar at $JAR (build with: mvn -q -pl gateway -am package -DskipTests)" >&2; exit 2; }
-command -v websockify >/dev/null || { echo "websockify-side-by-side: websockify is not installed (Debian package 'websockify')" >&2; exit 2; }
+NAME=websockify-side-by-side
+. "$(dirname "$0")/lib.sh"
+require_tools
 mkdir -p "$OUT"
-
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-wait_port() {
-  for _ in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  echo "websockify-side-by-side: nothing listens on 127.0.0.1:$1" >&2; exit 1
-}
-
 # The derived policy's limits (120 opens a minute per address) would refuse the 1,000
 # connections of S1: the same rule with the limits raised.
-cat > "$OUT/websockify.policy" <<POLICY
-cometgate-policy 1
-host 127.0.0.1:$COMETGATE_PORT
-origin none
-allow 127.0.0.1:$BACKEND_PORT allow-loopback
-limit opens-per-ip-per-minute 999999
-limit max-connections-per-target 20000
-POLICY
-
-java -jar "$JAR" bench backend --listen 127.0.0.1:$BACKEND_PORT --max-lifetime 3600 > "$OUT/backend.log" 2>&1 &
-pids+=($!)
+loopback_policy "$OUT/websockify.policy" $COMETGATE_PORT $BACKEND_PORT
+start_backend $BACKEND_PORT "$OUT"
 java -jar "$JAR" websockify --policy "$OUT/websockify.policy" 127.0.0.1:$COMETGATE_PORT 127.0.0.1:$BACKEND_PORT \
   > "$OUT/cometgate.log" 2>&1 &
 COMETGATE_PID=$!
-pids+=($COMETGATE_PID)
-websockify 127.0.0.1:$WSFY_PORT 127.0.0.1:$BACKEND_PORT > "$OUT/websockify.log" 2>&1 &
-WSFY_PID=$!
-pids+=($WSFY_PID)
+started $COMETGATE_PID
+start_websockify $WSFY_PORT $BACKEND_PORT "$OUT"
 wait_port $BACKEND_PORT; wait_port $COMETGATE_PORT; wait_port $WSFY_PORT
 
 java -jar "$JAR" bench run --backend 127.0.0.1:$BACKEND_PORT --no-relay --transports none \

@@ -7,6 +7,11 @@
 #   examples/cluster/bench-cluster.sh                 # 30,000 sessions: 4 x 7,500
 #   GATEWAYS=2 BALANCERS=2 CLIENTS=2 SESSIONS=500 SECONDS_=10 examples/cluster/bench-cluster.sh
 #
+# Three phases, all through the balancer: memory (every client holds SESSIONS idle sessions;
+# heap after a full GC and RSS are read from every gateway while they are held), S5 fan-out
+# (SESSIONS per client, one message a second each) and S6 churn. The full GCs of the memory
+# phase happen before S5, so they never show in its latencies.
+#
 # Sizing at 20,000 open files per process: a gateway holds 2 files per session (browser side
 # and backend side), HAProxy 2 per proxied connection, a bench client 1 per session and its
 # backend 1 per session. So 30,000 WebSocket sessions need at least 4 gateways, 4 HAProxy
@@ -22,6 +27,7 @@ SECONDS_=${SECONDS_:-20}            # S5 ticks (one message per second per sessi
 TRANSPORT=${TRANSPORT:-websocket}
 S6_STEADY=${S6_STEADY:-500}         # per client process
 S6_RATE=${S6_RATE:-50}              # new sessions per second per client process
+HOLD=${HOLD:-30}                    # seconds the memory phase holds its idle sessions
 JAR=${JAR:-gateway/target/cometgate.jar}
 LB_PORT=${LB_PORT:-64080}
 GW_BASE=${GW_BASE:-64100}           # gateways on GW_BASE+1 ..
@@ -103,17 +109,70 @@ haproxy -c -q -f "$OUT/haproxy.cfg"
 for c in $(seq "$CLIENTS"); do await_port $((BE_BASE + c)) "bench backend $c"; done
 for g in $(seq "$GATEWAYS"); do await_port $((GW_BASE + g)) "gateway gw-$g"; done
 # Several HAProxy processes on one port: the kernel spreads connections (SO_REUSEPORT).
+haproxy_pids=()
 for b in $(seq "$BALANCERS"); do
   haproxy -db -f "$OUT/haproxy.cfg" >"$OUT/haproxy-$b.log" 2>&1 &
-  pids+=($!)
+  pids+=($!); haproxy_pids+=($!)
 done
 await_port "$LB_PORT" haproxy
 sleep 3 # two health checks: every node up
 
-rss_kb() { local t=0; for p in "${gateway_pids[@]}"; do t=$((t + $(awk '/VmRSS/ {print $2}' "/proc/$p/status"))); done; echo "$t"; }
-sessions_now() { local t=0; for g in $(seq "$GATEWAYS"); do
-  t=$((t + $(curl -s -H "Host: 127.0.0.1:$LB_PORT" "http://127.0.0.1:$((GW_BASE + g))/metrics" | awk '/^cometgate_sessions /{print $2}'))); done; echo "$t"; }
-rss_before=$(rss_kb)
+metric() { # gateway index, metric name (no labels): its value as an integer (client_java prints floats)
+  curl -s -H "Host: 127.0.0.1:$LB_PORT" "http://127.0.0.1:$((GW_BASE + $1))/metrics" \
+    | awk -v n="$2" '$1 == n {printf "%d", $2; found=1} END {if (!found) printf "0"}'
+}
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+heap_kb() { # heap in use right after a full GC (jcmd, as `bench run` S1 reads it)
+  jcmd "$1" GC.run >/dev/null 2>&1
+  { jcmd "$1" GC.heap_info 2>/dev/null || true; } | awk '{ if (match($0, /used [0-9]+K/)) { print substr($0, RSTART + 5, RLENGTH - 6); exit } }
+    END { if (!NR) print 0 }'
+}
+sessions_now() { local t=0; for g in $(seq "$GATEWAYS"); do t=$((t + $(metric "$g" cometgate_sessions))); done; echo "$t"; }
+haproxy_rss_kb() { local t=0; for p in "${haproxy_pids[@]}"; do t=$((t + $(rss_kb "$p"))); done; echo "$t"; }
+declare -A heap0 rss0
+tcp_mem_kb() { awk '/^TCP:/ {for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1) * 4}' /proc/net/sockstat; }
+hrss0=$(haproxy_rss_kb); tcp0=$(tcp_mem_kb)
+for g in $(seq "$GATEWAYS"); do p=${gateway_pids[$((g - 1))]}; heap0[$g]=$(heap_kb "$p"); rss0[$g]=$(rss_kb "$p"); done
+
+# Memory per session: every client holds SESSIONS idle sessions (S1) while each gateway is measured.
+echo "memory: $CLIENTS clients x $SESSIONS idle $TRANSPORT sessions through the balancer"
+clients=()
+c=0
+for b in $backends; do
+  c=$((c + 1))
+  java -Xss512k -Xmx2g -jar "$JAR" bench run --scenarios S1 --transports "$TRANSPORT" --no-relay \
+    --via-gateway "http://127.0.0.1:$LB_PORT/cometgate" --backend "$b" \
+    --s1-sessions "$SESSIONS" --idle-seconds "$HOLD" --repeat 1 \
+    --gateway-pid "${gateway_pids[$(( (c - 1) % GATEWAYS ))]}" >"$OUT/s1-client-$c.txt" 2>&1 &
+  pids+=($!); clients+=($!)
+done
+# Measure once every client says its sessions are held (S1 prints "N sessions held" when they
+# are open and echoed, after its warm-up round, then holds them HOLD seconds).
+want=$((CLIENTS * SESSIONS))
+for _ in $(seq 1200); do
+  ready=$( (grep -l "sessions held;" "$OUT"/s1-client-*.txt 2>/dev/null || true) | wc -l)
+  [ "$ready" -ge "$CLIENTS" ] && break
+  alive=0; for p in "${clients[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done; [ "$alive" = 1 ] || break
+  sleep 0.5
+done
+held=$(sessions_now)
+echo "held: $held of $want sessions"
+heap_sum=0; rss_sum=0
+for g in $(seq "$GATEWAYS"); do
+  p=${gateway_pids[$((g - 1))]}; n=$(metric "$g" cometgate_sessions); h=$(heap_kb "$p"); r=$(rss_kb "$p")
+  [ "$(metric "$g" cometgate_sessions)" = "$n" ] || echo "  gw-$g: sessions changed while it was weighed: rerun with a larger HOLD" >&2
+  dh=$((h - heap0[$g])); dr=$((r - rss0[$g])); heap_sum=$((heap_sum + dh)); rss_sum=$((rss_sum + dr))
+  echo "  gw-$g: $n sessions; heap after GC $((heap0[$g] / 1024)) -> $((h / 1024)) MB ($(( n > 0 ? dh * 1024 / n : 0 )) B/session);" \
+    "RSS $((rss0[$g] / 1024)) -> $((r / 1024)) MB ($(( n > 0 ? dr * 1024 / n : 0 )) B/session)"
+done
+echo "  all gateways: heap $(( held > 0 ? heap_sum * 1024 / held : 0 )) B/session, RSS $(( held > 0 ? rss_sum * 1024 / held : 0 )) B/session"
+hrss=$(haproxy_rss_kb)
+echo "  all HAProxy processes: RSS $((hrss0 / 1024)) -> $((hrss / 1024)) MB ($(( held > 0 ? (hrss - hrss0) * 1024 / held : 0 )) B/session)"
+tcp=$(tcp_mem_kb)
+echo "  kernel TCP buffers (whole machine: all 6 loopback sockets of a session): $((tcp0 / 1024)) -> $((tcp / 1024)) MB" \
+  "($(( held > 0 ? (tcp - tcp0) * 1024 / held : 0 )) B/session)"
+for p in "${clients[@]}"; do wait "$p" || echo "a memory client exited $?; see $OUT" >&2; done
+for _ in $(seq 60); do [ "$(sessions_now)" -eq 0 ] && break; sleep 1; done
 
 clients=()
 echo "S5: $CLIENTS clients x $SESSIONS $TRANSPORT sessions, $SECONDS_ ticks, through $BALANCERS HAProxy processes to $GATEWAYS gateways"
@@ -126,20 +185,18 @@ for b in $backends; do
     >"$OUT/s5-client-$c.txt" 2>&1 &
   pids+=($!); clients+=($!)
 done
-peak=0; rss_peak=0
+peak=0
 while :; do
   alive=0; for p in "${clients[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
   [ "$alive" = 1 ] || break
-  n=$(sessions_now); [ "$n" -gt "$peak" ] && { peak=$n; rss_peak=$(rss_kb); }
+  n=$(sessions_now); [ "$n" -gt "$peak" ] && peak=$n
   sleep 2
 done
 for p in "${clients[@]}"; do wait "$p" || echo "a client exited $?; see $OUT" >&2; done
 echo "peak concurrent sessions over all gateways: $peak"
-echo "gateway RSS: before $((rss_before / 1024)) MB, at peak $((rss_peak / 1024)) MB;" \
-  "per session $(( peak > 0 ? (rss_peak - rss_before) * 1024 / peak : 0 )) B"
 for g in $(seq "$GATEWAYS"); do
-  echo "gw-$g: $(curl -s -H "Host: 127.0.0.1:$LB_PORT" "http://127.0.0.1:$((GW_BASE + g))/metrics" \
-    | awk '/^cometgate_sessions_created_total |^cometgate_unknown_sessions_total /{printf "%s=%s ", $1, $2}')"
+  echo "gw-$g: created=$(metric "$g" cometgate_sessions_created_total) unknown=$(metric "$g" cometgate_unknown_sessions_total)" \
+    "RSS=$(( $(rss_kb "${gateway_pids[$((g - 1))]}") / 1024 )) MB"
 done
 grep -h "^S5 | $TRANSPORT" "$OUT"/s5-client-*.txt | sed 's/^/  client: /' || true
 

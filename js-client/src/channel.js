@@ -6,6 +6,9 @@
 
 import { FrameType, closePayload, jsonPayload, u32Payload } from './frame.js';
 import { SendCredit, ReceiveCredit } from './flow.js';
+
+/** The gateway's default --max-window: a channel's receive window grows no further unless told. */
+const DEFAULT_MAX_WINDOW = 1024 * 1024;
 import { CloseCode } from './codes.js';
 
 /**
@@ -35,6 +38,10 @@ export class Channel {
     this.state = ChannelState.OPENING;
     this.sendCredit = new SendCredit(sendWindow);
     this.receiveCredit = new ReceiveCredit(receiveWindow);
+    if (session.windowBudget) {
+      this.receiveCredit.tune(session.options.maxWindow ?? DEFAULT_MAX_WINDOW, session.windowBudget,
+        () => session.link.rtt.smoothed);
+    }
     /** @type {Uint8Array[]} */
     this.pending = [];
     this.pendingBytes = 0;
@@ -173,6 +180,7 @@ export class Channel {
   _finish(code, reason) {
     if (this.state === ChannelState.CLOSED) return;
     this.state = ChannelState.CLOSED;
+    this.receiveCredit.release();
     this.pending = [];
     this.pendingBytes = 0;
     this.session._channelFinished(this);

@@ -19,6 +19,10 @@ export interface SessionOptions {
   /** Acknowledge received frames within this long (default 200) / every this many bytes (default 32768). */
   ackDelayMs?: number;
   ackBytes?: number;
+  /** Largest a channel's receive window grows to while data arrives fast (default 1 MiB, docs/PROTOCOL.md "Growing windows"). */
+  maxWindow?: number;
+  /** The sum of a session's channel receive windows grows no further (default 2 MiB). */
+  windowBudget?: number;
   /**
    * Treat the transport as dead after this long without any bytes. Default: from HELLO,
    * 28.5 s (long polls 26 s) with the gateway's defaults; see docs/PROTOCOL.md "Liveness".

@@ -9,7 +9,7 @@
 import {
   FrameType, decodeBatch, encodeFrame, concatBytes, u32Payload, readU32, HEADER_SIZE,
 } from './frame.js';
-import { RetransmitBuffer, ReceiveWindow } from './reliable.js';
+import { RetransmitBuffer, ReceiveWindow, RttEstimator } from './reliable.js';
 
 /**
  * What the link reports to its session.
@@ -33,6 +33,10 @@ export class ReliableLink {
     this.host = host;
     this.out = new RetransmitBuffer();
     this.in = new ReceiveWindow();
+    /** the round trip channels grow their receive windows by (docs/PROTOCOL.md, "Growing windows") */
+    this.rtt = new RttEstimator();
+    /** the highest sequence number ever handed to a transport (resends are not timed) */
+    this.highestSent = 0;
     /** @type {import('./transports/base.js').Transport|null} the transport frames may flow on */
     this.transport = null;
     this.sending = false;
@@ -65,6 +69,7 @@ export class ReliableLink {
     this.probe = probe;
     this.sending = false;
     this.out.rewind();
+    this.rtt.resent();
     queueMicrotask(() => this.flush());
   }
 
@@ -96,6 +101,7 @@ export class ReliableLink {
   /** @param {number} seq a cumulative ACK from the gateway */
   acked(seq) {
     this.out.ack(seq);
+    this.rtt.acked(seq, performance.now());
   }
 
   /** @returns {boolean} sequenced frames went out and were not acknowledged yet */
@@ -142,6 +148,7 @@ export class ReliableLink {
     }
     const sequenced = this.out.takeUnsent(budget);
     parts.push(...sequenced);
+    if (sequenced.length > 0) this.#timeNewest();
     if (parts.length === 0 && this.probe) parts.push(encodeFrame(FrameType.HEARTBEAT, 0, 0));
     this.probe = false;
     if (parts.length === 0) return;
@@ -190,6 +197,14 @@ export class ReliableLink {
     return concatBytes(parts);
   }
 
+  #timeNewest() {
+    const newest = this.out.entries[this.out.sent - 1]?.seq ?? 0;
+    if (newest > this.highestSent) {
+      this.highestSent = newest;
+      this.rtt.sent(newest, performance.now());
+    }
+  }
+
   /**
    * The answer to an upstream POST: ACK frames for what the gateway received.
    * @param {Uint8Array} bytes
@@ -197,7 +212,7 @@ export class ReliableLink {
   #answer(bytes) {
     try {
       for (const f of decodeBatch(bytes, { maxFrame: this.host.maxFrame() })) {
-        if (f.type === FrameType.ACK) this.out.ack(readU32(f.payload));
+        if (f.type === FrameType.ACK) this.acked(readU32(f.payload));
       }
     } catch (e) {
       this.host.protocolError(`client: POST answer: ${/** @type {Error} */ (e).message}`);

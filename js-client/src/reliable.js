@@ -146,3 +146,44 @@ export class ReceiveWindow {
     return this.lastReceived;
   }
 }
+
+/**
+ * The session's smoothed round trip, from its own sequenced frames: one frame at a time is
+ * timed from when it is sent until a cumulative ACK covers it, smoothed as TCP does (7/8 old,
+ * 1/8 new). The gateway's acknowledgement delay (at most 20 ms) is inside the sample.
+ */
+export class RttEstimator {
+  constructor() {
+    this.probeSeq = 0;
+    this.probeSent = 0;
+    /** milliseconds, 0 while no sample came in */
+    this.smoothed = 0;
+  }
+
+  /**
+   * @param {number} seq a sequenced frame going out now
+   * @param {number} now milliseconds
+   */
+  sent(seq, now) {
+    if (this.probeSeq === 0) {
+      this.probeSeq = seq;
+      this.probeSent = now;
+    }
+  }
+
+  /**
+   * @param {number} ack cumulative
+   * @param {number} now milliseconds
+   */
+  acked(ack, now) {
+    if (this.probeSeq === 0 || ack < this.probeSeq) return;
+    const sample = Math.max(0.001, now - this.probeSent);
+    this.smoothed = this.smoothed === 0 ? sample : this.smoothed * 7 / 8 + sample / 8;
+    this.probeSeq = 0;
+  }
+
+  /** A resend spoils the sample under way (which copy was acknowledged?). */
+  resent() {
+    this.probeSeq = 0;
+  }
+}

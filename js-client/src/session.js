@@ -17,11 +17,15 @@ import { backoffDelay } from './backoff.js';
 import { resolveGateway } from './gateway-url.js';
 import { TransportChoice, choiceKey, fatalFailure } from './transport-choice.js';
 import { ReliableLink } from './reliable-link.js';
+import { WindowBudget } from './flow.js';
 import { ChannelTable } from './channel-table.js';
 import { Watchdog, livenessPlan, answerDeadline } from './liveness.js';
 import { closeOnPageHide, sendFinal } from './page-exit.js';
 import { postSession } from './transports/base.js';
 import { readHello } from './hello.js';
+
+/** The gateway's default --session-window-budget. */
+const DEFAULT_WINDOW_BUDGET = 2 * 1024 * 1024;
 
 export { defaultGateway, resolveGateway } from './gateway-url.js';
 
@@ -34,6 +38,8 @@ export { defaultGateway, resolveGateway } from './gateway-url.js';
  * @property {number} [maxDelayMs] reconnect backoff ceiling (default 10000)
  * @property {number} [lingerMs] keep an idle session this long after its last socket closed (default 5000)
  * @property {number} [ackDelayMs] acknowledge within this long (default 200)
+ * @property {number} [maxWindow] largest a channel's receive window grows to (default 1 MiB)
+ * @property {number} [windowBudget] the sum of the session's receive windows grows no further (default 2 MiB)
  * @property {number} [ackBytes] acknowledge at least every this many bytes (default 32768)
  * @property {boolean} [rememberTransport] remember the last good transport in sessionStorage (default true)
  * @property {boolean} [closeOnPageHide] close the session at `pagehide` (default true)
@@ -95,6 +101,8 @@ export class Session extends EventTarget {
     /** name of the transport in use (the last one that worked) */
     this.transportName = null;
     this.channels = new ChannelTable();
+    /** the sum of this session's channel receive windows grows no further (docs/PROTOCOL.md, "Growing windows") */
+    this.windowBudget = new WindowBudget(options.windowBudget ?? DEFAULT_WINDOW_BUDGET);
     this.link = new ReliableLink(options, {
       maxMessage: () => this.hello?.maxMessage ?? Infinity,
       maxFrame: () => this.hello?.maxFrame ?? DEFAULT_MAX_FRAME,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SendCredit, ReceiveCredit } from '../src/flow.js';
+import { SendCredit, ReceiveCredit, WindowBudget, WindowTuner } from '../src/flow.js';
+import { RttEstimator } from '../src/reliable.js';
 import { TCPSocket } from '../src/tcp-socket.js';
 import { randomBytes, readBytes, fakeSession, until } from './helpers/util.js';
 
@@ -38,6 +39,78 @@ test('receive credit notices a gateway that overruns the window', () => {
   const c = new ReceiveCredit(1000, 250);
   c.received(1200);
   assert.equal(c.overrun, 200);
+});
+
+const KIB = 1024;
+
+/** Consumes `windows` whole windows, each within `msPerWindow`, a quarter at a time; returns the extra credit. */
+function run(tuner, windows, msPerWindow, start, rtt = 1) {
+  let now = start;
+  let extra = 0;
+  for (let i = 0; i < windows; i++) {
+    const quarter = tuner.window / 4;
+    for (let q = 0; q < 4; q++) {
+      now += msPerWindow / 4;
+      extra += tuner.consumed(quarter, now, rtt);
+    }
+  }
+  return extra;
+}
+
+test('a window used within one round trip doubles, up to the maximum', () => {
+  const t = new WindowTuner(128 * KIB, 1024 * KIB, new WindowBudget(16 * 1024 * KIB), 0);
+  assert.equal(run(t, 1, 1, 0), 128 * KIB, 'the growth rides the grant as extra credit');
+  assert.equal(t.window, 256 * KIB);
+  run(t, 10, 1, 1);
+  assert.equal(t.window, 1024 * KIB);
+});
+
+test('a window used slower than two round trips, or with no round trip known, stays', () => {
+  const slow = new WindowTuner(128 * KIB, 1024 * KIB, new WindowBudget(16 * 1024 * KIB), 0);
+  assert.equal(run(slow, 10, 3, 0), 0);
+  const unknown = new WindowTuner(128 * KIB, 1024 * KIB, new WindowBudget(16 * 1024 * KIB), 0);
+  assert.equal(run(unknown, 10, 0.001, 0, 0), 0);
+  assert.equal(unknown.window, 128 * KIB);
+});
+
+test('busy channels share the session budget and never pass it; an ended one gives its window back', () => {
+  const budget = new WindowBudget(1024 * KIB);
+  const channels = [0, 1, 2, 3].map(() => new WindowTuner(128 * KIB, 1024 * KIB, budget, 0));
+  for (let round = 0; round < 20; round++) for (const c of channels) run(c, 1, 1, round);
+  assert.equal(channels.reduce((n, c) => n + c.window, 0), 1024 * KIB);
+  for (const c of channels) assert.ok(c.window < 1024 * KIB);
+  for (const c of channels.slice(1)) c.release();
+  run(channels[0], 20, 1, 100);
+  assert.equal(channels[0].window, 1024 * KIB, 'alone again, it grows to the maximum');
+});
+
+test('tuned receive credit grants the growth and widens its overrun check with it', () => {
+  const c = new ReceiveCredit(1000, 250);
+  c.tune(4000, new WindowBudget(10000), () => 1e6); // a huge round trip: every epoch is "fast"
+  c.received(500);
+  c.consumed(250);
+  assert.equal(c.consumed(250), 250 + 1000, 'half a window in well under two round trips doubles it');
+  assert.equal(c.window, 2000);
+  c.received(2000);
+  assert.equal(c.overrun, 0, 'the gateway may now send the grown window');
+  c.release();
+});
+
+test('the round trip is timed from a sequenced frame to the ack that covers it, then smoothed', () => {
+  const r = new RttEstimator();
+  r.sent(3, 10);
+  r.sent(4, 12);
+  r.acked(2, 15);
+  assert.equal(r.smoothed, 0);
+  r.acked(4, 18);
+  assert.equal(r.smoothed, 8);
+  r.sent(5, 20);
+  r.resent();
+  r.acked(5, 100);
+  assert.equal(r.smoothed, 8, 'a resent frame gives no sample');
+  r.sent(6, 100);
+  r.acked(6, 116);
+  assert.equal(r.smoothed, 9);
 });
 
 test('a reader that stops reading stops the gateway sending, and reading again resumes it', async () => {

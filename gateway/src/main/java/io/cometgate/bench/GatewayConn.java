@@ -6,6 +6,9 @@ import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
 import io.cometgate.protocol.ProtocolJson;
+import io.cometgate.protocol.RttEstimator;
+import io.cometgate.protocol.WindowBudget;
+import io.cometgate.protocol.WindowTuner;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -29,6 +32,8 @@ final class GatewayConn implements Conn {
     private static final int ACK_EVERY = 32 * 1024;
     /** Like the browser client (js-client ackDelayMs): what arrived is acknowledged within this long. */
     private static final long ACK_DELAY_MILLIS = 200;
+    /** The gateway's default --max-window: one channel per connection here, so that is the budget too. */
+    private static final long MAX_WINDOW = 1024 * 1024;
     private static final io.netty.buffer.ByteBufAllocator ALLOC = io.netty.buffer.ByteBufAllocator.DEFAULT;
 
     interface Carrier {
@@ -55,6 +60,10 @@ final class GatewayConn implements Conn {
     private long ackSent;
     private long unackedBytes;
     private long window = 128 * 1024;
+    /** Grows the downstream window as the gateway's own upstream windows grow (docs/PROTOCOL.md, "Growing windows"). */
+    private WindowTuner downWindow;
+    private final RttEstimator rtt = new RttEstimator();
+    private long timedUpTo;
     private long upCredit;
     private long consumed;
     private long granted;
@@ -136,6 +145,7 @@ final class GatewayConn implements Conn {
         }
         sessionId = hello.get("session").asText();
         window = hello.get("window").asLong();
+        downWindow = new WindowTuner(window, MAX_WINDOW, new WindowBudget(MAX_WINDOW), System.nanoTime());
         byte[] target = ProtocolJson.write(new ProtocolJson.Open(context.gatewayTarget, null)).getBytes(StandardCharsets.UTF_8);
         appendUp(FrameCodec.encodeSmall(ALLOC, FrameType.OPEN, CHANNEL, ++upSeq, target));
         flushUp();
@@ -214,11 +224,13 @@ final class GatewayConn implements Conn {
                     int n = frame.payload().readableBytes();
                     listener.onData(this, frame.payload());
                     consumed += n;
-                    if (consumed - granted >= window / 4) {
-                        appendUp(FrameCodec.encodeCount(ALLOC, FrameType.CREDIT, CHANNEL, ++upSeq, consumed - granted));
+                    if (consumed - granted >= downWindow.window() / 4) {
+                        long grant = consumed - granted + downWindow.consumed(consumed - granted, System.nanoTime(), rtt.nanos());
+                        appendUp(FrameCodec.encodeCount(ALLOC, FrameType.CREDIT, CHANNEL, ++upSeq, grant));
                         granted = consumed;
                     }
                 }
+                case ACK -> rtt.acked(FrameCodec.count(frame), System.nanoTime());
                 case CREDIT -> {
                     upCredit += FrameCodec.count(frame);
                     drainWaiting();
@@ -288,6 +300,10 @@ final class GatewayConn implements Conn {
         if (up != null && !finished) {
             ByteBuf batch = up;
             up = null;
+            if (upSeq > timedUpTo) {
+                timedUpTo = upSeq;
+                rtt.sent(upSeq, System.nanoTime());
+            }
             carrier.sendUp(batch);
         }
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cometgate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A gateway that gives web pages real TCP sockets over WebSocket and Comet transports.",
         subcommands = {ServeCommand.class, io.cometgate.policy.cli.PolicyCommand.class, io.cometgate.bench.BenchCommand.class,
-                CertCommand.class, HealthCommand.class, WebsockifyCommand.class, CommandLine.HelpCommand.class})
+                CertCommand.class, HealthCommand.class, SessionsCommand.class, WebsockifyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -115,6 +115,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Initial flow-control credit per channel and direction (default 128k).")
     Integer window;
 
+    @Option(names = "--max-window", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Largest a channel's upstream window grows to while the client sends fast (default 1m).")
+    Integer maxWindow;
+
+    @Option(names = "--session-window-budget", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Sum of a session's upstream channel windows beyond which none grows (default 2m).")
+    Integer windowBudget;
+
     @Option(names = "--retransmit-bound", paramLabel = "SIZE", converter = Converters.Size.class,
             description = "Unacknowledged bytes per session before backends stop being read (default 256k).")
     Integer retransmitBound;
@@ -290,7 +298,7 @@ public final class ServeCommand implements Callable<Integer> {
         PolicyFingerprint fingerprint = builtIn ? null : PolicyFingerprint.of(node, running.filePolicy.file());
         ClusterLimits cluster = ClusterLimits.PER_NODE;
         if (redis != null) {
-            running.redis = RedisClusterLimits.start(node.value(), redis, redisFailureMode(),
+            running.redis = RedisClusterLimits.start(node.value(), redis, redisFailureMode(), config.sessionTimeout(),
                     () -> fingerprint == null ? "" : fingerprint.sha256());
             cluster = running.redis.limits();
         }
@@ -373,6 +381,7 @@ public final class ServeCommand implements Callable<Integer> {
                         or(pollTimeout, defaults.pollTimeout()))
                 .withSizes(or(maxMessage, defaults.maxMessageBytes()), or(window, defaults.channelWindow()),
                         or(retransmitBound, defaults.retransmitBound()), or(streamBudget, defaults.streamBudget()))
+                .withWindows(or(maxWindow, defaults.maxWindow()), or(windowBudget, defaults.windowBudget()))
                 .withBindClientAddress(!unboundClientAddress)
                 .withPathPrefix(pathPrefix);
         if (config.maxMessageBytes() < config.maxFramePayload() + 13) {

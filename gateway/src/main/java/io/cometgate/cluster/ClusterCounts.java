@@ -3,7 +3,9 @@ package io.cometgate.cluster;
 import io.cometgate.policy.Limits;
 import io.cometgate.session.ClusterLimits;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * The cluster-wide session caps and open rate, answered at once from this node's own counts
+ * The cluster-wide session caps, open rate and connections per target, answered at once from this node's own counts
  * plus the other nodes' counts as last read from Redis ({@link RedisClusterLimits} refreshes
  * them every 250 ms). Lock-free: asked from every event loop. When the store is unavailable,
  * {@link #failClosed} decides: refuse, or count this node only.
@@ -20,8 +22,8 @@ final class ClusterCounts implements ClusterLimits {
 
     /** The other nodes' counts at one refresh; opens are for {@code minute} only. */
     record Peers(Map<String, Integer> sessionsPerIp, Map<String, Integer> sessionsPerOrigin, long minute,
-                 Map<String, Integer> opensPerIp) {
-        static final Peers NONE = new Peers(Map.of(), Map.of(), -1, Map.of());
+                 Map<String, Integer> opensPerIp, Map<String, Integer> connectionsPerTarget) {
+        static final Peers NONE = new Peers(Map.of(), Map.of(), -1, Map.of(), Map.of());
     }
 
     static final String UNAVAILABLE = "cluster-wide limits unavailable (Redis unreachable): new sessions and opens refused";
@@ -29,15 +31,44 @@ final class ClusterCounts implements ClusterLimits {
     private final Map<String, AtomicInteger> sessionsPerIp = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> sessionsPerOrigin = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> opensPerIp = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> connectionsPerTarget = new ConcurrentHashMap<>();
     private volatile long opensMinute;
     private volatile Peers peers = Peers.NONE;
     private volatile boolean available;
     private final boolean failClosed;
     private final LongSupplier wallMillis;
+    private final SessionDirectory directory;
 
     ClusterCounts(boolean failClosed, LongSupplier wallMillis) {
+        this(failClosed, wallMillis, null);
+    }
+
+    /** @param directory the session directory to feed, or {@code null} for none */
+    ClusterCounts(boolean failClosed, LongSupplier wallMillis, SessionDirectory directory) {
         this.failClosed = failClosed;
         this.wallMillis = wallMillis;
+        this.directory = directory;
+    }
+
+    @Override
+    public void sessionRegistered(String sessionId) {
+        if (directory != null) {
+            directory.registered(sessionId);
+        }
+    }
+
+    @Override
+    public void sessionUnregistered(String sessionId) {
+        if (directory != null) {
+            directory.unregistered(sessionId);
+        }
+    }
+
+    @Override
+    public void unknownSession(String sessionId) {
+        if (directory != null) {
+            directory.lookup(sessionId);
+        }
     }
 
     @Override
@@ -80,6 +111,33 @@ final class ClusterCounts implements ClusterLimits {
         return mine + theirs > perMinute
                 ? "limit reached: " + perMinute + " channel opens per minute from this address across the cluster"
                 : null;
+    }
+
+    @Override
+    public String admitConnection(InetSocketAddress target, int max) {
+        Peers seen = usablePeers();
+        if (seen == null) {
+            return UNAVAILABLE;
+        }
+        String key = targetKey(target);
+        AtomicInteger mine = connectionsPerTarget.computeIfAbsent(key, k -> new AtomicInteger());
+        if (mine.incrementAndGet() + seen.connectionsPerTarget().getOrDefault(key, 0) > max) {
+            release(connectionsPerTarget, key);
+            return "limit reached: " + max + " connections to " + key + " across the cluster";
+        }
+        return null;
+    }
+
+    @Override
+    public void connectionEnded(InetSocketAddress target) {
+        release(connectionsPerTarget, targetKey(target));
+    }
+
+    /** {@code 192.0.2.7:6667} or {@code [2001:db8::7]:6667}: the resolved address every node connects to. */
+    static String targetKey(InetSocketAddress target) {
+        InetAddress address = target.getAddress();
+        String host = address == null ? target.getHostString() : address.getHostAddress();
+        return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + target.getPort();
     }
 
     /** The wall-clock minute (shared by every node, unlike System.nanoTime), starting a new count when it turns. */
@@ -129,6 +187,10 @@ final class ClusterCounts implements ClusterLimits {
 
     Map<String, String> myOpensPerIp() {
         return snapshot(opensPerIp);
+    }
+
+    Map<String, String> myConnectionsPerTarget() {
+        return snapshot(connectionsPerTarget);
     }
 
     void refreshed(Peers latest) {

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Keys (docs/SCALING.md): {@code cometgate:nodes} (a set of node ids), and per node
  * {@code cometgate:node:ID:sessions-per-ip}, {@code ...:sessions-per-origin} (hashes: key ->
- * count), {@code ...:opens-per-ip:MINUTE} (hash, for one wall-clock minute) and
+ * count), {@code ...:connections-per-target} (hash: resolved target address -> count),
+ * {@code ...:opens-per-ip:MINUTE} (hash, for one wall-clock minute) and
  * {@code ...:policy} (the policy file's SHA-256). Each node's keys are rewritten whole in one
  * MULTI/EXEC (readers never see a half-written hash) and expire after the lease unless the node
  * refreshes them: a crashed node's counts vanish by themselves.
@@ -56,6 +57,7 @@ final class RedisSync {
         replace(key(node, "sessions-per-ip"), counts.mySessionsPerIp());
         replace(key(node, "sessions-per-origin"), counts.mySessionsPerOrigin());
         replace(opensKey(node, minute), counts.myOpensPerIp());
+        replace(key(node, "connections-per-target"), counts.myConnectionsPerTarget());
         redis.psetex(key(node, "policy"), leaseMillis, policyHash);
         redis.sadd(NODES, node);
         RedisFuture<TransactionResult> published = redis.exec();
@@ -69,11 +71,13 @@ final class RedisSync {
         List<RedisFuture<Map<String, String>>> perIp = new ArrayList<>();
         List<RedisFuture<Map<String, String>>> perOrigin = new ArrayList<>();
         List<RedisFuture<Map<String, String>>> opens = new ArrayList<>();
+        List<RedisFuture<Map<String, String>>> perTarget = new ArrayList<>();
         List<RedisFuture<String>> policies = new ArrayList<>();
         for (String peer : peers) {
             perIp.add(redis.hgetall(key(peer, "sessions-per-ip")));
             perOrigin.add(redis.hgetall(key(peer, "sessions-per-origin")));
             opens.add(redis.hgetall(opensKey(peer, minute)));
+            perTarget.add(redis.hgetall(key(peer, "connections-per-target")));
             policies.add(redis.get(key(peer, "policy")));
         }
         Map<String, String> peerPolicies = new HashMap<>();
@@ -84,7 +88,7 @@ final class RedisSync {
             }
         }
         return new Seen(new ClusterCounts.Peers(sum(perIp, deadline), sum(perOrigin, deadline), minute,
-                sum(opens, deadline)), peerPolicies);
+                sum(opens, deadline), sum(perTarget, deadline)), peerPolicies);
     }
 
     private void replace(String key, Map<String, String> values) {

@@ -25,12 +25,14 @@ import java.util.Set;
  * @param maxInitialLine    HTTP request line
  * @param maxHeaderBytes    HTTP headers
  * @param bindClientAddress reject a session's requests from a client address other than its creator's
+ * @param maxWindow         largest a channel's upstream receive window grows to (docs/PROTOCOL.md, "Growing windows")
+ * @param windowBudget      the sum of a session's upstream channel windows grows no further than this
  */
 public record GatewayConfig(List<InetSocketAddress> listen, String pathPrefix, Set<TransportKind> transports,
                             int maxMessageBytes, int maxFramePayload, int channelWindow, int retransmitBound,
                             Duration heartbeat, Duration sessionTimeout, Duration pollTimeout, int streamBudget,
                             Duration requestTimeout, int maxInitialLine, int maxHeaderBytes,
-                            boolean bindClientAddress) {
+                            boolean bindClientAddress, int maxWindow, int windowBudget) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -38,42 +40,48 @@ public record GatewayConfig(List<InetSocketAddress> listen, String pathPrefix, S
         return new GatewayConfig(List.of(new InetSocketAddress("127.0.0.1", DEFAULT_PORT)), "/cometgate",
                 TransportKind.DEFAULT_ENABLED, 128 * 1024, 64 * 1024, 128 * 1024, 256 * 1024,
                 Duration.ofSeconds(25), Duration.ofSeconds(30), Duration.ofSeconds(25), 1024 * 1024,
-                Duration.ofSeconds(10), 4096, 8192, true);
+                Duration.ofSeconds(10), 4096, 8192, true, 1024 * 1024, 2 * 1024 * 1024);
     }
 
     public GatewayConfig withListen(List<InetSocketAddress> addresses) {
         return new GatewayConfig(addresses, pathPrefix, transports, maxMessageBytes, maxFramePayload, channelWindow,
                 retransmitBound, heartbeat, sessionTimeout, pollTimeout, streamBudget, requestTimeout, maxInitialLine,
-                maxHeaderBytes, bindClientAddress);
+                maxHeaderBytes, bindClientAddress, maxWindow, windowBudget);
     }
 
     public GatewayConfig withTransports(Set<TransportKind> enabled) {
         return new GatewayConfig(listen, pathPrefix, enabled, maxMessageBytes, maxFramePayload, channelWindow,
                 retransmitBound, heartbeat, sessionTimeout, pollTimeout, streamBudget, requestTimeout, maxInitialLine,
-                maxHeaderBytes, bindClientAddress);
+                maxHeaderBytes, bindClientAddress, maxWindow, windowBudget);
     }
 
     public GatewayConfig withTimeouts(Duration heartbeat, Duration sessionTimeout, Duration pollTimeout) {
         return new GatewayConfig(listen, pathPrefix, transports, maxMessageBytes, maxFramePayload, channelWindow,
                 retransmitBound, heartbeat, sessionTimeout, pollTimeout, streamBudget, requestTimeout, maxInitialLine,
-                maxHeaderBytes, bindClientAddress);
+                maxHeaderBytes, bindClientAddress, maxWindow, windowBudget);
     }
 
     public GatewayConfig withSizes(int maxMessageBytes, int channelWindow, int retransmitBound, int streamBudget) {
         return new GatewayConfig(listen, pathPrefix, transports, maxMessageBytes, maxFramePayload, channelWindow,
                 retransmitBound, heartbeat, sessionTimeout, pollTimeout, streamBudget, requestTimeout, maxInitialLine,
-                maxHeaderBytes, bindClientAddress);
+                maxHeaderBytes, bindClientAddress, maxWindow, windowBudget);
     }
 
     public GatewayConfig withBindClientAddress(boolean bind) {
         return new GatewayConfig(listen, pathPrefix, transports, maxMessageBytes, maxFramePayload, channelWindow,
                 retransmitBound, heartbeat, sessionTimeout, pollTimeout, streamBudget, requestTimeout, maxInitialLine,
-                maxHeaderBytes, bind);
+                maxHeaderBytes, bind, maxWindow, windowBudget);
     }
 
     public GatewayConfig withPathPrefix(String prefix) {
         return new GatewayConfig(listen, prefix, transports, maxMessageBytes, maxFramePayload, channelWindow,
                 retransmitBound, heartbeat, sessionTimeout, pollTimeout, streamBudget, requestTimeout, maxInitialLine,
-                maxHeaderBytes, bindClientAddress);
+                maxHeaderBytes, bindClientAddress, maxWindow, windowBudget);
+    }
+
+    public GatewayConfig withWindows(int maxWindow, int windowBudget) {
+        return new GatewayConfig(listen, pathPrefix, transports, maxMessageBytes, maxFramePayload, channelWindow,
+                retransmitBound, heartbeat, sessionTimeout, pollTimeout, streamBudget, requestTimeout, maxInitialLine,
+                maxHeaderBytes, bindClientAddress, maxWindow, windowBudget);
     }
 }

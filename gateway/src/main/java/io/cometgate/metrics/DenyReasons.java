@@ -17,6 +17,7 @@ final class DenyReasons {
             Map.entry("limit: opens per minute", "opens_per_minute"),
             Map.entry("limit: opens per minute across the cluster", "opens_per_minute_cluster"),
             Map.entry("limit: connections per target", "connections_per_target"),
+            Map.entry("limit: connections per target across the cluster", "connections_per_target_cluster"),
             Map.entry("denied: malformed target", "bad_target"),
             Map.entry("denied: unknown alias", "unknown_alias"),
             Map.entry("denied: raw host:port targets are disabled (aliases-only)", "aliases_only"),

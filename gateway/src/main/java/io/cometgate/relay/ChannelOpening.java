@@ -75,7 +75,13 @@ final class ChannelOpening {
                     "limit reached: " + perTarget + " connections to " + address);
             return;
         }
-        channel.holdSlot(() -> relay.limiter.release(address));
+        String clusterRefusal = relay.limiter.clusterConnectRefusal(address, perTarget);
+        if (clusterRefusal != null) {
+            relay.limiter.release(address);
+            fail(OpenFailure.TARGET_SLOTS, "limit: connections per target across the cluster", clusterRefusal);
+            return;
+        }
+        channel.holdSlot(() -> relay.limiter.releaseEverywhere(address));
         relay.connector.extras(decision, session.loop()).addListener((Future<BackendExtras.Loaded> f) -> {
             if (channel.isClosed()) {
                 return;

@@ -11,8 +11,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The per-client-address open rate (fixed one-minute windows) and the per-target connection
- * cap. Shared by every event loop, so lock-free maps; stale rate windows are dropped as the
- * map grows, which keeps it bounded by the number of addresses active in the last minute.
+ * cap, each followed by its cluster-wide count when there is one ({@code --redis}). Shared by
+ * every event loop, so lock-free maps; stale rate windows are dropped as the map grows, which
+ * keeps it bounded by the number of addresses active in the last minute.
  */
 public final class OpenLimiter {
 
@@ -68,6 +69,20 @@ public final class OpenLimiter {
             return false;
         }
         return true;
+    }
+
+    /**
+     * After {@link #tryConnect} reserved a slot: {@code null} (counted across the cluster too;
+     * release with {@link #releaseEverywhere}), or why the cluster-wide cap refuses it.
+     */
+    String clusterConnectRefusal(InetSocketAddress target, int max) {
+        return cluster.admitConnection(target, max);
+    }
+
+    /** Releases a slot both {@link #tryConnect} and {@link #clusterConnectRefusal} granted. */
+    void releaseEverywhere(InetSocketAddress target) {
+        release(target);
+        cluster.connectionEnded(target);
     }
 
     public void release(InetSocketAddress target) {

@@ -4,6 +4,8 @@ import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.CorrelationIds;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.WindowBudget;
+import io.cometgate.protocol.WindowTuner;
 import io.cometgate.session.ChannelOwner;
 import io.cometgate.session.SessionChannel;
 import io.netty.buffer.ByteBuf;
@@ -45,7 +47,8 @@ final class VirtualChannel implements SessionChannel {
     private final String correlationId = CorrelationIds.next();
     private final GatewayMetrics metrics;
     private final int maxFrame;
-    private final long creditThreshold;
+    private final int initialWindow;
+    private final int maxWindow;
     private final long createdNanos = System.nanoTime();
     private State state = State.OPENING;
     private Decision decision;
@@ -53,6 +56,11 @@ final class VirtualChannel implements SessionChannel {
     private Runnable releaseSlot;
     private ScheduledFuture<?> lifetime;
     private long downCredit;
+    /**
+     * How far the client has grown its downstream window, at least: credit beyond the initial
+     * window can only come from growth (the client never grants more than it has room for).
+     */
+    private long downGrowth;
     /** Bytes read from the backend beyond the client's credit: at most one read. */
     private ByteBuf heldDown;
     private boolean backendEof;
@@ -63,6 +71,12 @@ final class VirtualChannel implements SessionChannel {
      * Created on first use: most channels never need it, and an idle session's heap counts.
      */
     private ArrayDeque<ByteBuf> heldUp;
+    /**
+     * Grows the upstream window while the client sends faster than a window per two round
+     * trips (docs/PROTOCOL.md, "Growing windows"). Created with the first grant: a channel the
+     * client never sends on costs nothing, and does not count against the session's budget.
+     */
+    private WindowTuner upWindow;
     private long creditToReturn;
     private boolean creditFlushScheduled;
     private long bytesUp;
@@ -75,9 +89,10 @@ final class VirtualChannel implements SessionChannel {
         this.target = target;
         this.metrics = relay.metrics;
         this.maxFrame = relay.config.maxFramePayload();
-        this.downCredit = relay.config.channelWindow();
-        this.upGranted = relay.config.channelWindow();
-        this.creditThreshold = Math.max(1, relay.config.channelWindow() / 8);
+        this.initialWindow = relay.config.channelWindow();
+        this.maxWindow = relay.config.maxWindow();
+        this.downCredit = initialWindow;
+        this.upGranted = initialWindow;
     }
 
     @Override
@@ -195,7 +210,8 @@ final class VirtualChannel implements SessionChannel {
     }
 
     private void scheduleCreditGrant() {
-        if (creditToReturn >= creditThreshold && !creditFlushScheduled && session.canReadBackends()) {
+        long window = upWindow == null ? initialWindow : upWindow.window();
+        if (creditToReturn >= Math.max(1, window / 8) && !creditFlushScheduled && session.canReadBackends()) {
             creditFlushScheduled = true;
             session.loop().execute(this::grantCredit);
         }
@@ -206,8 +222,14 @@ final class VirtualChannel implements SessionChannel {
         if (state == State.CLOSED || creditToReturn == 0 || !session.canReadBackends()) {
             return; // withheld credit stays counted for the next grant
         }
-        upGranted += creditToReturn;
-        session.sendCredit(id, creditToReturn);
+        if (upWindow == null) {
+            WindowBudget budget = session.upstreamWindowBudget();
+            budget.open(initialWindow);
+            upWindow = new WindowTuner(initialWindow, maxWindow, budget, createdNanos);
+        }
+        long grant = creditToReturn + upWindow.consumed(creditToReturn, System.nanoTime(), session.rttNanos());
+        upGranted += grant;
+        session.sendCredit(id, grant);
         creditToReturn = 0;
     }
 
@@ -267,6 +289,10 @@ final class VirtualChannel implements SessionChannel {
             return;
         }
         downCredit += bytes;
+        if (downCredit - initialWindow > downGrowth) {
+            session.downstreamWindowGrew(downCredit - initialWindow - downGrowth);
+            downGrowth = downCredit - initialWindow;
+        }
         drainHeld();
         resumeReading();
     }
@@ -368,6 +394,15 @@ final class VirtualChannel implements SessionChannel {
         }
         if (lifetime != null) {
             lifetime.cancel(false);
+        }
+        if (downGrowth > 0) {
+            session.downstreamWindowGrew(-downGrowth);
+            downGrowth = 0;
+        }
+        if (upWindow != null) {
+            upWindow.release();
+            session.upstreamWindowBudget().close(initialWindow);
+            upWindow = null;
         }
         if (releaseSlot != null) {
             releaseSlot.run();

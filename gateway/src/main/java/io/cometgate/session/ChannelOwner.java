@@ -1,6 +1,7 @@
 package io.cometgate.session;
 
 import io.cometgate.protocol.CloseCode;
+import io.cometgate.protocol.WindowBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 
@@ -39,4 +40,26 @@ public interface ChannelOwner {
 
     /** The channel finished (it already told the client what it had to); forget it. */
     void channelClosed(int channelId);
+
+    /**
+     * The client's credit shows it grew this channel's downstream window by {@code bytes} more
+     * (negative: the channel ended and gives its growth back). The session lets that much more
+     * stay unacknowledged, within its window budget.
+     */
+    default void downstreamWindowGrew(long bytes) {
+    }
+
+    /** The smoothed round trip to the client and back in nanoseconds, 0 while unknown (nothing grows then). */
+    default long rttNanos() {
+        return 0;
+    }
+
+    /**
+     * The budget the session's upstream channel windows grow within (docs/PROTOCOL.md, "Growing
+     * windows"); asked once per channel. An owner without one gives each channel an empty budget
+     * (windows stay at the initial size).
+     */
+    default WindowBudget upstreamWindowBudget() {
+        return new WindowBudget(0);
+    }
 }

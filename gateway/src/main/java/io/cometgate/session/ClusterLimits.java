@@ -3,10 +3,11 @@ package io.cometgate.session;
 import io.cometgate.policy.Limits;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 /**
- * The cluster-wide part of the session caps and the open rate, asked after this node's own
- * checks passed. The default ({@link #PER_NODE}) adds nothing: every limit is per node, as
+ * The cluster-wide part of the session caps, the open rate and the connections per target,
+ * asked after this node's own checks passed, and the session directory's feed. The default ({@link #PER_NODE}) adds nothing: every limit is per node, as
  * without {@code --redis}. Implementations answer at once from what they know (no event loop
  * ever waits for a remote store), so a cluster-wide limit may overshoot by what other nodes
  * admitted since the last refresh (docs/SCALING.md, "Limits in a cluster").
@@ -41,4 +42,31 @@ public interface ClusterLimits {
 
     /** Counts one channel open from {@code client}; {@code null} to allow it, else why it is refused. */
     String admitOpen(InetAddress client, int perMinute);
+
+    /**
+     * Counts one backend connection to {@code target} and returns {@code null}, or counts
+     * nothing and returns why the cluster-wide {@code max-connections-per-target} refuses it.
+     */
+    default String admitConnection(InetSocketAddress target, int max) {
+        return null;
+    }
+
+    /** Uncounts a connection {@link #admitConnection} admitted. */
+    default void connectionEnded(InetSocketAddress target) {
+    }
+
+    /** A session this node now holds (the session directory publishes it; never waits). */
+    default void sessionRegistered(String sessionId) {
+    }
+
+    /** A session this node no longer holds. */
+    default void sessionUnregistered(String sessionId) {
+    }
+
+    /**
+     * A request named a well-formed session this node does not hold; it has been answered
+     * (4015). The directory may look the session up later and log where it lives; never waits.
+     */
+    default void unknownSession(String sessionId) {
+    }
 }

@@ -5,6 +5,7 @@ import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
+import io.cometgate.protocol.WindowBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -48,6 +49,10 @@ public final class Session implements ChannelOwner {
     private Receiver receiver;
     private boolean everAttached;
     private ScheduledFuture<?> expiry;
+    /** Created with the first channel: an idle session with none pays nothing for it. */
+    private WindowBudget upstreamWindows;
+    /** What the client's channels have grown their downstream windows by, together (the outbox's bound follows). */
+    private long downstreamGrowth;
 
     /**
      * Added to the session timeout once a transport has been attached: the client gives up only
@@ -69,7 +74,8 @@ public final class Session implements ChannelOwner {
         this.context = context;
         this.origin = origin;
         this.clientAddress = clientAddress;
-        this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound());
+        this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound(),
+                context.config().windowBudget());
         long check = heartbeatCheckMillis(context.config().heartbeat().toMillis());
         this.heartbeat = loop.scheduleAtFixedRate(this::heartbeatIfIdle, check, check, TimeUnit.MILLISECONDS);
         armExpiry();
@@ -316,6 +322,31 @@ public final class Session implements ChannelOwner {
     public void sendClose(int channelId, CloseCode code, String reason) {
         ByteBuf payload = alloc().buffer().writeShort(code.code()).writeBytes(reason.getBytes(StandardCharsets.UTF_8));
         outbox.enqueue(FrameType.CLOSE, channelId, payload);
+    }
+
+    @Override
+    public long rttNanos() {
+        return outbox.rttNanos();
+    }
+
+    @Override
+    public WindowBudget upstreamWindowBudget() {
+        if (upstreamWindows == null) {
+            upstreamWindows = new WindowBudget(context.config().windowBudget());
+        }
+        return upstreamWindows;
+    }
+
+    @Override
+    public void downstreamWindowGrew(long bytes) {
+        boolean wasFull = !canReadBackends();
+        downstreamGrowth += bytes;
+        outbox.downstreamGrowth(downstreamGrowth);
+        if (bytes > 0 && wasFull && canReadBackends()) {
+            for (SessionChannel channel : new ArrayList<>(channels.values())) {
+                channel.resumeReading();
+            }
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.cometgate.protocol.ProtocolException;
+import io.cometgate.protocol.RttEstimator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -20,7 +21,10 @@ final class SessionOutbox {
 
     private final Session session;
     private final int batchCap;
-    private final long bound;
+    private final long baseBound;
+    /** The bound grows with the session's grown downstream windows, up to this (docs/PROTOCOL.md, "Growing windows"). */
+    private final long maxBound;
+    private long bound;
     private final RetransmitBuffer frames = new RetransmitBuffer();
     /** Highest sequence number handed to the current receiver. */
     private long sentUpTo;
@@ -43,11 +47,15 @@ final class SessionOutbox {
     private boolean flushScheduled;
     private long lastDeliveryNanos;
     private boolean closeScheduled;
+    /** Created with the first sequenced frame: upstream windows grow by it (a session with no channel needs none). */
+    private RttEstimator rtt;
 
-    SessionOutbox(Session session, int batchCap, long bound) {
+    SessionOutbox(Session session, int batchCap, long bound, long maxBound) {
         this.session = session;
         this.batchCap = batchCap;
+        this.baseBound = bound;
         this.bound = bound;
+        this.maxBound = Math.max(bound, maxBound);
         this.lastDeliveryNanos = now();
     }
 
@@ -75,6 +83,15 @@ final class SessionOutbox {
      * the control frames that answer its own frames meanwhile (OPENED, CLOSE; credit is held
      * back). A session past this is not acknowledging at all.
      */
+    /**
+     * The client's channels have grown their downstream windows by {@code growth} bytes in
+     * total: the gateway may keep that much more unacknowledged, or the grown credit could never
+     * be in flight; never past the session's window budget.
+     */
+    void downstreamGrowth(long growth) {
+        bound = Math.min(maxBound, baseBound + Math.max(0, growth));
+    }
+
     private long closeLimit() {
         return 2 * bound + session.openChannels() * ONE_READ;
     }
@@ -111,6 +128,14 @@ final class SessionOutbox {
         }
         frames.ackUpTo(ack);
         sentUpTo = Math.max(sentUpTo, ack);
+        if (rtt != null) {
+            rtt.acked(ack, now());
+        }
+    }
+
+    /** The smoothed round trip to the client and back, 0 while unknown. */
+    long rttNanos() {
+        return rtt == null ? 0 : rtt.nanos();
     }
 
     /** A new receiver: resend everything not acknowledged, led by a HELLO if it wants one. */
@@ -170,15 +195,31 @@ final class SessionOutbox {
             }
             batch.addComponent(true, FrameCodec.encodeCount(alloc, FrameType.ACK, 0, 0, session.lastReceived()));
         }
+        boolean resent = false;
         while (sentUpTo + 1 < frames.nextSeq() && batch.readableBytes() < batchCap) {
             sentUpTo++;
             if (sentUpTo <= highestSent) {
                 session.context().metrics().frameRetransmitted();
+                resent = true;
             }
             batch.addComponent(true, frames.get(sentUpTo).retainedDuplicate());
         }
+        timeRoundTrip(resent);
         highestSent = Math.max(highestSent, sentUpTo);
         return batch;
+    }
+
+    /** Times the newest frame of a batch; a batch that resends spoils the sample under way. */
+    private void timeRoundTrip(boolean resent) {
+        if (resent && rtt != null) {
+            rtt.resent();
+        }
+        if (sentUpTo > highestSent) {
+            if (rtt == null) {
+                rtt = new RttEstimator();
+            }
+            rtt.sent(sentUpTo, now());
+        }
     }
 
     private void delayAck() {

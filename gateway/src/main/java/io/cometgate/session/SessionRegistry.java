@@ -93,8 +93,9 @@ public final class SessionRegistry {
             release(perOrigin, originKey(origin), originCount);
             throw new LimitExceeded(refused);
         }
-                Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client, clientSubject);
+        Session session = new Session(SessionIds.next(nodeId), loop, context, this, origin, client, clientSubject);
         sessions.put(session.id(), session);
+        cluster.sessionRegistered(session.id());
         context.metrics().sessionCreated();
         return session;
     }
@@ -114,6 +115,11 @@ public final class SessionRegistry {
 
     private static String originKey(String origin) {
         return origin == null ? "" : origin;
+    }
+
+    /** A request named {@code id}, which this node does not hold (already answered 4015): tells the session directory, if any. */
+    public void unknownSessionRequested(String id) {
+        cluster.unknownSession(id);
     }
 
     /** The live session with this id, or {@code null}. */
@@ -136,6 +142,7 @@ public final class SessionRegistry {
         if (sessions.remove(session.id(), session)) {
             total.decrementAndGet();
             cluster.sessionEnded(session.clientAddress(), originKey(session.origin()));
+            cluster.sessionUnregistered(session.id());
             AtomicInteger addressCount = perAddress.get(session.clientAddress());
             if (addressCount != null) {
                 release(perAddress, session.clientAddress(), addressCount);

@@ -176,6 +176,7 @@ public final class ProtocolEndpoints implements ProtocolHandler {
             } else {
                 context.metrics().unknownSessions.increment();
                 unknown.accept(UnknownSessionAnswer.reason(id, context.registry().nodeId()));
+                context.registry().unknownSessionRequested(id); // after the answer: a directory lookup never delays it
             }
             return null;
         }

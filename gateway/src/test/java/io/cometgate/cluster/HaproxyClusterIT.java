@@ -14,25 +14,36 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shipped examples/cluster/haproxy.cfg in front of three gateway JVMs (gw-1..gw-3), all
- * real processes on loopback: each session is served only by the node its id names, a
- * draining node gets no new sessions while its peers lose nothing, and a node killed with
- * SIGKILL leaves its clients a clear 4015 and a fresh session on a live node.
+ * The shipped examples/cluster/haproxy.cfg in front of three gateway JVMs (gw-1..gw-3) sharing
+ * one redis-server ({@code --redis}), all real processes on loopback: each session is served
+ * only by the node its id names (and the session directory in Redis agrees), the per-address
+ * and per-Origin caps hold across the nodes, Redis killed and restarted mid-run refuses new
+ * sessions meanwhile without touching running ones, a draining node gets no new sessions while
+ * its peers lose nothing, and a node killed with SIGKILL leaves its clients a clear 4015 and a
+ * fresh session on a live node.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
@@ -42,7 +53,7 @@ class HaproxyClusterIT {
     private static final List<TransportKind> ALL = List.of(TransportKind.values());
 
     @RegisterExtension
-    static final BalancedCluster.PerClass cluster = BalancedCluster.perClass(BalancedCluster.Balancer.HAPROXY);
+    static final BalancedCluster.PerClass cluster = BalancedCluster.perClassWithRedis(BalancedCluster.Balancer.HAPROXY);
 
     @BeforeAll
     static void start() throws Exception {
@@ -147,6 +158,13 @@ class HaproxyClusterIT {
                 assertTrue(hash == null || hash.equals(nodeHash), "every node enforces the same policy: " + info);
                 hash = nodeHash;
             }
+            try (ClusterView view = ClusterView.connect(cluster.redis().uri())) {
+                for (EchoLoop loop : loops) {
+                    ClusterView.Entry entry = view.session(loop.session.id());
+                    assertEquals(loop.node(), entry.owner(), "the directory names the node the id names");
+                    assertTrue(entry.ownerAlive());
+                }
+            }
             long[] created = metric("cometgate_sessions_created_total");
             long[] unknown = metric("cometgate_unknown_sessions_total");
             for (int i = 0; i < 3; i++) {
@@ -162,6 +180,117 @@ class HaproxyClusterIT {
 
     @Test
     @Order(2)
+    void perAddressAndPerOriginCapsHoldAcrossTheNodesBehindTheBalancer() throws Exception {
+        GatewayNodes nodes = cluster.nodes();
+        nodes.writePolicy(2, 5);
+        try {
+            nodes.awaitPolicyLoaded(BOUND);
+            // Each node alone would admit 2 per address (6 over 3 nodes) and 5 per Origin (15).
+            List<String> admitted = new ArrayList<>();
+            admitted.add(createdOn(createSettled("127.0.0.2")));
+            admitted.add(createdOn(createSettled("127.0.0.2")));
+            String overIp = createFrom("127.0.0.2");
+            assertTrue(overIp.startsWith("HTTP/1.1 429") && overIp.contains("2 sessions per client address across the cluster"),
+                    overIp);
+            for (String from : List.of("127.0.0.3", "127.0.0.3", "127.0.0.4")) {
+                admitted.add(createdOn(createSettled(from)));
+            }
+            String overOrigin = createFrom("127.0.0.4");
+            assertTrue(overOrigin.startsWith("HTTP/1.1 429") && overOrigin.contains("5 sessions per Origin across the cluster"),
+                    overOrigin);
+            assertTrue(new HashSet<>(admitted).size() > 1, "leastconn spread the sessions: " + admitted);
+        } finally {
+            nodes.writePolicy(1000, 1000);
+            nodes.awaitPolicyLoaded(BOUND);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void redisKilledAndRestartedMidRunRefusesNewSessionsMeanwhileAndRunningOnesLoseNothing() throws Exception {
+        List<EchoLoop> loops = startLoops(List.of(TransportKind.WEBSOCKET, TransportKind.XHR_STREAMING,
+                TransportKind.XHR_POLLING), 2);
+        try {
+            cluster.redis().kill();
+            awaitOnEveryNode("cometgate_redis_up", 0);
+            long[] rounds = loops.stream().mapToLong(EchoLoop::rounds).toArray();
+            String refused = createFrom("127.0.0.7");
+            assertTrue(refused.startsWith("HTTP/1.1 429") && refused.contains("Redis unreachable"), refused);
+            Thread.sleep(1000);
+            for (int i = 0; i < loops.size(); i++) {
+                assertTrue(loops.get(i).rounds() > rounds[i], loops.get(i).kind.label() + " stalled while Redis was down");
+            }
+            cluster.redis().restart();
+            awaitOnEveryNode("cometgate_redis_up", 1);
+            assertEquals(200, status(createFrom("127.0.0.7")), "new sessions again once Redis is back");
+            try (ClusterView view = ClusterView.connect(cluster.redis().uri())) {
+                long held = view.nodes().stream().filter(ClusterView.Node::alive).mapToLong(ClusterView.Node::sessions).sum();
+                assertTrue(held >= loops.size(), "the nodes republished their counts into the empty Redis: " + held);
+                awaitEntry(view, loops.get(0));
+            }
+            for (EchoLoop loop : loops) {
+                assertTrue(loop.stop() > 0, loop.kind.label() + " on " + loop.node());
+            }
+        } finally {
+            loops.forEach(EchoLoop::close);
+        }
+    }
+
+    /** The directory's sweep rewrites every live session within a third of the session timeout. */
+    private static void awaitEntry(ClusterView view, EchoLoop loop) throws Exception {
+        long end = System.nanoTime() + BOUND.toNanos();
+        while (!loop.node().equals(view.session(loop.session.id()).owner())) {
+            assertTrue(System.nanoTime() < end, "the directory never got " + loop.node() + "'s session back");
+            Thread.sleep(200);
+        }
+    }
+
+    private static void awaitOnEveryNode(String gauge, long value) throws Exception {
+        long end = System.nanoTime() + BOUND.toNanos();
+        for (int i = 0; i < 3; i++) {
+            while (cluster.nodes().metric(i, gauge) != value) {
+                assertTrue(System.nanoTime() < end, GatewayNodes.nodeId(i) + ": " + gauge + " never became " + value);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** POST /cometgate/session through the balancer from loopback address {@code from}: the raw answer. */
+    private static String createFrom(String from) {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", cluster.gateway().getPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /cometgate/session HTTP/1.1\r\nHost: " + GatewayNodes.HOST
+                    + "\r\nOrigin: " + GatewayNodes.ORIGIN + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError("from " + from + ": " + e, e);
+        }
+    }
+
+    /** Creates a session and waits two refreshes, so every node has counted it (no overshoot window). */
+    private static String createSettled(String from) throws Exception {
+        String answer = createFrom(from);
+        assertEquals(200, status(answer), answer);
+        Thread.sleep(2 * RedisClusterLimits.REFRESH.toMillis() + 100);
+        return answer;
+    }
+
+    private static int status(String answer) {
+        return Integer.parseInt(answer.substring(9, 12));
+    }
+
+    /** The node of the session a 200 HELLO names. */
+    private static String createdOn(String answer) {
+        Matcher m = Pattern.compile("\"session\":\"([^\"]+)\"").matcher(answer);
+        assertTrue(m.find(), answer);
+        return SessionIds.nodeOf(m.group(1));
+    }
+
+    @Test
+    @Order(4)
     void aRollingRestartMovesNewSessionsAwayAndTheOtherNodesLoseNothing() throws Exception {
         List<EchoLoop> loops = startLoops(List.of(TransportKind.WEBSOCKET, TransportKind.XHR_STREAMING,
                 TransportKind.XHR_POLLING, TransportKind.EVENTSOURCE), 3);
@@ -191,7 +320,7 @@ class HaproxyClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void aKilledNodesClientsGet4015AndAFreshSessionWhileTheOthersLoseAndDuplicateNothing() throws Exception {
         List<EchoLoop> loops = startLoops(ALL, 3);
         try {

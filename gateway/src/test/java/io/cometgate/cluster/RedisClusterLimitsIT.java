@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -91,7 +93,7 @@ class RedisClusterLimitsIT {
         for (int i = 0; i < count; i++) {
             String node = "gw-" + (i + 1);
             RedisClusterLimits limits = RedisClusterLimits.start(node, "redis://127.0.0.1:" + redisPort, failure,
-                    () -> "same-policy");
+                    Duration.ofSeconds(30), () -> "same-policy");
             nodes.add(limits);
             GatewayConfig config = GatewayConfig.defaults()
                     .withListen(List.of(new InetSocketAddress("127.0.0.1", ports.get(i))));
@@ -211,6 +213,79 @@ class RedisClusterLimitsIT {
                 assertTrue(refused.reason().contains("opens per minute from this address across the cluster"),
                         refused.reason());
             }
+        }
+    }
+
+    @Test
+    void connectionsPerTargetAreCountedAcrossNodes() throws Exception {
+        try (EchoBackend echo = new EchoBackend()) {
+            startNodes(2, RedisClusterLimits.Failure.CLOSED, "limit max-connections-per-target 2",
+                    "limit max-channels-per-session 8", "allow 127.0.0.1:" + echo.port() + " allow-loopback");
+            String target = "127.0.0.1:" + echo.port();
+            try (ClientSession one = CometClient.connect(uri(0), TransportKind.WEBSOCKET, ORIGIN);
+                 ClientSession two = CometClient.connect(uri(1), TransportKind.WEBSOCKET, ORIGIN)) {
+                ClientChannel first = one.open(target);
+                first.opened().get(5, TimeUnit.SECONDS);
+                one.open(target).opened().get(5, TimeUnit.SECONDS);
+                Thread.sleep(2 * RedisClusterLimits.REFRESH.toMillis() + 100);
+                // gw-2 holds no connection to the target itself (under 2), but the cluster holds 2.
+                ClientChannel.Closed refused = two.open(target).closed().get(5, TimeUnit.SECONDS);
+                assertEquals(4009, refused.code(), refused.reason());
+                assertTrue(refused.reason().contains("2 connections to " + target + " across the cluster"), refused.reason());
+                first.close();
+                Thread.sleep(2 * RedisClusterLimits.REFRESH.toMillis() + 100);
+                two.open(target).opened().get(5, TimeUnit.SECONDS); // gw-1 released one: a slot is free again
+            }
+        }
+    }
+
+    @Test
+    void theDirectoryNamesEachSessionsNodeAndAMisroutedRequestIsCountedAsSuch() throws Exception {
+        startNodes(2, RedisClusterLimits.Failure.CLOSED);
+        try (ClientSession session = CometClient.connect(uri(0), TransportKind.XHR_POLLING, ORIGIN);
+             ClusterView view = ClusterView.connect("redis://127.0.0.1:" + redisPort)) {
+            await("the directory has the session", () -> "gw-1".equals(view.session(session.id()).owner()));
+            ClusterView.Entry entry = view.session(session.id());
+            assertTrue(entry.ownerAlive() && entry.ttlMillis() > 20_000 && entry.ttlMillis() <= 30_000, entry.toString());
+            assertEquals(List.of("gw-1", "gw-2"), view.nodes().stream().map(ClusterView.Node::id).toList());
+            assertEquals(1, view.nodes().get(0).sessions());
+            // The balancer's mistake, by hand: gw-1's session asked of gw-2.
+            String wrong = get(1, "/cometgate/xhr-polling?s=" + session.id() + "&ack=0");
+            String frame = new String(java.util.Base64.getDecoder().decode(wrong.substring(wrong.indexOf("\r\n\r\n") + 4).strip()),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(frame.contains("the session belongs to node gw-1, this is node gw-2"), wrong);
+            await("gw-2 looked it up and counted a misrouted request", () -> nodes.get(1).misroutedCount() == 1);
+            assertEquals(0, nodes.get(0).misroutedCount());
+            String uri = "redis://127.0.0.1:" + redisPort;
+            StringWriter out = new StringWriter();
+            assertEquals(0, cli(out, "sessions", "--redis", uri, session.id()));
+            assertTrue(out.toString().contains(session.id() + ": held by node gw-1 (alive"), out.toString());
+            out = new StringWriter();
+            assertEquals(0, cli(out, "sessions", "--redis", uri));
+            assertTrue(out.toString().matches("(?s).*\ngw-1 +alive +1 +0 +same-policy\n.*"), out.toString());
+            session.close();
+            await("the entry is removed when the session ends", () -> view.session(session.id()).owner() == null);
+            out = new StringWriter();
+            assertEquals(1, cli(out, "sessions", "--redis", uri, session.id()), "not held: exit 1");
+            assertTrue(out.toString().contains("not in the directory"), out.toString());
+        }
+    }
+
+    private static int cli(StringWriter out, String... args) {
+        picocli.CommandLine cli = io.cometgate.cli.Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        return cli.execute(args);
+    }
+
+    private String get(int node, String path) {
+        try (Socket socket = new Socket("127.0.0.1", ports.get(node))) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + ports.get(node)
+                    + "\r\nOrigin: " + ORIGIN + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError("node " + node + ": " + e, e);
         }
     }
 

@@ -329,6 +329,29 @@ class SessionTest {
     }
 
     @Test
+    void aClientsGrownDownstreamWindowsRaiseTheBoundButNeverPastTheWindowBudget() {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        session.downstreamWindowGrew(4096);
+        for (int i = 0; i < 5; i++) {
+            session.sendData(1, Unpooled.wrappedBuffer(new byte[1024]));
+        }
+        runTasks();
+        assertTrue(session.canReadBackends(), "5 KiB unacknowledged is under the 4 KiB bound grown by 4 KiB");
+        session.downstreamWindowGrew(-4096);
+        assertFalse(session.canReadBackends(), "the channel gave its growth back: 4 KiB again");
+
+        session.downstreamWindowGrew(1L << 30);
+        long budget = GatewayConfig.defaults().windowBudget();
+        for (long sent = 5 * 1024; sent < budget; sent += 64 * 1024) {
+            session.sendData(1, Unpooled.wrappedBuffer(new byte[64 * 1024]));
+        }
+        runTasks();
+        assertFalse(session.canReadBackends(), "a client's credit never raises the bound past the window budget");
+        assertFalse(session.isClosed());
+    }
+
+    @Test
     void aClientThatNeverAcknowledgesIsClosedWith4006OnceFarPastTheBound() throws Exception {
         FakeReceiver receiver = new FakeReceiver(false);
         session.attach(receiver, 0);

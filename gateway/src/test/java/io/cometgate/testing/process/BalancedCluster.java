@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * The cluster the balancer ITs share: an echo backend, three gateway JVMs ({@link GatewayNodes})
  * and a real balancer in front of them, run with the shipped example config
  * ({@code examples/cluster/haproxy.cfg} or {@code nginx.conf}) with its ports rewritten to free
- * loopback ports. {@link #close} stops the balancer, the nodes and the backend, in that order.
+ * loopback ports; optionally a redis-server the nodes share ({@code --redis}, started first).
+ * {@link #close} stops the balancer, the nodes, Redis and the backend, in that order.
  * A test class takes one for all its tests with
  * {@code @RegisterExtension static final BalancedCluster.PerClass cluster = BalancedCluster.perClass(...)}.
  */
@@ -68,6 +69,7 @@ public final class BalancedCluster implements AutoCloseable {
     private final EchoBackend echo;
     private GatewayNodes nodes;
     private ExternalProcess balancer;
+    private RedisServer redis;
     private URI gateway;
 
     private BalancedCluster() throws InterruptedException {
@@ -76,10 +78,20 @@ public final class BalancedCluster implements AutoCloseable {
 
     /** Starts the backend, the nodes and {@code kind} in {@code dir}; stops what started if a step fails. */
     public static BalancedCluster start(Balancer kind, Path dir) throws IOException, InterruptedException {
+        return start(kind, dir, false);
+    }
+
+    /** As {@link #start(Balancer, Path)}; with {@code withRedis}, the nodes share a fresh redis-server. */
+    public static BalancedCluster start(Balancer kind, Path dir, boolean withRedis) throws IOException, InterruptedException {
         BalancedCluster cluster = new BalancedCluster();
         try {
             int port = ExternalProcess.freePort();
-            cluster.nodes = new GatewayNodes(NODES, dir, port, cluster.echo.target(), List.of());
+            List<String> nodeArgs = List.of();
+            if (withRedis) {
+                cluster.redis = RedisServer.start(dir);
+                nodeArgs = List.of("--redis", cluster.redis.uri(), "--redis-failure", "closed");
+            }
+            cluster.nodes = new GatewayNodes(NODES, dir, port, cluster.echo.target(), nodeArgs);
             String config = kind.adapt(Files.readString(EXAMPLES.resolve(kind.example)))
                     .replace("127.0.0.1:8080", "127.0.0.1:" + port);
             for (int i = 0; i < NODES; i++) {
@@ -108,6 +120,11 @@ public final class BalancedCluster implements AutoCloseable {
         return balancer;
     }
 
+    /** The nodes' Redis; {@code null} unless started with it. */
+    public RedisServer redis() {
+        return redis;
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (balancer != null) {
@@ -116,28 +133,38 @@ public final class BalancedCluster implements AutoCloseable {
         if (nodes != null) {
             nodes.close();
         }
+        if (redis != null) {
+            redis.close();
+        }
         echo.close();
     }
 
     /** One cluster for all tests of a class, in its own directory, started before {@code @BeforeAll} methods. */
     public static PerClass perClass(Balancer kind) {
-        return new PerClass(kind);
+        return new PerClass(kind, false);
+    }
+
+    /** As {@link #perClass(Balancer)}, the nodes sharing a redis-server ({@code --redis}). */
+    public static PerClass perClassWithRedis(Balancer kind) {
+        return new PerClass(kind, true);
     }
 
     /** The JUnit side of {@link #perClass}: starts the cluster before the class, stops it and removes its directory after. */
     public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
         private final Balancer kind;
+        private final boolean withRedis;
         private Path dir;
         private BalancedCluster cluster;
 
-        private PerClass(Balancer kind) {
+        private PerClass(Balancer kind, boolean withRedis) {
             this.kind = kind;
+            this.withRedis = withRedis;
         }
 
         @Override
         public void beforeAll(ExtensionContext context) throws Exception {
             dir = Files.createTempDirectory("cometgate-" + kind.name().toLowerCase() + "-cluster");
-            cluster = start(kind, dir);
+            cluster = start(kind, dir, withRedis);
         }
 
         @Override
@@ -164,6 +191,10 @@ public final class BalancedCluster implements AutoCloseable {
 
         public ExternalProcess balancer() {
             return cluster.balancer();
+        }
+
+        public RedisServer redis() {
+            return cluster.redis();
         }
     }
 }

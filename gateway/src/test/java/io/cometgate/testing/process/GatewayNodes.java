@@ -5,7 +5,10 @@ import io.cometgate.testing.PolicyFile;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +26,19 @@ public final class GatewayNodes implements AutoCloseable {
     public static final String ORIGIN = "http://app.test";
 
     private final Path policy;
+    private final String host;
+    private final List<String> rules;
     private final List<String> extraArgs;
     private final GatewayProcess[] nodes;
     private final int[] ports;
 
     public GatewayNodes(int count, Path dir, int balancerPort, String echoTarget, List<String> extraArgs)
             throws IOException, InterruptedException {
-        this.policy = PolicyFile.write(dir.resolve("cluster.policy"), HOST + " 127.0.0.1:" + balancerPort, ORIGIN,
-                "trusted-proxy 127.0.0.1/32",
-                "alias echo " + echoTarget + " allow-loopback",
-                "limit max-sessions-per-ip 1000",
+        this.policy = dir.resolve("cluster.policy");
+        this.rules = List.of("trusted-proxy 127.0.0.1/32", "alias echo " + echoTarget + " allow-loopback",
                 "limit opens-per-ip-per-minute 10000");
+        this.host = HOST + " 127.0.0.1:" + balancerPort;
+        writePolicy(1000, 1000);
         this.extraArgs = extraArgs;
         this.nodes = new GatewayProcess[count];
         this.ports = new int[count];
@@ -57,6 +62,28 @@ public final class GatewayNodes implements AutoCloseable {
                 "--node-id", nodeId(index), "--transports", "all", "--threads", "1", "--drain-timeout", "4s"));
         args.addAll(extraArgs);
         return GatewayProcess.start(args.toArray(String[]::new));
+    }
+
+    /** Rewrites every node's policy file with these session caps; the nodes reload it within about a second. */
+    public void writePolicy(int perIp, int perOrigin) throws IOException {
+        List<String> all = new ArrayList<>(rules);
+        all.add("limit max-sessions-per-ip " + perIp);
+        all.add("limit max-sessions-per-origin " + perOrigin);
+        PolicyFile.write(policy, host, ORIGIN, all.toArray(String[]::new));
+    }
+
+    /** Waits until every node enforces the policy file as it is now (the hash in its cometgate_node_info). */
+    public void awaitPolicyLoaded(Duration bound) throws Exception {
+        String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(policy)));
+        long end = System.nanoTime() + bound.toNanos();
+        for (int i = 0; i < nodes.length; i++) {
+            while (!nodeInfo(i).contains("policy_sha256=\"" + want + "\"")) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError(nodeId(i) + " never reloaded the policy: " + nodeInfo(i));
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     public int count() {
