@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  * repeat, and prints medians (table on stdout, JSON with {@code --json}). Progress goes to stderr.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs benchmark scenarios S0-S7 (docs/BENCHMARKS.md) against direct TCP, a bare relay and the gateway.",
+        description = {"Runs benchmark scenarios S0-S8 (docs/BENCHMARKS.md) against direct TCP, a bare relay and the gateway.",
                 "Without --backend/--relay/--via-gateway it starts each in its own JVM on 127.0.0.1:65001/65002/65080 "
                         + "and stops them by PID at the end. Loopback only; every run is bounded."})
 public final class BenchRunCommand implements Callable<Integer> {
@@ -33,7 +33,7 @@ public final class BenchRunCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST",
-            description = "S0..S7 (default S0,S2,S3,S4,S7; S0 = the direct and relay rows of S2-S4).")
+            description = "S0..S8 (default S0,S2,S3,S4,S7; S0 = the direct and relay rows of S2-S4; S8 = hostile neighbours).")
     List<String> scenarios = List.of("S0", "S2", "S3", "S4", "S7");
 
     @Option(names = "--transports", split = ",", paramLabel = "LIST",
@@ -100,6 +100,13 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--s6-seconds", converter = Converters.Positive.class, description = "S6 churn time (default ${DEFAULT-VALUE}).")
     int s6Seconds = 10;
 
+    @Option(names = "--gateway-admin", converter = LoopbackAddress.class, paramLabel = "HOST:PORT",
+            description = "The --via-gateway process's --admin-listen address (S8 reads its memory there).")
+    InetSocketAddress gatewayAdminOption;
+
+    @Option(names = "--s8-attackers", converter = Converters.Positive.class, description = "S8 attackers per kind (default ${DEFAULT-VALUE}).")
+    int s8Attackers = 100;
+
     @Option(names = "--s7-messages", converter = Converters.Positive.class, description = "S7 messages (default ${DEFAULT-VALUE}).")
     int s7Messages = 200;
 
@@ -124,14 +131,19 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every row and the medians as JSON.")
     Path json;
 
+    private static final InetSocketAddress S8_ADMIN = new InetSocketAddress("127.0.0.1", 65081);
+    /** The started gateway's admin listener (S8 only), and its PID. */
+    private InetSocketAddress gatewayAdmin;
+    private Long startedGatewayPid;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = spec.commandLine().getErr();
         Set<String> chosen = Set.copyOf(scenarios.stream().map(s -> s.trim().toUpperCase()).toList());
         for (String s : chosen) {
-            if (!s.matches("S[0-7]")) {
-                progress.println("cometgate bench run: unknown scenario '" + s + "' (use S0..S7)");
+            if (!s.matches("S[0-8]")) {
+                progress.println("cometgate bench run: unknown scenario '" + s + "' (use S0..S8)");
                 return 2;
             }
         }
@@ -171,10 +183,15 @@ public final class BenchRunCommand implements Callable<Integer> {
                 if (gatewayThreads != null) {
                     args.addAll(List.of("--threads", gatewayThreads.toString()));
                 }
+                if (chosen.contains("S8")) { // S8 samples the gateway's memory from its /metrics
+                    args.addAll(List.of("--admin-listen", hostPort(S8_ADMIN)));
+                    gatewayAdmin = S8_ADMIN;
+                }
                 args.addAll(gatewayArgs);
                 Process p = spawner.start("gateway", new InetSocketAddress("127.0.0.1", 65080), gatewayJvm, args.toArray(String[]::new));
                 gatewayUri = URI.create("http://127.0.0.1:65080/cometgate");
                 gwPid = p.pid();
+                startedGatewayPid = gwPid;
             }
             ClientContext context = new ClientContext(loops, sources,
                     gatewayTarget != null ? gatewayTarget : hostPort(backendAddress), true);
@@ -238,6 +255,16 @@ public final class BenchRunCommand implements Callable<Integer> {
             if (chosen.contains("S7")) {
                 for (Route route : measured) {
                     fast.wire(route, r);
+                }
+            }
+            if (chosen.contains("S8")) {
+                Route canary = measured.stream().filter(m -> m.name().equals("websocket")).findFirst().orElse(null);
+                if (canary == null) {
+                    progress.println("bench: S8 needs the websocket transport; skipped");
+                } else {
+                    new HostileNeighbours(fast, results, progress, gatewayAdmin != null ? gatewayAdmin : gatewayAdminOption,
+                            startedGatewayPid != null ? startedGatewayPid : gatewayPid, s8Attackers, 2 * warmupMs)
+                            .run(canary, context.gatewayTarget, r);
                 }
             }
             if (chosen.contains("S1")) {

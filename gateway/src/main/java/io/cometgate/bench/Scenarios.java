@@ -61,8 +61,13 @@ final class Scenarios {
 
     /** S3: open-loop 64 B ping-pong at a fixed rate; latency from the intended send time. */
     void latency(Route route, int repeat) throws Exception {
+        say("S3 latency %s (repeat %d, %d msg/s for %d s)", route.name(), repeat, options.s3Rate, options.durationSeconds);
+        results.add("S3", route.name(), "", repeat, measureLatency(route));
+    }
+
+    /** S3's measurement, for S8's canary as well: p50/p99/p999/max in microseconds, sent, received. */
+    Map<String, Double> measureLatency(Route route) throws Exception {
         int rate = options.s3Rate;
-        say("S3 latency %s (repeat %d, %d msg/s for %d s)", route.name(), repeat, rate, options.durationSeconds);
         Histogram histogram = new org.HdrHistogram.SynchronizedHistogram(TimeUnit.SECONDS.toNanos(10), 3);
         AtomicLong received = new AtomicLong();
         long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.warmupMillis);
@@ -112,10 +117,10 @@ final class Scenarios {
         synchronized (histogram) {
             copy = histogram.copy();
         }
-        results.add("S3", route.name(), "", repeat, values(
+        return values(
                 "p50_us", copy.getValueAtPercentile(50) / 1e3, "p99_us", copy.getValueAtPercentile(99) / 1e3,
                 "p999_us", copy.getValueAtPercentile(99.9) / 1e3, "max_us", copy.getMaxValue() / 1e3,
-                "sent", (double) sent[0], "received", (double) received.get()));
+                "sent", (double) sent[0], "received", (double) received.get());
     }
 
     /** S4: N sessions, each with one 64 B message in flight; round trips per second. */

@@ -37,6 +37,7 @@ final class Spawner implements AutoCloseable {
     Process start(String name, InetSocketAddress ready, List<String> extraJvm, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-opens=java.base/java.nio=ALL-UNNAMED"); // as the jar's manifest says (see cli.Main)
         command.addAll(jvmOptions);
         command.addAll(extraJvm);
         command.add("-cp");

@@ -15,6 +15,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         refuseTlsRenegotiation();
+        countDirectMemoryInNetty();
         System.exit(commandLine().execute(args));
     }
 
@@ -27,6 +28,24 @@ public final class Main implements Runnable {
     static void refuseTlsRenegotiation() {
         if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
             System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
+    /**
+     * Without this, Netty allocates direct memory through {@code ByteBuffer.allocateDirect}, and
+     * at the {@code -XX:MaxDirectMemorySize} cap the JDK makes the allocating thread, an event
+     * loop, call System.gc() and sleep (up to about half a second per allocation) before it
+     * gives up: a client that fills direct memory freezes every session on that loop. With
+     * reflective access to DirectByteBuffer's constructor (this switch, plus
+     * {@code --add-opens java.base/java.nio=ALL-UNNAMED}, which the jar's manifest carries),
+     * Netty allocates without a Cleaner, counts the memory itself against
+     * {@code io.netty.maxDirectMemory} (default: the JDK cap) and fails an allocation at once.
+     * Netty reads the switch when its first class loads, hence here; an operator's own
+     * {@code -D} wins.
+     */
+    static void countDirectMemoryInNetty() {
+        if (System.getProperty("io.netty.tryReflectionSetAccessible") == null) {
+            System.setProperty("io.netty.tryReflectionSetAccessible", "true");
         }
     }
 

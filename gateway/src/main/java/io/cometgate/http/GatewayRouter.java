@@ -163,7 +163,9 @@ final class GatewayRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (isTlsFailure(cause)) {
+        if (DirectMemoryExhaustion.closeIfExhausted(ctx, cause, context.metrics().directMemoryExhausted)) {
+            return;
+        } else if (isTlsFailure(cause)) {
             // Scanners, bots and clients that do not trust the certificate: routine on a public
             // listener, so a counter and a debug line, never an ERROR with a stack trace per attempt.
             context.metrics().tlsHandshakeFailures.increment();

@@ -36,6 +36,8 @@ public final class GatewayMetrics implements SessionMetrics {
     /** Requests for a session this node does not hold (answered with 4015). */
     public final LongAdder unknownSessions = new LongAdder();
     public final LongAdder proxyProtocolRefused = new LongAdder();
+    /** Connections closed because an allocation for them hit the direct-memory cap. */
+    public final LongAdder directMemoryExhausted = new LongAdder();
     public final LatencyHistogram connectLatency = new LatencyHistogram();
     private final Map<String, LongAdder> denied = new ConcurrentHashMap<>();
     private final Map<TransportKind, LongAdder> attached = new EnumMap<>(TransportKind.class);
@@ -126,6 +128,8 @@ public final class GatewayMetrics implements SessionMetrics {
                 + "old clients, clients that do not trust the certificate).", tlsHandshakeFailures);
         counter("cometgate_proxy_protocol_refused_total", "Connections closed at the front door: a PROXY header from "
                 + "a source not in --proxy-protocol-from, or none from a source in it.", proxyProtocolRefused);
+        counter("cometgate_direct_memory_exhausted_total", "Connections closed because a buffer for them could not "
+                + "be allocated under the direct-memory cap (cometgate_netty_direct_memory_max_bytes).", directMemoryExhausted);
         registry.register(connectLatency.histogram());
     }
 

@@ -45,5 +45,11 @@ public final class StandardSeries {
                     cb.call(PlatformDependent.usedDirectMemory(), "direct_total");
                 })
                 .build());
+        metrics.register(GaugeWithCallback.builder().name("cometgate_netty_direct_memory_max_bytes")
+                .help("The cap Netty counts direct_total against (io.netty.maxDirectMemory, default the JVM's "
+                        + "-XX:MaxDirectMemorySize); an allocation past it fails and closes only its connection.")
+                .unit(Unit.BYTES)
+                .callback(cb -> cb.call(PlatformDependent.maxDirectMemory()))
+                .build());
     }
 }

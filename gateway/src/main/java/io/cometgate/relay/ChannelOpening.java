@@ -4,11 +4,13 @@ import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.ConnectRequest;
 import io.cometgate.policy.Decision;
 import io.cometgate.policy.Limits;
+import io.cometgate.protocol.CloseCode;
 import io.cometgate.protocol.ProtocolJson;
 import io.cometgate.session.ChannelOwner;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.concurrent.Future;
+import io.netty.util.internal.OutOfDirectMemoryError;
 
 import java.net.InetSocketAddress;
 
@@ -116,10 +118,17 @@ final class ChannelOpening {
         metrics.connectLatency.record(System.nanoTime() - startedNanos);
         metrics.channelsOpened.increment();
         InetSocketAddress remote = decision.address();
-        session.sendOpened(channel.id(), ProtocolJson.write(new ProtocolJson.Opened(
-                remote.getAddress().getHostAddress(), remote.getPort(), relay.config.channelWindow())));
-        String webirc = extras.webirc() == null ? null : extras.webirc().line(session.clientAddress());
-        channel.opened(webirc, limits().channelMaxLifetime());
+        try {
+            session.sendOpened(channel.id(), ProtocolJson.write(new ProtocolJson.Opened(
+                    remote.getAddress().getHostAddress(), remote.getPort(), relay.config.channelWindow())));
+            String webirc = extras.webirc() == null ? null : extras.webirc().line(session.clientAddress());
+            channel.opened(webirc, limits().channelMaxLifetime());
+        } catch (OutOfDirectMemoryError exhausted) {
+            // Thrown out of this listener it would only be logged, leaving the page waiting for
+            // an OPENED that never comes: the channel fails instead, and the page may retry.
+            metrics.directMemoryExhausted.increment();
+            channel.closeWith(CloseCode.BACKEND_ERROR, "the gateway is out of buffer memory; try again");
+        }
     }
 
     /**

@@ -50,6 +50,12 @@ public final class ProtocolEndpoints implements ProtocolHandler {
     @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest req, String endpoint, RequestInfo info) {
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        try {
+            query.parameters(); // decoded once here, so a bad %-escape is this request's 400, not a dropped connection
+        } catch (IllegalArgumentException malformed) {
+            fail(ctx, HttpResponseStatus.BAD_REQUEST, "malformed query string: " + malformed.getMessage(), info);
+            return;
+        }
         HttpMethod method = req.method();
         if (endpoint.equals("session")) {
             if (expect(ctx, method, HttpMethod.POST, info)) {

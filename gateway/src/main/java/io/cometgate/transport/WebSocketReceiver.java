@@ -1,6 +1,7 @@
 package io.cometgate.transport;
 
 import io.cometgate.config.TransportKind;
+import io.cometgate.http.DirectMemoryExhaustion;
 import io.cometgate.protocol.CloseCode;
 import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code websocket}: both directions of a session over one RFC 6455 connection, one batch of
@@ -44,13 +46,15 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     private static final long LINGER_MILLIS = 2_000;
 
     private final ReceiverLife life;
+    private final LongAdder directMemoryExhausted;
     /** A close frame went out: everything the client still sends is discarded. */
     private boolean closing;
     /** A fragmented binary message being put together, or {@code null} (almost always). */
     private WebSocketFragments fragments;
 
-    WebSocketReceiver(Channel channel, Session session) {
+    WebSocketReceiver(Channel channel, Session session, LongAdder directMemoryExhausted) {
         this.channel = channel;
+        this.directMemoryExhausted = directMemoryExhausted;
         this.session = session;
         this.life = new ReceiverLife(TransportKind.WEBSOCKET, session);
         this.maxFramePayload = session.context().config().maxFramePayload();
@@ -149,7 +153,9 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (DirectMemoryExhaustion.closeIfExhausted(ctx, cause, directMemoryExhausted)) {
+            return; // the session survives: the client resumes on a new connection
+        } else if (cause instanceof TooLongFrameException) {
             closeWebSocket(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over " + session.context().config().maxMessageBytes() + " bytes");
         } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             closeWebSocket(corrupted.closeStatus(), corrupted.getMessage() == null ? "protocol error" : corrupted.getMessage());

@@ -74,7 +74,7 @@ final class WebSocketUpgrade {
             return;
         }
         Channel channel = ctx.channel();
-        WebSocketReceiver receiver = new WebSocketReceiver(channel, session);
+        WebSocketReceiver receiver = new WebSocketReceiver(channel, session, context.metrics().directMemoryExhausted);
         GatewayInitializer.switchToWebSocketFragments(channel.pipeline(), receiver);
         handshaker.handshake(channel, req).addListener(f -> {
             if (!f.isSuccess()) {

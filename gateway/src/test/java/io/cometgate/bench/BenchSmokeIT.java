@@ -72,7 +72,7 @@ class BenchSmokeIT {
         cli.setOut(new PrintWriter(new StringWriter()));
         int code = cli.execute("bench", "run", "--scenarios", "S9", "--transports", "none", "--no-relay");
         assertEquals(2, code);
-        assertTrue(err.toString().contains("S0..S7"), err.toString());
+        assertTrue(err.toString().contains("S0..S8"), err.toString());
     }
 
     private Map<String, Map<String, Object>> run(String... extra) throws Exception {

@@ -62,6 +62,8 @@ class ContainerImageIT {
         List<?> entrypoint = (List<?>) config.get("Entrypoint");
         assertEquals("java", entrypoint.get(0));
         assertEquals("io.cometgate.cli.Main", entrypoint.get(entrypoint.size() - 1));
+        assertTrue(entrypoint.contains("--add-opens=java.base/java.nio=ALL-UNNAMED"), "without it Netty counts no direct "
+                + "memory and an allocation at the cap stalls an event loop: " + entrypoint);
     }
 
     @Test

@@ -40,7 +40,7 @@ class MetricsExpositionTest {
                 "cometgate_channel_opens_requested_total", "cometgate_channels_opened_total", "cometgate_connect_failures_total",
                 "cometgate_opens_denied_total", "cometgate_bytes_up_total", "cometgate_bytes_down_total",
                 "cometgate_retransmitted_frames_total", "cometgate_resumes_total", "cometgate_flow_control_stalls_total",
-                "cometgate_http_errors_total")) {
+                "cometgate_http_errors_total", "cometgate_direct_memory_exhausted_total")) {
             assertTrue(text.contains("# TYPE " + counter + " counter\n"), counter + " in\n" + text);
         }
         assertTrue(text.contains("# TYPE cometgate_channels_open gauge\n"), text);
