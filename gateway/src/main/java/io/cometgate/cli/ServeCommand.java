@@ -154,21 +154,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long open channels may finish (default 30s).")
     Duration drainTimeout = Duration.ofSeconds(30);
 
-    @Option(names = "--node-id", paramLabel = "ID",
-            description = "This node's id in a cluster, carried in every session id so a load balancer can route "
-                    + "each session to its node (docs/SCALING.md): 1-24 of a-z, 0-9, '-'. Default: from the host name.")
-    String nodeId;
-
-    @Option(names = "--redis", paramLabel = "URI",
-            description = "Count the per-address and per-Origin session caps and the opens per address per minute "
-                    + "across every node through this Redis (redis://[:PASSWORD@]HOST:PORT[/DB], or rediss:// for TLS), "
-                    + "and publish this node's policy hash there (docs/SCALING.md). Default: every limit per node.")
-    String redis;
-
-    @Option(names = "--redis-failure", paramLabel = "MODE",
-            description = "While Redis is unreachable or slow: 'closed' refuses new sessions and opens, 'local' falls "
-                    + "back to per-node limits (default closed).")
-    String redisFailure = "closed";
+    @CommandLine.Mixin
+    ClusterOptions clusterOptions = new ClusterOptions();
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (default info).")
     String logLevel = "info";
@@ -196,8 +183,8 @@ public final class ServeCommand implements Callable<Integer> {
         NodeId node;
         try {
             config = config();
-            node = nodeId == null ? NodeId.fromHostName() : new NodeId(nodeId);
-            checkRedisFlags();
+            node = clusterOptions.node();
+            clusterOptions.check();
         } catch (IllegalArgumentException e) {
             err.println("cometgate serve: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -297,9 +284,9 @@ public final class ServeCommand implements Callable<Integer> {
         ForwardedFor forwarded = new ForwardedFor(decider::isTrustedProxy, ForwardedFor.Source.EITHER);
         PolicyFingerprint fingerprint = builtIn ? null : PolicyFingerprint.of(node, running.filePolicy.file());
         ClusterLimits cluster = ClusterLimits.PER_NODE;
-        if (redis != null) {
-            running.redis = RedisClusterLimits.start(node.value(), redis, redisFailureMode(), config.sessionTimeout(),
-                    () -> fingerprint == null ? "" : fingerprint.sha256());
+        if (clusterOptions.redis != null) {
+            running.redis = RedisClusterLimits.start(node.value(), clusterOptions.redis, clusterOptions.failureMode(),
+                    config.sessionTimeout(), () -> fingerprint == null ? "" : fingerprint.sha256());
             cluster = running.redis.limits();
         }
         running.server = GatewayAssembly.server(config, decider, new LoggingChannelAudit(),
@@ -342,22 +329,6 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("cometgate admin is listening on http://" + ListenFailure.hostPort(admin) + "/metrics");
         }
         out.flush();
-    }
-
-    private RedisClusterLimits.Failure redisFailureMode() {
-        return switch (redisFailure) {
-            case "closed" -> RedisClusterLimits.Failure.CLOSED;
-            case "local" -> RedisClusterLimits.Failure.LOCAL;
-            default -> throw new IllegalArgumentException("--redis-failure must be 'closed' or 'local', not '"
-                    + redisFailure + "'");
-        };
-    }
-
-    private void checkRedisFlags() {
-        redisFailureMode();
-        if (redis != null) {
-            RedisClusterLimits.checkUri(redis);
-        }
     }
 
     private interface Binding {
