@@ -11,7 +11,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One page's link to the gateway: multiplexes channels, numbers and keeps every frame it
@@ -44,25 +42,14 @@ public final class Session implements ChannelOwner {
     private final SessionOutbox outbox;
     /** Sized for the usual one or two channels (it grows): the default 8 slots are heap every idle session keeps. */
     private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>(2);
-    private final ScheduledFuture<?> heartbeat;
+    private final SessionLiveness liveness;
     private long lastReceived;
     private int highestChannelId;
     private Receiver receiver;
-    private boolean everAttached;
-    private ScheduledFuture<?> expiry;
     /** Created with the first channel: an idle session with none pays nothing for it. */
     private WindowBudget upstreamWindows;
     /** What the client's channels have grown their downstream windows by, together (the outbox's bound follows). */
     private long downstreamGrowth;
-
-    /**
-     * Added to the session timeout once a transport has been attached: the client gives up only
-     * after {@code timeoutMs} + its {@code PARTITION_MARGIN_MS} (5 s) of silence (docs/PROTOCOL.md,
-     * "Liveness"), and its last reattach after a partition may arrive that late. Without it a poll
-     * answered just before a partition started the clock as the client's own deadline did, and the
-     * two raced with no margin. A session never attached keeps the bare timeout.
-     */
-    static final long RESUME_MARGIN_MILLIS = 5_000;
     private boolean closed;
     private SessionEnd end;
 
@@ -77,9 +64,7 @@ public final class Session implements ChannelOwner {
         this.clientAddress = clientAddress;
         this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound(),
                 context.config().windowBudget());
-        long check = heartbeatCheckMillis(context.config().heartbeat().toMillis());
-        this.heartbeat = loop.scheduleAtFixedRate(this::tick, check, check, TimeUnit.MILLISECONDS);
-        armExpiry();
+        this.liveness = new SessionLiveness(this, loop);
     }
 
     public String id() {
@@ -160,11 +145,9 @@ public final class Session implements ChannelOwner {
         if (previous != null) {
             previous.end(true);
         }
-        if (everAttached) {
+        if (liveness.attached()) {
             context.metrics().sessionResumed();
         }
-        everAttached = true;
-        cancelExpiry();
         outbox.restartFor(newReceiver);
         outbox.flush();
     }
@@ -174,7 +157,7 @@ public final class Session implements ChannelOwner {
         if (receiver == gone) {
             receiver = null;
             if (!closed) {
-                armExpiry();
+                liveness.detached();
             }
         }
     }
@@ -286,6 +269,11 @@ public final class Session implements ChannelOwner {
     private void acknowledge(long ack) throws ProtocolException {
         boolean wasFull = !canReadBackends();
         outbox.acknowledge(ack);
+        resumeReadingIfFreed(wasFull);
+    }
+
+    /** Backends stopped being read while the client fell behind; once it has caught up, every channel reads again. */
+    private void resumeReadingIfFreed(boolean wasFull) {
         if (wasFull && canReadBackends()) {
             for (SessionChannel channel : new ArrayList<>(channels.values())) {
                 channel.resumeReading();
@@ -343,11 +331,7 @@ public final class Session implements ChannelOwner {
         boolean wasFull = !canReadBackends();
         downstreamGrowth += bytes;
         outbox.downstreamGrowth(downstreamGrowth);
-        if (bytes > 0 && wasFull && canReadBackends()) {
-            for (SessionChannel channel : new ArrayList<>(channels.values())) {
-                channel.resumeReading();
-            }
-        }
+        resumeReadingIfFreed(wasFull && bytes > 0);
     }
 
     @Override
@@ -364,62 +348,20 @@ public final class Session implements ChannelOwner {
         }
     }
 
-    /** Whether a channel (target, Origin, connected address) is allowed. */
-    @FunctionalInterface
-    public interface ChannelPredicate {
-        boolean test(String target, String origin, java.net.InetSocketAddress address);
-    }
-
     public int openChannels() {
         return channels.size();
     }
 
-    // ---- timers and the end ---------------------------------------------------------------
+    // ---- liveness and the end -------------------------------------------------------------
 
-    /**
-     * Idle receivers are looked for every tenth of a heartbeat (at most every second) and beaten
-     * once idle for their interval less one check, so an idle stream or WebSocket hears something
-     * at least every heartbeat (docs/PROTOCOL.md, "Liveness", promises 1.1), and htmlfile at
-     * least every {@code HtmlFileReceiver} interval. Checking once a heartbeat let a stream go
-     * silent for up to 1.9 heartbeats, past the client's silence deadline.
-     */
-    static long heartbeatCheckMillis(long heartbeatMillis) {
-        return Math.max(1, Math.min(heartbeatMillis / 10, 1_000));
-    }
-
-    private void tick() {
-        heartbeatIfIdle();
+    /** {@link SessionLiveness}'s periodic check: beats a receiver idle this long, lets idle channels time out. */
+    void checkIdle(long heartbeatIdleNanos) {
+        outbox.heartbeatIfIdle(heartbeatIdleNanos);
         if (!channels.isEmpty()) {
             long now = loop.ticker().nanoTime();
             for (SessionChannel channel : new ArrayList<>(channels.values())) { // an idle one removes itself
                 channel.checkIdle(now);
             }
-        }
-    }
-
-    private void heartbeatIfIdle() {
-        if (receiver != null) { // the outbox asks the receiver whether it wants idle heartbeats
-            long configured = context.config().heartbeat().toMillis();
-            long idle = Math.max(0, receiver.heartbeatMillis(configured) - heartbeatCheckMillis(configured));
-            outbox.heartbeatIfIdle(TimeUnit.MILLISECONDS.toNanos(idle));
-        }
-    }
-
-    private void armExpiry() {
-        cancelExpiry();
-        long after = context.config().sessionTimeout().toMillis() + (everAttached ? RESUME_MARGIN_MILLIS : 0);
-        expiry = loop.schedule(() -> {
-            if (receiver == null) {
-                close(CloseCode.SESSION_EXPIRED, "no transport attached for "
-                        + after / 1000 + " s");
-            }
-        }, after, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelExpiry() {
-        if (expiry != null) {
-            expiry.cancel(false);
-            expiry = null;
         }
     }
 
@@ -438,8 +380,7 @@ public final class Session implements ChannelOwner {
         outbox.flush();
         closed = true;
         end = new SessionEnd(code, reason);
-        heartbeat.cancel(false);
-        cancelExpiry();
+        liveness.stop();
         Receiver last = receiver;
         receiver = null;
         if (last != null) {

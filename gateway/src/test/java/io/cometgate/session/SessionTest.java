@@ -234,7 +234,7 @@ class SessionTest {
         receive(FrameType.OPEN, 3, 2, OPEN_22);
         runTasks();
         assertTrue(idleChecks.isEmpty());
-        long tick = Session.heartbeatCheckMillis(HEARTBEAT_MILLIS);
+        long tick = SessionLiveness.heartbeatCheckMillis(HEARTBEAT_MILLIS);
         advance(tick);
         assertEquals(2, idleChecks.size(), "one check per open channel per tick");
         advance(tick);
@@ -333,7 +333,7 @@ class SessionTest {
         receive(FrameType.OPEN, 1, 1, OPEN_22); // denied: the CLOSE frame answers the poll
         assertEquals(1, poll.batches);
         assertTrue(session.receiver() == null, "the answered poll is detached");
-        advance(200 + Session.RESUME_MARGIN_MILLIS - 1);
+        advance(200 + SessionLiveness.RESUME_MARGIN_MILLIS - 1);
         assertFalse(session.isClosed(), "expired before the client's give-up (timeout + margin)");
         advance(2);
         assertTrue(session.isClosed());
@@ -346,7 +346,7 @@ class SessionTest {
         runTasks();
         advance(1_000);
         session.detach(socket);
-        advance(200 + Session.RESUME_MARGIN_MILLIS - 1);
+        advance(200 + SessionLiveness.RESUME_MARGIN_MILLIS - 1);
         assertFalse(session.isClosed(), "expired before the client's give-up (timeout + margin)");
         advance(2);
         assertTrue(session.isClosed());
