@@ -4,8 +4,6 @@ import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.CorrelationIds;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
-import io.cometgate.protocol.WindowBudget;
-import io.cometgate.protocol.WindowTuner;
 import io.cometgate.session.ChannelOwner;
 import io.cometgate.session.SessionChannel;
 import io.netty.buffer.ByteBuf;
@@ -22,7 +20,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,26 +27,22 @@ import java.util.concurrent.TimeUnit;
  * backend TCP connection, with a credit window each way. Downstream, the backend is read only
  * while the client has granted credit and the session's retransmit buffer has room; upstream,
  * credit goes back to the client as the backend accepts bytes. Opening is
- * {@link ChannelOpening}'s job; until it reports {@link #opened}, client data is held.
+ * {@link ChannelOpening}'s job; until it reports {@link #opened}, client data is held. The
+ * upstream credit and window bookkeeping is its base class's, {@link UpstreamCredit}.
  * Runs entirely on its session's event loop.
  */
-final class VirtualChannel implements SessionChannel {
+final class VirtualChannel extends UpstreamCredit implements SessionChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(VirtualChannel.class);
 
     private enum State { OPENING, OPEN, CLOSED }
 
     private final BackendRelay relay;
-    private final ChannelOwner session;
-    private final int id;
     private final String target;
     /** Joins this channel's decision and close lines in the audit log; not the session id, which stays secret. */
     private final String correlationId = CorrelationIds.next();
     private final GatewayMetrics metrics;
     private final int maxFrame;
-    private final int initialWindow;
-    private final int maxWindow;
-    private final long createdNanos = System.nanoTime();
     private State state = State.OPENING;
     private Decision decision;
     private Channel backend;
@@ -64,21 +57,6 @@ final class VirtualChannel implements SessionChannel {
     /** Bytes read from the backend beyond the client's credit: at most one read. */
     private ByteBuf heldDown;
     private boolean backendEof;
-    private long upGranted;
-    private long upReceived;
-    /**
-     * Client data that arrived before the backend connected: bounded by the initial window.
-     * Created on first use: most channels never need it, and an idle session's heap counts.
-     */
-    private ArrayDeque<ByteBuf> heldUp;
-    /**
-     * Grows the upstream window while the client sends faster than a window per two round
-     * trips (docs/PROTOCOL.md, "Growing windows"). Created with the first grant: a channel the
-     * client never sends on costs nothing, and does not count against the session's budget.
-     */
-    private WindowTuner upWindow;
-    private long creditToReturn;
-    private boolean creditFlushScheduled;
     private long bytesUp;
     private long bytesDown;
     /** Data moved either way since the last idle check: a flag, so no message pays for a clock read. */
@@ -87,16 +65,12 @@ final class VirtualChannel implements SessionChannel {
     private long quietSinceNanos;
 
     VirtualChannel(BackendRelay relay, ChannelOwner session, int id, String target) {
+        super(session, id, relay.config.channelWindow(), relay.config.maxWindow());
         this.relay = relay;
-        this.session = session;
-        this.id = id;
         this.target = target;
         this.metrics = relay.metrics;
         this.maxFrame = relay.config.maxFramePayload();
-        this.initialWindow = relay.config.channelWindow();
-        this.maxWindow = relay.config.maxWindow();
         this.downCredit = initialWindow;
-        this.upGranted = initialWindow;
     }
 
     @Override
@@ -118,6 +92,7 @@ final class VirtualChannel implements SessionChannel {
         return correlationId;
     }
 
+    @Override
     boolean isClosed() {
         return state == State.CLOSED;
     }
@@ -157,12 +132,7 @@ final class VirtualChannel implements SessionChannel {
         if (webircLine != null) {
             backend.writeAndFlush(Unpooled.copiedBuffer(webircLine, StandardCharsets.US_ASCII));
         }
-        if (heldUp != null) {
-            while (!heldUp.isEmpty()) {
-                writeToBackend(heldUp.poll());
-            }
-            heldUp = null;
-        }
+        writeHeldTo(backend);
         resumeReading();
     }
 
@@ -175,68 +145,20 @@ final class VirtualChannel implements SessionChannel {
             data.release();
             return;
         }
-        upReceived += n;
-        if (upReceived > upGranted) {
+        long overdraft = overdraft(n);
+        if (overdraft > 0) {
             data.release();
-            closeWith(CloseCode.FLOW_CONTROL, "sent " + (upReceived - upGranted) + " bytes beyond the granted credit");
+            closeWith(CloseCode.FLOW_CONTROL, "sent " + overdraft + " bytes beyond the granted credit");
             return;
         }
         bytesUp += n;
         activeSinceCheck = true;
         metrics.bytesUp.add(n);
         if (state == State.OPEN) {
-            writeToBackend(data);
+            writeTo(backend, data);
         } else {
-            if (heldUp == null) {
-                heldUp = new ArrayDeque<>(2);
-            }
-            heldUp.add(data);
+            holdUntilConnected(data);
         }
-    }
-
-    private void writeToBackend(ByteBuf data) {
-        int n = data.readableBytes();
-        backend.writeAndFlush(data).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                returnCredit(n);
-            }
-        });
-    }
-
-    /**
-     * Credit goes back as the backend accepts bytes, in CREDIT frames of at least an eighth of
-     * the window: the client always keeps 7/8 of its window, so it never waits for them, and a
-     * small request/response exchange costs no extra frame. While the client lags behind on
-     * acknowledgements no credit goes out (every CREDIT frame is kept until acknowledged); what
-     * accumulates meanwhile goes out as one grant once it catches up.
-     */
-    private void returnCredit(int n) {
-        creditToReturn += n;
-        scheduleCreditGrant();
-    }
-
-    private void scheduleCreditGrant() {
-        long window = upWindow == null ? initialWindow : upWindow.window();
-        if (creditToReturn >= Math.max(1, window / 8) && !creditFlushScheduled && session.canReadBackends()) {
-            creditFlushScheduled = true;
-            session.loop().execute(this::grantCredit);
-        }
-    }
-
-    private void grantCredit() {
-        creditFlushScheduled = false;
-        if (state == State.CLOSED || creditToReturn == 0 || !session.canReadBackends()) {
-            return; // withheld credit stays counted for the next grant
-        }
-        if (upWindow == null) {
-            WindowBudget budget = session.upstreamWindowBudget();
-            budget.open(initialWindow);
-            upWindow = new WindowTuner(initialWindow, maxWindow, budget, createdNanos);
-        }
-        long grant = creditToReturn + upWindow.consumed(creditToReturn, System.nanoTime(), session.rttNanos());
-        upGranted += grant;
-        session.sendCredit(id, grant);
-        creditToReturn = 0;
     }
 
     /** Half-close: everything the client sent is written first, then the backend sees EOF. */
@@ -409,23 +331,13 @@ final class VirtualChannel implements SessionChannel {
             heldDown.release();
             heldDown = null;
         }
-        if (heldUp != null) {
-            while (!heldUp.isEmpty()) {
-                heldUp.poll().release();
-            }
-            heldUp = null;
-        }
+        releaseUpstream();
         if (lifetime != null) {
             lifetime.cancel(false);
         }
         if (downGrowth > 0) {
             session.downstreamWindowGrew(-downGrowth);
             downGrowth = 0;
-        }
-        if (upWindow != null) {
-            upWindow.release();
-            session.upstreamWindowBudget().close(initialWindow);
-            upWindow = null;
         }
         if (releaseSlot != null) {
             releaseSlot.run();
