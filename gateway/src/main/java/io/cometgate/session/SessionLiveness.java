@@ -4,7 +4,6 @@ import io.cometgate.protocol.CloseCode;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,11 +11,12 @@ import java.util.concurrent.TimeUnit;
  * time out, and the expiry that ends a session left with no transport attached (re-armed on
  * every detach, as vertx-web's SockJS session does). Runs on the session's loop like the session.
  *
- * <p>This object is itself the periodic task ({@link Runnable}) and the expiry task
- * ({@link Callable}): scheduling lambdas instead would add one object per session and one per
- * detach, and the heap of an idle session is a measured target (docs/BENCHMARKS.md, S1).
+ * <p>This object is itself the periodic task: a lambda instead would be one more object every
+ * session keeps, and the heap of an idle session is a measured target (docs/BENCHMARKS.md, S1).
+ * It cannot be the expiry task as well by also being a {@link java.util.concurrent.Callable}:
+ * Netty's scheduled tasks call a task that is both as a Callable, periodic ones too.
  */
-final class SessionLiveness implements Runnable, Callable<Void> {
+final class SessionLiveness implements Runnable {
 
     /**
      * Added to the session timeout once a transport has been attached: the client gives up only
@@ -36,7 +36,7 @@ final class SessionLiveness implements Runnable, Callable<Void> {
     SessionLiveness(Session session, EventLoop loop) {
         this.session = session;
         long every = heartbeatCheckMillis(heartbeatMillis());
-        this.check = loop.scheduleAtFixedRate((Runnable) this, every, every, TimeUnit.MILLISECONDS);
+        this.check = loop.scheduleAtFixedRate(this, every, every, TimeUnit.MILLISECONDS);
         armExpiry();
     }
 
@@ -83,18 +83,15 @@ final class SessionLiveness implements Runnable, Callable<Void> {
         session.checkIdle(idleNanos);
     }
 
-    /** The expiry. */
-    @Override
-    public Void call() {
+    private void expire() {
         if (session.receiver() == null) {
             session.close(CloseCode.SESSION_EXPIRED, "no transport attached for " + expiryMillis() / 1000 + " s");
         }
-        return null;
     }
 
     private void armExpiry() {
         cancelExpiry();
-        expiry = session.loop().schedule((Callable<Void>) this, expiryMillis(), TimeUnit.MILLISECONDS);
+        expiry = session.loop().schedule(this::expire, expiryMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Unchanged between arming and firing: only {@link #attached()} changes it, and it cancels the expiry. */
