@@ -2,6 +2,9 @@ package io.cometgate.cli;
 
 import io.cometgate.http.ListenFailure;
 
+import java.net.InetSocketAddress;
+import java.util.List;
+
 /** One line per bind failure: which address, why, and what to do about it. */
 final class BindErrors {
 
@@ -22,6 +25,20 @@ final class BindErrors {
                     + " with a port above 1023, or grant the JVM CAP_NET_BIND_SERVICE";
             case OTHER -> "cannot listen on " + address + ": " + failure.getCause().getMessage();
         };
+    }
+
+    /** A start of listeners, as {@link io.cometgate.http.GatewayServer}'s start methods are. */
+    interface Binding {
+        List<InetSocketAddress> bind() throws InterruptedException;
+    }
+
+    /** Runs {@code binding}; a bind failure comes back with the message naming {@code flag} and the fix. */
+    static List<InetSocketAddress> bind(Binding binding, String flag) throws InterruptedException {
+        try {
+            return binding.bind();
+        } catch (ListenFailure e) {
+            throw new ListenFailure(e.address(), e.getCause(), forListener(e, flag));
+        }
     }
 
     static String forListener(ListenFailure failure, String flag) {

@@ -300,11 +300,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (proxySources != null) {
             running.server.acceptProxyProtocolFrom(proxySources);
         }
-        List<InetSocketAddress> bound = bind(() -> running.server.start(), "--listen");
+        List<InetSocketAddress> bound = BindErrors.bind(() -> running.server.start(), "--listen");
         List<InetSocketAddress> secure = running.tls == null ? List.of()
-                : bind(() -> running.server.startTls(tlsListen, running.tls), "--tls-listen");
+                : BindErrors.bind(() -> running.server.startTls(tlsListen, running.tls), "--tls-listen");
         InetSocketAddress admin = adminListen == null ? null
-                : bind(() -> List.of(running.server.startAdmin(adminListen)), "--admin-listen").get(0);
+                : BindErrors.bind(() -> List.of(running.server.startAdmin(adminListen)), "--admin-listen").get(0);
         if (builtIn) {
             running.demoPolicy.listenersBound(bound, secure);
         } else {
@@ -329,18 +329,6 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("cometgate admin is listening on http://" + ListenFailure.hostPort(admin) + "/metrics");
         }
         out.flush();
-    }
-
-    private interface Binding {
-        List<InetSocketAddress> bind() throws InterruptedException;
-    }
-
-    private static List<InetSocketAddress> bind(Binding binding, String flag) throws InterruptedException {
-        try {
-            return binding.bind();
-        } catch (ListenFailure e) {
-            throw new ListenFailure(e.address(), e.getCause(), BindErrors.forListener(e, flag));
-        }
     }
 
     private GatewayConfig config() {

@@ -48,8 +48,6 @@ public final class Session implements ChannelOwner {
     private Receiver receiver;
     /** Created with the first channel: an idle session with none pays nothing for it. */
     private WindowBudget upstreamWindows;
-    /** What the client's channels have grown their downstream windows by, together (the outbox's bound follows). */
-    private long downstreamGrowth;
     private boolean closed;
     private SessionEnd end;
 
@@ -329,8 +327,7 @@ public final class Session implements ChannelOwner {
     @Override
     public void downstreamWindowGrew(long bytes) {
         boolean wasFull = !canReadBackends();
-        downstreamGrowth += bytes;
-        outbox.downstreamGrowth(downstreamGrowth);
+        outbox.downstreamWindowGrew(bytes);
         resumeReadingIfFreed(wasFull && bytes > 0);
     }
 

@@ -25,6 +25,8 @@ final class SessionOutbox {
     /** The bound grows with the session's grown downstream windows, up to this (docs/PROTOCOL.md, "Growing windows"). */
     private final long maxBound;
     private long bound;
+    /** What the client's channels have grown their downstream windows by, together: the bound follows it. */
+    private long downstreamGrowth;
     private final RetransmitBuffer frames = new RetransmitBuffer();
     /** Highest sequence number handed to the current receiver. */
     private long sentUpTo;
@@ -78,20 +80,21 @@ final class SessionOutbox {
     }
 
     /**
+     * A client's channel grew (or, closing, gave back) its downstream window by {@code bytes}:
+     * the gateway may keep as much more unacknowledged as all of them grew together, or the
+     * grown credit could never be in flight; never past the session's window budget.
+     */
+    void downstreamWindowGrew(long bytes) {
+        downstreamGrowth += bytes;
+        bound = Math.min(maxBound, baseBound + Math.max(0, downstreamGrowth));
+    }
+
+    /**
      * What a client that acknowledges can make the gateway keep: the bound, one backend read
      * per open channel already under way when the bound was reached, and as much again for
      * the control frames that answer its own frames meanwhile (OPENED, CLOSE; credit is held
      * back). A session past this is not acknowledging at all.
      */
-    /**
-     * The client's channels have grown their downstream windows by {@code growth} bytes in
-     * total: the gateway may keep that much more unacknowledged, or the grown credit could never
-     * be in flight; never past the session's window budget.
-     */
-    void downstreamGrowth(long growth) {
-        bound = Math.min(maxBound, baseBound + Math.max(0, growth));
-    }
-
     private long closeLimit() {
         return 2 * bound + session.openChannels() * ONE_READ;
     }
