@@ -20,45 +20,21 @@ import { ReliableLink } from './reliable-link.js';
 import { WindowBudget } from './flow.js';
 import { ChannelTable } from './channel-table.js';
 import { TransportWatch } from './transport-watch.js';
-import { closeOnPageHide, sendFinal } from './page-exit.js';
+import { closeOnPageHide, sayGoodbye } from './page-exit.js';
+import { sharedSession, forgetSession } from './session-registry.js';
 import { postSession } from './transports/base.js';
 import { readHello } from './hello.js';
 
-/** The gateway's default --session-window-budget. */
-const DEFAULT_WINDOW_BUDGET = 2 * 1024 * 1024;
-
 export { defaultGateway, resolveGateway } from './gateway-url.js';
 
-/**
- * @typedef {object} SessionOptions
- * @property {string|string[]} [transports] one forced transport or an ordered list (default: all available)
- * @property {number} [connectTimeoutMs] per attempt until a transport first worked (default 10000)
- * @property {number} [requestTimeoutMs] one upstream POST (default 40000)
- * @property {number} [minDelayMs] reconnect backoff start (default 250)
- * @property {number} [maxDelayMs] reconnect backoff ceiling (default 10000)
- * @property {number} [lingerMs] keep an idle session this long after its last socket closed (default 5000)
- * @property {number} [ackDelayMs] acknowledge within this long (default 200)
- * @property {number} [maxWindow] largest a channel's receive window grows to (default 1 MiB)
- * @property {number} [windowBudget] the sum of the session's receive windows grows no further (default 2 MiB)
- * @property {number} [ackBytes] acknowledge at least every this many bytes (default 32768)
- * @property {boolean} [rememberTransport] remember the last good transport in sessionStorage (default true)
- * @property {boolean} [closeOnPageHide] close the session at `pagehide` (default true)
- * @property {ReadonlyArray<typeof import('./transports/base.js').Transport>} [transportClasses]
- *   the transports to choose from (tests inject fakes here)
- */
-
-/** @typedef {SessionOptions & import('./liveness.js').LivenessOptions} AllSessionOptions */
+/** @typedef {import('./session-options.js').AllSessionOptions} AllSessionOptions */
 
 /** @typedef {import('./hello.js').Hello} Hello */
 /** @typedef {import('./transports/base.js').Transport} Transport */
 /** @typedef {typeof import('./transports/base.js').Transport} TransportClass */
 
-/** @type {Map<string, Session>} */
-const sessions = new Map();
 /** DATA payload size: four frames with headers fill a 64 KiB WebSocket message exactly. */
 const DATA_CHUNK = 16384 - HEADER_SIZE;
-/** A keepalive request (sendBeacon, fetch keepalive) may carry 64 KiB; keep clear of it. */
-const FINAL_BATCH_BYTES = 60 * 1024;
 
 export class Session extends EventTarget {
   /**
@@ -72,13 +48,7 @@ export class Session extends EventTarget {
   static for(gateway, options = {}) {
     const url = resolveGateway(gateway);
     const key = `${url} ${choiceKey(options)}`;
-    let session = sessions.get(key);
-    if (!session || session.state === 'closed') {
-      session = new Session(url, options);
-      session.registryKey = key;
-      sessions.set(key, session);
-    }
-    return session;
+    return sharedSession(key, () => Object.assign(new Session(url, options), { registryKey: key }));
   }
 
   /**
@@ -102,7 +72,7 @@ export class Session extends EventTarget {
     this.transportName = null;
     this.channels = new ChannelTable();
     /** the sum of this session's channel receive windows grows no further (docs/PROTOCOL.md, "Growing windows") */
-    this.windowBudget = new WindowBudget(options.windowBudget ?? DEFAULT_WINDOW_BUDGET);
+    this.windowBudget = new WindowBudget(options.windowBudget);
     this.link = new ReliableLink(options, {
       maxMessage: () => this.hello?.maxMessage ?? Infinity,
       maxFrame: () => this.hello?.maxFrame ?? DEFAULT_MAX_FRAME,
@@ -305,7 +275,7 @@ export class Session extends EventTarget {
     }
     if (!this.id && !Cls.createsSession) {
       try {
-        await this.#createSession();
+        this.#applyHello(await postSession(this.gateway, this.pacing.connectTimeoutMs));
       } catch (e) {
         if (this.state === 'closed') return;
         const err = /** @type {any} */ (e);
@@ -338,10 +308,6 @@ export class Session extends EventTarget {
     } catch (e) {
       this._down(t, { reason: `${Cls.transportName}: ${/** @type {Error} */ (e).message}` });
     }
-  }
-
-  async #createSession() {
-    this.#applyHello(await postSession(this.gateway, this.pacing.connectTimeoutMs));
   }
 
   /**
@@ -382,10 +348,7 @@ export class Session extends EventTarget {
   /** The page is going away: tell the gateway now, so its backends see the disconnect at once. */
   #pageGone() {
     if (this.state === 'closed') return;
-    if (this.id) {
-      const batch = this.link.finalBatch(FrameType.SESSION_CLOSE, closePayload(CloseCode.NORMAL, 'page closed'), FINAL_BATCH_BYTES);
-      sendFinal(`${this.gateway}/send?s=${encodeURIComponent(this.id)}`, batch);
-    }
+    if (this.id) sayGoodbye(this.gateway, this.id, this.link);
     this._fail(CloseCode.NORMAL, 'the page was closed');
   }
 
@@ -404,7 +367,7 @@ export class Session extends EventTarget {
     this.stopPageWatch?.();
     if (this.transport) this.transport.close();
     this.transport = null;
-    if (this.registryKey && sessions.get(this.registryKey) === this) sessions.delete(this.registryKey);
+    forgetSession(this.registryKey, this);
     this.channels.finishAll(code, reason);
     this.dispatchEvent(Object.assign(new Event('close'), { code, reason }));
   }
