@@ -42,14 +42,17 @@ export class SendCredit {
   }
 }
 
+/** The gateway's default --session-window-budget: the client grows its windows as far. */
+export const DEFAULT_WINDOW_BUDGET = 2 * 1024 * 1024;
+
 /**
  * How far one session's channels may grow their receive windows, together (docs/PROTOCOL.md,
  * "Growing windows"): the budget caps the SUM of the windows of the channels that have
  * received data. One fast channel may take most of it; several busy ones stop growing sooner.
  */
 export class WindowBudget {
-  /** @param {number} limit bytes */
-  constructor(limit) {
+  /** @param {number} [limit] bytes */
+  constructor(limit = DEFAULT_WINDOW_BUDGET) {
     this.limit = limit;
     this.used = 0;
   }

@@ -2,9 +2,9 @@
  * The page's link to one gateway: one Session per gateway URL, shared by every socket of the
  * page. This class is the lifecycle (idle -> connecting -> open <-> reconnecting -> closed):
  * it starts transports, reacts when one proves itself or goes down, and ends the session. The
- * jobs it delegates: which transport next ({@link TransportChoice}), reliable delivery both
- * ways ({@link ReliableLink}), the channels ({@link ChannelTable}), and the deadlines that
- * reveal a dead transport ({@link Watchdog}, {@link livenessPlan}).
+ * jobs it delegates: which transport next ({@link TransportChoice}), when to try again or give
+ * up ({@link ReconnectPacing}), reliable delivery both ways ({@link ReliableLink}), the channels
+ * ({@link ChannelTable}), and the deadlines that reveal a dead transport ({@link TransportWatch}).
  * @module
  */
 
@@ -13,52 +13,28 @@ import {
   HEADER_SIZE, DEFAULT_MAX_FRAME,
 } from './frame.js';
 import { CloseCode, CometGateError } from './codes.js';
-import { backoffDelay } from './backoff.js';
 import { resolveGateway } from './gateway-url.js';
-import { TransportChoice, choiceKey, fatalFailure } from './transport-choice.js';
+import { TransportChoice, choiceKey } from './transport-choice.js';
+import { ReconnectPacing } from './reconnect-pacing.js';
 import { ReliableLink } from './reliable-link.js';
 import { WindowBudget } from './flow.js';
 import { ChannelTable } from './channel-table.js';
-import { Watchdog, livenessPlan, answerDeadline } from './liveness.js';
-import { closeOnPageHide, sendFinal } from './page-exit.js';
+import { TransportWatch } from './transport-watch.js';
+import { closeOnPageHide, sayGoodbye } from './page-exit.js';
+import { sharedSession, forgetSession } from './session-registry.js';
 import { postSession } from './transports/base.js';
 import { readHello } from './hello.js';
 
-/** The gateway's default --session-window-budget. */
-const DEFAULT_WINDOW_BUDGET = 2 * 1024 * 1024;
-
 export { defaultGateway, resolveGateway } from './gateway-url.js';
 
-/**
- * @typedef {object} SessionOptions
- * @property {string|string[]} [transports] one forced transport or an ordered list (default: all available)
- * @property {number} [connectTimeoutMs] per attempt until a transport first worked (default 10000)
- * @property {number} [requestTimeoutMs] one upstream POST (default 40000)
- * @property {number} [minDelayMs] reconnect backoff start (default 250)
- * @property {number} [maxDelayMs] reconnect backoff ceiling (default 10000)
- * @property {number} [lingerMs] keep an idle session this long after its last socket closed (default 5000)
- * @property {number} [ackDelayMs] acknowledge within this long (default 200)
- * @property {number} [maxWindow] largest a channel's receive window grows to (default 1 MiB)
- * @property {number} [windowBudget] the sum of the session's receive windows grows no further (default 2 MiB)
- * @property {number} [ackBytes] acknowledge at least every this many bytes (default 32768)
- * @property {boolean} [rememberTransport] remember the last good transport in sessionStorage (default true)
- * @property {boolean} [closeOnPageHide] close the session at `pagehide` (default true)
- * @property {ReadonlyArray<typeof import('./transports/base.js').Transport>} [transportClasses]
- *   the transports to choose from (tests inject fakes here)
- */
-
-/** @typedef {SessionOptions & import('./liveness.js').LivenessOptions} AllSessionOptions */
+/** @typedef {import('./session-options.js').AllSessionOptions} AllSessionOptions */
 
 /** @typedef {import('./hello.js').Hello} Hello */
 /** @typedef {import('./transports/base.js').Transport} Transport */
 /** @typedef {typeof import('./transports/base.js').Transport} TransportClass */
 
-/** @type {Map<string, Session>} */
-const sessions = new Map();
 /** DATA payload size: four frames with headers fill a 64 KiB WebSocket message exactly. */
 const DATA_CHUNK = 16384 - HEADER_SIZE;
-/** A keepalive request (sendBeacon, fetch keepalive) may carry 64 KiB; keep clear of it. */
-const FINAL_BATCH_BYTES = 60 * 1024;
 
 export class Session extends EventTarget {
   /**
@@ -72,13 +48,7 @@ export class Session extends EventTarget {
   static for(gateway, options = {}) {
     const url = resolveGateway(gateway);
     const key = `${url} ${choiceKey(options)}`;
-    let session = sessions.get(key);
-    if (!session || session.state === 'closed') {
-      session = new Session(url, options);
-      session.registryKey = key;
-      sessions.set(key, session);
-    }
-    return session;
+    return sharedSession(key, () => Object.assign(new Session(url, options), { registryKey: key }));
   }
 
   /**
@@ -102,30 +72,32 @@ export class Session extends EventTarget {
     this.transportName = null;
     this.channels = new ChannelTable();
     /** the sum of this session's channel receive windows grows no further (docs/PROTOCOL.md, "Growing windows") */
-    this.windowBudget = new WindowBudget(options.windowBudget ?? DEFAULT_WINDOW_BUDGET);
+    this.windowBudget = new WindowBudget(options.windowBudget);
     this.link = new ReliableLink(options, {
       maxMessage: () => this.hello?.maxMessage ?? Infinity,
       maxFrame: () => this.hello?.maxFrame ?? DEFAULT_MAX_FRAME,
-      sent: (t, sequenced) => this.#sent(t, sequenced),
-      answered: (t) => this.#answered(t),
+      sent: (t, sequenced) => this.watch.sent(t, sequenced),
+      answered: (t) => {
+        this._confirm(t);
+        this.watch.answered(t);
+      },
       sendFailed: (t, e) => this._down(t, { reason: e.message, status: e.status }),
       protocolError: (message) => this.close(CloseCode.PROTOCOL_ERROR, message),
     });
-    this.watchdog = new Watchdog((t, reason) => this._down(t, { reason }));
+    this.watch = new TransportWatch(options, {
+      hello: () => this.hello,
+      link: () => this.link,
+      dead: (t, reason) => this._down(t, { reason }),
+    });
+    this.pacing = new ReconnectPacing(options, this.choice, this.gateway);
     /** @type {Transport|null} the transport being tried or in use */
     this.transport = null;
     /** the current transport has proven itself (HELLO, a poll answer or a POST answer) */
     this.confirmed = false;
-    /** when the gateway was last heard from (any bytes), for giving up */
-    this.lastHeardAt = 0;
-    /** when the current attempt started, and how long the last successful one took */
-    this.attemptStartedAt = 0;
-    this.lastAttachMs = 0;
     /** @type {{reconnect?: ReturnType<typeof setTimeout>, linger?: ReturnType<typeof setTimeout>}} */
     this.timers = {};
     /** @type {(() => void)|null} removes the pagehide listener */
     this.stopPageWatch = null;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 40000;
   }
 
@@ -136,7 +108,7 @@ export class Session extends EventTarget {
 
   /** @returns {import('./liveness.js').LivenessPlan} the deadlines in force */
   get liveness() {
-    return livenessPlan(this.hello, this.options);
+    return this.watch.plan();
   }
 
   /**
@@ -215,8 +187,8 @@ export class Session extends EventTarget {
    */
   _onBatch(t, bytes) {
     if (t !== this.transport || this.state === 'closed') return;
-    this.lastHeardAt = Date.now();
-    this.watchdog.heard(this.#plan(t).deadAfterMs);
+    this.pacing.heard();
+    this.watch.heard(t);
     if (this.link.transport === t) this._confirm(t);
     try {
       for (const frame of decodeBatch(bytes, { maxFrame: this.hello?.maxFrame ?? DEFAULT_MAX_FRAME })) {
@@ -230,9 +202,7 @@ export class Session extends EventTarget {
       }
       throw e;
     }
-    // Still waiting for an answer after this batch (an ACK; for a poll transport, the answer
-    // to the POST in flight, which travels apart from the polls): it is due afresh.
-    if (isPoll(t) ? this.link.sending : this.link.awaitingAck) this.watchdog.expectAnswer(this.#answerMs());
+    this.watch.batchHandled(t);
     this.link.scheduleAck();
     this.link.flush();
   }
@@ -277,38 +247,6 @@ export class Session extends EventTarget {
     if (first) this.channels.helloWindow(this.hello.window);
   }
 
-  // --- upstream, as the link reports it ---
-
-  /**
-   * @param {Transport} t
-   * @param {number} sequenced bytes of sequenced frames in the batch
-   */
-  #sent(t, sequenced) {
-    // The gateway acknowledges sequenced frames at once (on the downstream, or in the POST
-    // answer for polls): a transport that stays silent after them is dead.
-    if (sequenced > 0 && t === this.transport) this.watchdog.expectAnswer(this.#answerMs());
-  }
-
-  /** @param {Transport} t an upstream batch was answered (a POST answer, or a WebSocket send) */
-  #answered(t) {
-    this._confirm(t);
-    // A poll transport's answers come in POST answers; a streaming one's on its downstream.
-    if (isPoll(t) && !this.link.awaitingAck) this.watchdog.answered();
-  }
-
-  /** @returns {number} how long sent frames may go unanswered on the current transport */
-  #answerMs() {
-    return answerDeadline(this.#plan(this.transport), this.link.unackedBytes);
-  }
-
-  /**
-   * @param {Transport|TransportClass|null} t a transport or its class
-   * @returns {import('./liveness.js').LivenessPlan} the deadlines for it
-   */
-  #plan(t) {
-    return livenessPlan(this.hello, this.options, /** @type {any} */ (typeof t === 'function' ? t : t?.constructor));
-  }
-
   // --- transport lifecycle ---
 
   /**
@@ -318,9 +256,8 @@ export class Session extends EventTarget {
   _confirm(t) {
     if (this.confirmed || t !== this.transport) return;
     this.confirmed = true;
-    this.lastHeardAt = Date.now();
-    this.lastAttachMs = this.lastHeardAt - this.attemptStartedAt;
-    this.watchdog.proven();
+    this.pacing.attached();
+    this.watch.proven();
     const cls = /** @type {TransportClass} */ (t.constructor);
     this.choice.worked(cls);
     this.transportName = cls.transportName;
@@ -338,7 +275,7 @@ export class Session extends EventTarget {
     }
     if (!this.id && !Cls.createsSession) {
       try {
-        await this.#createSession();
+        this.#applyHello(await postSession(this.gateway, this.pacing.connectTimeoutMs));
       } catch (e) {
         if (this.state === 'closed') return;
         const err = /** @type {any} */ (e);
@@ -347,7 +284,7 @@ export class Session extends EventTarget {
       }
       if (this.state === 'closed' || this.transport) return;
     }
-    const plan = this.#plan(Cls);
+    const plan = this.watch.plan(Cls);
     /** @type {Transport} */
     let t;
     const ctx = {
@@ -363,13 +300,7 @@ export class Session extends EventTarget {
     this.transport = t;
     this.confirmed = false;
     this.link.detach();
-    // A session that had a transport retries briskly (the gateway keeps it only for timeoutMs),
-    // though never faster than this network has shown it can attach.
-    const attemptMs = this.choice.everAttached
-      ? Math.min(this.connectTimeoutMs, Math.max(plan.reattachTimeoutMs, 3 * this.lastAttachMs))
-      : this.connectTimeoutMs;
-    this.attemptStartedAt = Date.now();
-    this.watchdog.watch(t, attemptMs, this.#plan(t).deadAfterMs);
+    this.watch.start(t, this.pacing.attemptStarts(plan));
     try {
       t.start();
       // A poll transport gets no HELLO: one upstream POST (a HEARTBEAT if nothing else) proves it.
@@ -377,10 +308,6 @@ export class Session extends EventTarget {
     } catch (e) {
       this._down(t, { reason: `${Cls.transportName}: ${/** @type {Error} */ (e).message}` });
     }
-  }
-
-  async #createSession() {
-    this.#applyHello(await postSession(this.gateway, this.connectTimeoutMs));
   }
 
   /**
@@ -392,7 +319,7 @@ export class Session extends EventTarget {
     if (t !== this.transport) return;
     t.close();
     this.transport = null;
-    this.watchdog.stop();
+    this.watch.stop();
     this.link.detach();
     const wasAttached = this.confirmed;
     this.confirmed = false;
@@ -405,43 +332,23 @@ export class Session extends EventTarget {
    * @param {boolean} wasAttached
    */
   #attemptFailed(info, wasAttached) {
-    const fatal = fatalFailure(info, this.choice.everAttached);
-    if (fatal) {
-      this._fail(fatal.code, fatal.reason);
+    const next = this.pacing.afterFailure(info, wasAttached, this.liveness);
+    if ('code' in next) {
+      this._fail(next.code, next.reason);
       return;
     }
     this.lastError = info.reason;
-    const plan = this.liveness;
-    if (wasAttached) {
-      this.choice.dropped();
-    } else {
-      this.choice.failed();
-      if (this.choice.exhausted) {
-        this._fail(CloseCode.ABNORMAL, `could not reach the gateway at ${this.gateway} with ${this.choice.names}: ${info.reason}`);
-        return;
-      }
-      if (this.choice.everAttached && Date.now() - this.lastHeardAt > plan.giveUpAfterMs) {
-        this._fail(CloseCode.SESSION_EXPIRED, `nothing heard from the gateway for ${plan.giveUpAfterMs} ms: ${info.reason}`);
-        return;
-      }
-    }
     if (this.state === 'open') {
       this.state = 'reconnecting';
       this.dispatchEvent(Object.assign(new Event('reconnecting'), { reason: info.reason }));
     }
-    let delay = this.choice.probing ? 0 : backoffDelay(this.choice.failures, this.options);
-    // Reattaching: try again at least every reattachMaxDelayMs, so a healed network is used at once.
-    if (this.choice.everAttached) delay = Math.min(delay, plan.reattachMaxDelayMs);
-    this.timers.reconnect = setTimeout(() => this._connect(), delay);
+    this.timers.reconnect = setTimeout(() => this._connect(), next.delayMs);
   }
 
   /** The page is going away: tell the gateway now, so its backends see the disconnect at once. */
   #pageGone() {
     if (this.state === 'closed') return;
-    if (this.id) {
-      const batch = this.link.finalBatch(FrameType.SESSION_CLOSE, closePayload(CloseCode.NORMAL, 'page closed'), FINAL_BATCH_BYTES);
-      sendFinal(`${this.gateway}/send?s=${encodeURIComponent(this.id)}`, batch);
-    }
+    if (this.id) sayGoodbye(this.gateway, this.id, this.link);
     this._fail(CloseCode.NORMAL, 'the page was closed');
   }
 
@@ -455,21 +362,14 @@ export class Session extends EventTarget {
     this.state = 'closed';
     clearTimeout(this.timers.reconnect);
     clearTimeout(this.timers.linger);
-    this.watchdog.stop();
+    this.watch.stop();
     this.link.stop();
     this.stopPageWatch?.();
     if (this.transport) this.transport.close();
     this.transport = null;
-    if (this.registryKey && sessions.get(this.registryKey) === this) sessions.delete(this.registryKey);
+    forgetSession(this.registryKey, this);
     this.channels.finishAll(code, reason);
     this.dispatchEvent(Object.assign(new Event('close'), { code, reason }));
   }
 }
 
-/**
- * @param {Transport} t
- * @returns {boolean} whether `t` long-polls (its upstream answers come in POST answers only)
- */
-function isPoll(t) {
-  return /** @type {TransportClass} */ (t.constructor).attachesOnStart;
-}
