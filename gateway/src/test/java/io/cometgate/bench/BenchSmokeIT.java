@@ -67,7 +67,7 @@ class BenchSmokeIT {
     @Test
     void theHostileNeighbourScenarioRunsEveryAttackerKindAndTheGatewaySurvivesThem() throws Exception {
         Map<String, Map<String, Object>> medians = run("--scenarios", "S8", "--transports", "websocket", "--no-relay",
-                "--duration", "1", "--s3-rate", "200", "--s8-attackers", "3");
+                "--duration", "2", "--s3-rate", "200", "--s8-attackers", "3");
         for (String phase : List.of("alone", "pipeliner", "uploader", "ws-downloader", "xhr-downloader", "slowloris",
                 "ws-trickle", "malformed", "all")) {
             assertEquals(1.0, number(medians, "S8 | websocket | " + phase, "alive"), "the gateway died during " + phase);
