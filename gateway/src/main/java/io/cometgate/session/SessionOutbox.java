@@ -25,6 +25,12 @@ final class SessionOutbox {
     /** The bound grows with the session's grown downstream windows, up to this (docs/PROTOCOL.md, "Growing windows"). */
     private final long maxBound;
     private long bound;
+    /**
+     * The bound the close limit uses: a channel that ends gives its growth back at once, but
+     * what it sent under that growth may still be unacknowledged, so the larger bound holds
+     * until the client has caught up with the smaller one.
+     */
+    private long closeBound;
     /** What the client's channels have grown their downstream windows by, together: the bound follows it. */
     private long downstreamGrowth;
     private final RetransmitBuffer frames = new RetransmitBuffer();
@@ -57,6 +63,7 @@ final class SessionOutbox {
         this.batchCap = batchCap;
         this.baseBound = bound;
         this.bound = bound;
+        this.closeBound = bound;
         this.maxBound = Math.max(bound, maxBound);
         this.lastDeliveryNanos = now();
     }
@@ -87,6 +94,7 @@ final class SessionOutbox {
     void downstreamWindowGrew(long bytes) {
         downstreamGrowth += bytes;
         bound = Math.min(maxBound, baseBound + Math.max(0, downstreamGrowth));
+        closeBound = Math.max(closeBound, bound);
     }
 
     /**
@@ -96,7 +104,10 @@ final class SessionOutbox {
      * back). A session past this is not acknowledging at all.
      */
     private long closeLimit() {
-        return 2 * bound + session.openChannels() * ONE_READ;
+        if (frames.bytes() <= 2 * bound) {
+            closeBound = bound; // caught up: the smaller bound applies again
+        }
+        return 2 * closeBound + session.openChannels() * ONE_READ;
     }
 
     void enqueue(FrameType type, int channelId, ByteBuf payload) {
