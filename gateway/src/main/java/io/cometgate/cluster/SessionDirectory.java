@@ -7,14 +7,13 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The session -> node directory in Redis: one key per live session,
@@ -43,12 +42,10 @@ final class SessionDirectory {
     private final String node;
     private final long ttlMillis;
     private final Set<String> live = ConcurrentHashMap.newKeySet();
-    private final Queue<String> added = new ConcurrentLinkedQueue<>();
-    private final Queue<String> removed = new ConcurrentLinkedQueue<>();
-    private final Queue<String> lookups = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger addedSize = new AtomicInteger();
-    private final AtomicInteger removedSize = new AtomicInteger();
-    private final AtomicInteger lookupsSize = new AtomicInteger();
+    // Bounded: offer() never blocks and refuses when full (see the class comment for why that is safe).
+    private final BlockingQueue<String> added = new LinkedBlockingQueue<>(MAX_QUEUED);
+    private final BlockingQueue<String> removed = new LinkedBlockingQueue<>(MAX_QUEUED);
+    private final BlockingQueue<String> lookups = new LinkedBlockingQueue<>(MAX_LOOKUPS_QUEUED);
     // The sweep: touched by the refresher thread only.
     private List<String> sweep = List.of();
     private int sweepAt;
@@ -65,33 +62,17 @@ final class SessionDirectory {
 
     void registered(String sessionId) {
         live.add(sessionId);
-        offer(added, addedSize, MAX_QUEUED, sessionId);
+        added.offer(sessionId);
     }
 
     void unregistered(String sessionId) {
         if (live.remove(sessionId)) {
-            offer(removed, removedSize, MAX_QUEUED, sessionId);
+            removed.offer(sessionId);
         }
     }
 
     void lookup(String sessionId) {
-        offer(lookups, lookupsSize, MAX_LOOKUPS_QUEUED, sessionId);
-    }
-
-    private static void offer(Queue<String> queue, AtomicInteger size, int max, String id) {
-        if (size.incrementAndGet() > max) {
-            size.decrementAndGet();
-            return;
-        }
-        queue.add(id);
-    }
-
-    private static String poll(Queue<String> queue, AtomicInteger size) {
-        String id = queue.poll();
-        if (id != null) {
-            size.decrementAndGet();
-        }
-        return id;
+        lookups.offer(sessionId);
     }
 
     int liveCount() {
@@ -108,10 +89,10 @@ final class SessionDirectory {
         List<RedisFuture<?>> writes = new ArrayList<>();
         SetArgs expiring = SetArgs.Builder.px(ttlMillis);
         int budget = MAX_WRITES_PER_FLUSH;
-        for (String id; budget > 0 && (id = poll(removed, removedSize)) != null; budget--) {
+        for (String id; budget > 0 && (id = removed.poll()) != null; budget--) {
             writes.add(redis.del(key(id)));
         }
-        for (String id; budget > 0 && (id = poll(added, addedSize)) != null; budget--) {
+        for (String id; budget > 0 && (id = added.poll()) != null; budget--) {
             if (live.contains(id)) {
                 writes.add(redis.set(key(id), node, expiring));
             }
@@ -133,7 +114,7 @@ final class SessionDirectory {
         }
         List<String> asked = new ArrayList<>();
         List<RedisFuture<String>> owners = new ArrayList<>();
-        for (String id; asked.size() < LOOKUPS_PER_FLUSH && (id = poll(lookups, lookupsSize)) != null; ) {
+        for (String id; asked.size() < LOOKUPS_PER_FLUSH && (id = lookups.poll()) != null; ) {
             asked.add(id);
             owners.add(redis.get(key(id)));
         }
