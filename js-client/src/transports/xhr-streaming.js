@@ -42,12 +42,7 @@ export class XhrStreamingTransport extends Transport {
     let buffer = '';
     let sawPadding = false;
     for (;;) {
-      let step;
-      try {
-        step = await reader.read();
-      } catch (e) {
-        throw new TransportError(`xhr-streaming body failed: ${/** @type {Error} */ (e).message}`);
-      }
+      const step = await readChunk(reader);
       if (this.closed) return;
       if (step.done) break;
       buffer += step.value;
@@ -68,12 +63,7 @@ export class XhrStreamingTransport extends Transport {
   async readBinary(reader) {
     const cutter = new FrameCutter();
     for (;;) {
-      let step;
-      try {
-        step = await reader.read();
-      } catch (e) {
-        throw new TransportError(`xhr-streaming body failed: ${/** @type {Error} */ (e).message}`);
-      }
+      const step = await readChunk(reader);
       if (this.closed) return;
       if (step.done) break;
       for (const batch of cutter.push(step.value)) {
@@ -83,5 +73,19 @@ export class XhrStreamingTransport extends Transport {
     }
     if (cutter.hasPartial()) throw new TransportError('xhr-streaming body ended inside a frame');
     this.down({ reason: 'stream ended', clean: true });
+  }
+}
+
+/**
+ * The next chunk of the response body; a network failure becomes a TransportError, which the
+ * session answers by reconnecting.
+ * @template T
+ * @param {ReadableStreamDefaultReader<T>} reader
+ */
+async function readChunk(reader) {
+  try {
+    return await reader.read();
+  } catch (e) {
+    throw new TransportError(`xhr-streaming body failed: ${/** @type {Error} */ (e).message}`);
   }
 }
