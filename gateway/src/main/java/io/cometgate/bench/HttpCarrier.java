@@ -36,7 +36,7 @@ final class HttpCarrier implements GatewayConn.Carrier {
     private boolean posting;
     private boolean closing;
     private final boolean binary;
-    private final HttpLink.Events down;
+    private final DownEvents down;
 
     HttpCarrier(GatewayConn conn, InetAddress source) {
         this.conn = conn;
@@ -134,10 +134,21 @@ final class HttpCarrier implements GatewayConn.Carrier {
 
     /** Drops what a stream held of an unfinished line or frame. */
     private void resetDown() {
-        if (down instanceof DownStream text) {
-            text.reset();
-        } else {
-            ((BinaryStream) down).reset();
+        down.reset();
+    }
+
+    /** A downstream response, text or binary: a status other than 200 fails the connection. */
+    private abstract class DownEvents implements HttpLink.Events {
+
+        /** Drops what the stream held of an unfinished line or frame. */
+        abstract void reset();
+
+        @Override
+        public void head(HttpResponse response) {
+            int status = response.status().code();
+            if (status != 200) {
+                conn.fail("HTTP " + status + " on " + transport);
+            }
         }
     }
 
@@ -193,22 +204,14 @@ final class HttpCarrier implements GatewayConn.Carrier {
     }
 
     /** A streaming response: base64 batches one per line (xhr-streaming) or in {@code data:} lines (SSE). */
-    private final class DownStream implements HttpLink.Events {
+    private final class DownStream extends DownEvents {
         private ByteBuf partial;
-        private int status;
 
+        @Override
         void reset() {
             if (partial != null) {
                 partial.release();
                 partial = null;
-            }
-        }
-
-        @Override
-        public void head(HttpResponse response) {
-            status = response.status().code();
-            if (status != 200) {
-                conn.fail("HTTP " + status + " on " + transport);
             }
         }
 
@@ -282,22 +285,14 @@ final class HttpCarrier implements GatewayConn.Carrier {
      * Whole frames are handed on as one batch as soon as they are complete; a frame's tail
      * waits in a composite (no copy) for the next chunk.
      */
-    private final class BinaryStream implements HttpLink.Events {
+    private final class BinaryStream extends DownEvents {
         private CompositeByteBuf pending;
-        private int status;
 
+        @Override
         void reset() {
             if (pending != null) {
                 pending.release();
                 pending = null;
-            }
-        }
-
-        @Override
-        public void head(HttpResponse response) {
-            status = response.status().code();
-            if (status != 200) {
-                conn.fail("HTTP " + status + " on " + transport);
             }
         }
 
