@@ -35,23 +35,30 @@ final class Base64Batches {
         try {
             int length = batch.readableBytes();
             ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(4 * ((length + 2) / 3));
-            byte[][] scratch = SCRATCH.get();
-            int index = batch.readerIndex();
-            int end = index + length;
-            for (; end - index >= BLOCK; index += BLOCK) {
-                batch.getBytes(index, scratch[0], 0, BLOCK);
-                int n = ENCODER.encode(scratch[0], scratch[1]);
-                out.writeBytes(scratch[1], 0, n);
+            try {
+                encodeInto(batch, batch.readerIndex(), batch.readerIndex() + length, out);
+                return out;
+            } catch (RuntimeException | Error e) {
+                out.release(); // the caller gets nothing, so nothing else would release it
+                throw e;
             }
-            if (index < end) {
-                byte[] tail = new byte[end - index]; // the JDK encodes whole arrays only
-                batch.getBytes(index, tail);
-                int n = ENCODER.encode(tail, scratch[1]);
-                out.writeBytes(scratch[1], 0, n);
-            }
-            return out;
         } finally {
             batch.release();
+        }
+    }
+
+    private static void encodeInto(ByteBuf batch, int index, int end, ByteBuf out) {
+        byte[][] scratch = SCRATCH.get();
+        for (; end - index >= BLOCK; index += BLOCK) {
+            batch.getBytes(index, scratch[0], 0, BLOCK);
+            int n = ENCODER.encode(scratch[0], scratch[1]);
+            out.writeBytes(scratch[1], 0, n);
+        }
+        if (index < end) {
+            byte[] tail = new byte[end - index]; // the JDK encodes whole arrays only
+            batch.getBytes(index, tail);
+            int n = ENCODER.encode(tail, scratch[1]);
+            out.writeBytes(scratch[1], 0, n);
         }
     }
 }
