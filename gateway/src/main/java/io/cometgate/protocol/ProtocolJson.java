@@ -21,10 +21,14 @@ public final class ProtocolJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** HELLO: the session's id, what it has received, and its timers and limits. */
-    @JsonPropertyOrder({"v", "session", "ack", "heartbeatMs", "timeoutMs", "maxFrame", "maxMessage", "window"})
+    /**
+     * HELLO: the session's id, what it has received, and its timers and limits. {@code probe}:
+     * a HEARTBEAT from the client is answered at once on the downstream (docs/PROTOCOL.md
+     * "Liveness"), so a client may probe a quiet downstream; older gateways leave it out.
+     */
+    @JsonPropertyOrder({"v", "session", "ack", "heartbeatMs", "timeoutMs", "maxFrame", "maxMessage", "window", "probe"})
     public record Hello(int v, String session, long ack, long heartbeatMs, long timeoutMs, int maxFrame,
-                        int maxMessage, int window) {
+                        int maxMessage, int window, boolean probe) {
     }
 
     /** OPEN: an alias or host:port, and a signed token when the policy asks for one. */

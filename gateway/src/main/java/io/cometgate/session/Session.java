@@ -206,7 +206,7 @@ public final class Session implements ChannelOwner {
         }
         switch (type) {
             case ACK -> acknowledge(FrameCodec.count(frame));
-            case HEARTBEAT -> { }
+            case HEARTBEAT -> outbox.echo(); // a probe: answered at once on the downstream
             case OPEN -> openChannel(frame);
             case DATA -> {
                 SessionChannel channel = channelFor(frame);

@@ -52,6 +52,8 @@ final class SessionOutbox {
     private long bytesSinceAck;
     private ScheduledFuture<?> ackTimer;
     private boolean helloPending;
+    /** The client probed (a HEARTBEAT): the receiver gets a batch at once, a poll is answered now. */
+    private boolean echoPending;
     private boolean flushScheduled;
     private long lastDeliveryNanos;
     private boolean closeScheduled;
@@ -152,6 +154,15 @@ final class SessionOutbox {
         return rtt == null ? 0 : rtt.nanos();
     }
 
+    /**
+     * The client sent a HEARTBEAT, a probe of its downstream: the attached receiver (or the next
+     * one, for a poll between requests) gets a batch at once, a HEARTBEAT if nothing else is
+     * waiting. One flag, however many probes arrive, so probing costs the gateway nothing.
+     */
+    void echo() {
+        echoPending = true;
+    }
+
     /** A new receiver: resend everything not acknowledged, led by a HELLO if it wants one. */
     void restartFor(Receiver receiver) {
         sentUpTo = frames.firstSeq() - 1;
@@ -173,7 +184,7 @@ final class SessionOutbox {
                 return;
             }
             boolean framesWaiting = sentUpTo + 1 < frames.nextSeq();
-            if (!framesWaiting && !helloPending) {
+            if (!framesWaiting && !helloPending && !echoPending) {
                 if (!ackPending || !receiver.takesLoneAck()) {
                     return;
                 }
@@ -220,6 +231,10 @@ final class SessionOutbox {
         }
         timeRoundTrip(resent);
         highestSent = Math.max(highestSent, sentUpTo);
+        if (echoPending && batch.numComponents() == 0) {
+            batch.addComponent(true, FrameCodec.encodeSmall(alloc, FrameType.HEARTBEAT, 0, 0, new byte[0]));
+        }
+        echoPending = false;
         return batch;
     }
 

@@ -163,7 +163,7 @@ public final class SessionRegistry {
         GatewayConfig config = context.config();
         return ProtocolJson.write(new ProtocolJson.Hello(1, session.id(), session.lastReceived(),
                 config.heartbeat().toMillis(), config.sessionTimeout().toMillis(), config.maxFramePayload(),
-                config.maxMessageBytes(), config.channelWindow()));
+                config.maxMessageBytes(), config.channelWindow(), true));
     }
 
     /** Refuses new sessions from now on (graceful drain). */

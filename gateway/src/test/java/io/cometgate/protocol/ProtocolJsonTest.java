@@ -14,8 +14,8 @@ class ProtocolJsonTest {
     @Test
     void helloHasTheDocumentedFieldsInTheDocumentedOrder() {
         assertEquals("{\"v\":1,\"session\":\"s-1\",\"ack\":7,\"heartbeatMs\":25000,\"timeoutMs\":60000,"
-                        + "\"maxFrame\":65536,\"maxMessage\":1048576,\"window\":262144}",
-                ProtocolJson.write(new ProtocolJson.Hello(1, "s-1", 7, 25000, 60000, 65536, 1048576, 262144)));
+                        + "\"maxFrame\":65536,\"maxMessage\":1048576,\"window\":262144,\"probe\":true}",
+                ProtocolJson.write(new ProtocolJson.Hello(1, "s-1", 7, 25000, 60000, 65536, 1048576, 262144, true)));
     }
 
     @Test

@@ -207,12 +207,47 @@ class SessionTest {
     void aPollIsNotAnsweredForAnAckAloneButIsForData() throws Exception {
         FakeReceiver poll = new FakeReceiver(true);
         session.attach(poll, 0);
-        receive(FrameType.HEARTBEAT, 0, 0, "");
+        receive(FrameType.ACK, 0, 0, "\0\0\0\0");
+        assertEquals(0, poll.batches, "the client's ACK is not worth a poll answer");
         receive(FrameType.OPEN, 1, 1, OPEN_22); // denied: a CLOSE frame is data worth answering
         assertEquals(1, poll.batches);
         assertTrue(poll.has(FrameType.CLOSE));
         assertFalse(poll.has(FrameType.HELLO), "polls get no HELLO");
         assertEquals(null, session.receiver(), "an answered poll detaches");
+    }
+
+    @Test
+    void aHeartbeatFromTheClientIsAProbeAnsweredAtOnceOnAnIdleStream() throws Exception {
+        FakeReceiver stream = new FakeReceiver(false);
+        session.attach(stream, 0);
+        runTasks();
+        int before = stream.batches;
+        receive(FrameType.HEARTBEAT, 0, 0, "");
+        assertEquals(before + 1, stream.batches, "the probe is answered without waiting for the heartbeat interval");
+        assertEquals(FrameType.HEARTBEAT, stream.frames.get(stream.frames.size() - 1).type());
+        receive(FrameType.ACK, 0, 0, "\0\0\0\0");
+        assertEquals(before + 1, stream.batches, "only a HEARTBEAT is a probe");
+    }
+
+    @Test
+    void aProbeAnswersAHeldPollAtOnceAndOneMadeBetweenPollsTheNextPoll() throws Exception {
+        FakeReceiver held = new FakeReceiver(true);
+        session.attach(held, 0);
+        runTasks();
+        receive(FrameType.HEARTBEAT, 0, 0, "");
+        assertEquals(1, held.batches, "a held poll is answered at once");
+        assertTrue(held.has(FrameType.HEARTBEAT));
+        assertEquals(null, session.receiver());
+
+        receive(FrameType.HEARTBEAT, 0, 0, ""); // no poll waiting: the next one is owed an answer
+        FakeReceiver next = new FakeReceiver(true);
+        session.attach(next, 0);
+        runTasks();
+        assertEquals(1, next.batches, "the poll after a probe is answered at once, not held");
+        FakeReceiver third = new FakeReceiver(true);
+        session.attach(third, 0);
+        runTasks();
+        assertEquals(0, third.batches, "one probe, one answer: the poll after is held again");
     }
 
     @Test
