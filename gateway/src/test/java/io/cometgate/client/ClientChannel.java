@@ -44,6 +44,8 @@ public final class ClientChannel {
     private long bytesReceived;
     private long consumedUngranted;
     private boolean ended;
+    /** Writers blocked for lack of credit (the watchdog probes a quiet downstream meanwhile). */
+    private int writersWaiting;
 
     ClientChannel(ClientSession session, int id, String target, int window, int maxFrame) {
         this.session = session;
@@ -84,7 +86,12 @@ public final class ClientChannel {
         while (length > 0) {
             synchronized (lock) {
                 while (upCredit <= 0 && !ended) {
-                    awaitLock();
+                    writersWaiting++;
+                    try {
+                        awaitLock();
+                    } finally {
+                        writersWaiting--;
+                    }
                 }
                 if (ended) {
                     Closed how = closed.getNow(null);
@@ -98,6 +105,11 @@ public final class ClientChannel {
                 length -= n;
             }
         }
+    }
+
+    /** Whether this channel waits for the gateway: a writer for credit, or the channel for its OPENED (caller holds the lock). */
+    boolean waitingForGateway() {
+        return !ended && (writersWaiting > 0 || !opened.isDone());
     }
 
     /** Bytes the gateway would accept right now (tests: a stalled backend leaves this at 0). */

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,9 @@ public final class ClientSession implements AutoCloseable {
     private long receivedSinceAck;
     private long firstUnackedNanos;
     private boolean ackForced;
+    /** The watchdog asked for a probe: the next upstream batch carries a HEARTBEAT. */
+    private boolean probeWanted;
+    private int probesSent;
     private int nextChannel = 1;
     private boolean finished;
 
@@ -145,6 +149,13 @@ public final class ClientSession implements AutoCloseable {
     public int transportsReplaced() {
         synchronized (lock) {
             return watchdog.transportsReplaced();
+        }
+    }
+
+    /** How many probes of a quiet downstream went out (docs/PROTOCOL.md "Liveness"). */
+    public int probesSent() {
+        synchronized (lock) {
+            return probesSent;
         }
     }
 
@@ -260,7 +271,7 @@ public final class ClientSession implements AutoCloseable {
             while (!finished) {
                 if (linkReady.getAsBoolean()) {
                     boolean ack = ackDue();
-                    byte[] lead = ack ? ClientFrames.encode(FrameType.ACK, 0, 0, ClientFrames.count(lastReceived)) : null;
+                    byte[] lead = lead(ack);
                     boolean sequenced = upstream.hasUnsent();
                     byte[] batch = upstream.nextBatch(lead, maxMessage);
                     if (batch != null && sequenced) {
@@ -280,6 +291,43 @@ public final class ClientSession implements AutoCloseable {
             }
             return null;
         }
+    }
+
+    /** What leads the next batch: an ACK if due, a probe if asked for; null if neither. */
+    private byte[] lead(boolean ack) {
+        byte[] ackFrame = ack ? ClientFrames.encode(FrameType.ACK, 0, 0, ClientFrames.count(lastReceived)) : new byte[0];
+        byte[] probe = probeWanted ? ClientFrames.encode(FrameType.HEARTBEAT, 0, 0, new byte[0]) : new byte[0];
+        probesSent += probeWanted ? 1 : 0;
+        probeWanted = false;
+        if (ackFrame.length + probe.length == 0) {
+            return null;
+        }
+        byte[] lead = Arrays.copyOf(ackFrame, ackFrame.length + probe.length);
+        System.arraycopy(probe, 0, lead, ackFrame.length, probe.length);
+        return lead;
+    }
+
+    /** The watchdog wants the downstream probed (caller holds the lock). */
+    void requestProbe() {
+        trace("probe");
+        probeWanted = true;
+        lock.notifyAll();
+    }
+
+    /**
+     * Whether the client waits for the gateway (caller holds the lock): frames it sent are not
+     * acknowledged, a writer waits for credit, or a channel for its OPENED.
+     */
+    boolean waitingForGateway() {
+        if (upstream.sentUnacknowledged()) {
+            return true;
+        }
+        for (ClientChannel channel : channels.values()) {
+            if (channel.waitingForGateway()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean ackDue() {
@@ -353,6 +401,7 @@ public final class ClientSession implements AutoCloseable {
                 throw new ProtocolException("sequence gap: expected " + (lastReceived + 1) + ", got " + frame.seq());
             }
             lastReceived = frame.seq();
+            watchdog.delivered();
             receivedSinceAck += ClientFrames.HEADER_BYTES + frame.payload().length;
             if (firstUnackedNanos == 0) {
                 firstUnackedNanos = System.nanoTime();
@@ -394,7 +443,7 @@ public final class ClientSession implements AutoCloseable {
         maxMessage = intOr(hello, "maxMessage", maxMessage);
         window = intOr(hello, "window", window);
         timeoutMillis = intOr(hello, "timeoutMs", (int) timeoutMillis);
-        watchdog.hello(intOr(hello, "heartbeatMs", 25_000), timeoutMillis);
+        watchdog.hello(intOr(hello, "heartbeatMs", 25_000), timeoutMillis, "true".equals(hello.get("probe")));
         upstream.acknowledge(Long.parseLong(hello.getOrDefault("ack", "0")));
         if (transport == TransportKind.WEBSOCKET) {
             // A new WebSocket: whatever went out on the old one after this ack was lost.

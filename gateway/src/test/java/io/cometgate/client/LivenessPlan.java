@@ -11,8 +11,11 @@ import io.cometgate.config.TransportKind;
  * @param ackTimeoutMillis      base of the answer deadline (sent frames, no ACK)
  * @param reattachTimeoutMillis one reattach attempt, once a transport has worked
  * @param giveUpAfterMillis     nothing heard this long: the gateway has dropped the session
+ * @param probeAfterMillis      the downstream quiet this long while the client waits for it: a probe goes out
+ * @param probeAnswerMillis     base of the probe deadline (the gateway answers a probe at once on the downstream)
  */
-record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTimeoutMillis, long giveUpAfterMillis) {
+record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTimeoutMillis, long giveUpAfterMillis,
+                    long probeAfterMillis, long probeAnswerMillis) {
 
     /** What a reattach may take after a partition heals; partitions up to timeout minus this survive. */
     static final long PARTITION_MARGIN_MILLIS = 5_000;
@@ -23,6 +26,13 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
     private static final long HTMLFILE_ACK_TIMEOUT_MILLIS = 2_000;
     private static final long ACK_TIMEOUT_MILLIS = 5_000;
     private static final long REATTACH_TIMEOUT_MILLIS = 2_000;
+    /**
+     * Quiet this long while waiting (credit, an ACK, more of a transfer that was flowing): worth
+     * a probe. Short, because a probe is one 13-byte frame each way and only a waiting client sends it.
+     */
+    private static final long PROBE_AFTER_MILLIS = 1_000;
+    /** The gateway answers a probe at once: a round trip plus load, with room (htmlfile keeps its 2 s). */
+    private static final long PROBE_ANSWER_MILLIS = 2_500;
 
     static LivenessPlan of(long heartbeatMillis, long timeoutMillis, TransportKind kind, LivenessOptions options) {
         // The gateway sends something on an idle stream at least once a heartbeat; the floor keeps
@@ -36,7 +46,10 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
         long ackTimeout = options.ackTimeoutMillis() > 0 ? options.ackTimeoutMillis()
                 : kind == TransportKind.HTMLFILE ? HTMLFILE_ACK_TIMEOUT_MILLIS : ACK_TIMEOUT_MILLIS;
         long reattach = options.reattachTimeoutMillis() > 0 ? options.reattachTimeoutMillis() : REATTACH_TIMEOUT_MILLIS;
-        return new LivenessPlan(deadAfter, ackTimeout, reattach, timeoutMillis + PARTITION_MARGIN_MILLIS);
+        long probeAfter = options.probeAfterMillis() > 0 ? options.probeAfterMillis() : PROBE_AFTER_MILLIS;
+        long probeAnswer = options.probeAnswerMillis() > 0 ? options.probeAnswerMillis()
+                : Math.min(PROBE_ANSWER_MILLIS, kind == TransportKind.HTMLFILE ? HTMLFILE_ACK_TIMEOUT_MILLIS : PROBE_ANSWER_MILLIS);
+        return new LivenessPlan(deadAfter, ackTimeout, reattach, timeoutMillis + PARTITION_MARGIN_MILLIS, probeAfter, probeAnswer);
     }
 
     /** Whether the transport's downstream is a long poll (proven by its answer, not at once). */
@@ -47,5 +60,10 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
     /** How long sent frames may go unacknowledged: a large batch takes a while over a slow uplink. */
     long answerMillis(long unackedBytes) {
         return ackTimeoutMillis + (unackedBytes + 31) / 32;
+    }
+
+    /** How long a probe may go unanswered: it queues behind what is outstanding, as sent frames do. */
+    long probeAnswerMillis(long unackedBytes) {
+        return probeAnswerMillis + (unackedBytes + 31) / 32;
     }
 }

@@ -34,6 +34,19 @@ class LivenessPlanTest {
     }
 
     @Test
+    void aQuietDownstreamIsProbedAfterOneSecondAndTheProbeAnsweredWithinTwoAndAHalf() {
+        LivenessPlan stream = LivenessPlan.of(25_000, 30_000, TransportKind.XHR_STREAMING, LivenessOptions.DEFAULTS);
+        assertEquals(1_000, stream.probeAfterMillis());
+        assertEquals(2_500, stream.probeAnswerMillis(0));
+        assertEquals(6_596, stream.probeAnswerMillis(131_072), "a probe queues behind what is outstanding: 1 ms per 32 bytes");
+        assertEquals(2_000, LivenessPlan.of(25_000, 30_000, TransportKind.HTMLFILE, LivenessOptions.DEFAULTS).probeAnswerMillis(0),
+                "htmlfile keeps its 2 s answer deadline");
+        LivenessPlan tuned = LivenessPlan.of(25_000, 30_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS.withProbe(300, 700));
+        assertEquals(300, tuned.probeAfterMillis());
+        assertEquals(700, tuned.probeAnswerMillis(0));
+    }
+
+    @Test
     void theAnswerDeadlineGrowsWithTheBytesOutstandingAndOptionsOverride() {
         LivenessPlan plan = LivenessPlan.of(25_000, 30_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS.withAckTimeout(1_000));
         assertEquals(1_000, plan.answerMillis(0));

@@ -11,6 +11,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>silence: nothing heard on the transport for the plan's dead-after time;</li>
  *   <li>answer: sequenced frames went out and the gateway's acknowledgement stopped advancing;</li>
+ *   <li>probe: the downstream was quiet while the client waited for it (for credit, an ACK, a
+ *       channel's OPENED, or more of what was flowing), so a HEARTBEAT went up, which the
+ *       gateway answers at once on the downstream; nothing came down within the probe deadline
+ *       (only with a gateway whose HELLO says {@code "probe":true});</li>
  *   <li>attempt: a new downstream did not prove itself in time (2 s, or three times what the
  *       last successful attach took; 10 s before any worked; a long poll proves itself by its
  *       answer, so only the silence deadline bounds it);</li>
@@ -35,6 +39,14 @@ final class Watchdog implements Runnable {
     private long answerSince;
     private boolean sentSinceHeard;
     private int transportsReplaced;
+    /** The gateway answers probes (HELLO {@code "probe":true}); an older one does not, so none are sent. */
+    private boolean probes;
+    /** When the downstream itself last carried something (a POST answer does not count here). */
+    private long lastDownstream = System.nanoTime();
+    /** When the probe under way was asked for; 0 if none. */
+    private long probeSince;
+    /** Sequenced frames came down since the last probe: a transfer that stops is worth one probe. */
+    private boolean flowedSinceProbe;
 
     Watchdog(ClientSession session, TransportKind kind, LivenessOptions options) {
         this.session = session;
@@ -44,8 +56,9 @@ final class Watchdog implements Runnable {
     }
 
     /** HELLO told the gateway's heartbeat and session timeout. */
-    void hello(long heartbeatMillis, long timeoutMillis) {
+    void hello(long heartbeatMillis, long timeoutMillis, boolean gatewayAnswersProbes) {
         plan = LivenessPlan.of(heartbeatMillis, timeoutMillis, kind, options);
+        probes = gatewayAnswersProbes;
     }
 
     LivenessPlan plan() {
@@ -69,6 +82,17 @@ final class Watchdog implements Runnable {
     /** Bytes arrived on the downstream: the transport lives (and a new one has proven itself). */
     void heard() {
         long now = System.nanoTime();
+        lastDownstream = now;
+        probeSince = 0;
+        heardAt(now);
+    }
+
+    /** Sequenced frames were delivered from the downstream. */
+    void delivered() {
+        flowedSinceProbe = true;
+    }
+
+    private void heardAt(long now) {
         lastHeard = now;
         sentSinceHeard = false;
         answerSince = 0;
@@ -86,7 +110,7 @@ final class Watchdog implements Runnable {
      */
     void heardPostAnswer() {
         if (LivenessPlan.longPolls(kind)) {
-            heard();
+            heardAt(System.nanoTime()); // but a probe is answered by a poll, which is the downstream
         }
     }
 
@@ -119,6 +143,9 @@ final class Watchdog implements Runnable {
                     transportsReplaced++;
                     attemptStart = now;
                     answerSince = 0;
+                    probeSince = 0;
+                } else {
+                    probeIfWaiting(now);
                 }
             }
             if (gaveUp != null) {
@@ -134,6 +161,10 @@ final class Watchdog implements Runnable {
         long silentSince = Math.max(lastHeard, attemptStart);
         if (now - silentSince > millis(plan.deadAfterMillis())) {
             return "nothing received for " + plan.deadAfterMillis() + " ms";
+        }
+        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes());
+        if (probeSince != 0 && now - probeSince > millis(probeAnswer)) {
+            return "a probe got no answer on the downstream for " + probeAnswer + " ms";
         }
         if (!proven && attemptStart != 0 && !LivenessPlan.longPolls(kind) && now - attemptStart > millis(attemptMillis())) {
             return "no answer to a new connection within " + attemptMillis() + " ms";
@@ -152,6 +183,22 @@ final class Watchdog implements Runnable {
         long answer = plan.answerMillis(upstream.unackedBytes());
         return now - Math.max(answerSince, lastHeard) > millis(answer)
                 ? "sent frames got no answer for " + answer + " ms" : null;
+    }
+
+    /**
+     * A downstream quiet for the probe interval while the client waits for something from it is
+     * probed: the gateway answers at once, so the probe deadline then tells a dead downstream
+     * from one with nothing to say. Waiting for nothing (an idle session) sends no probe.
+     */
+    private void probeIfWaiting(long now) {
+        if (!probes || probeSince != 0 || now - Math.max(lastDownstream, attemptStart) <= millis(plan.probeAfterMillis())) {
+            return;
+        }
+        if (flowedSinceProbe || session.waitingForGateway()) {
+            flowedSinceProbe = false;
+            probeSince = now;
+            session.requestProbe();
+        }
     }
 
     private long attemptMillis() {
