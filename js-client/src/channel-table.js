@@ -33,6 +33,14 @@ export class ChannelTable {
     return channel;
   }
 
+  /** @returns {boolean} a channel waits for the gateway: for credit (bytes written, not sent), or for OPENED */
+  get waitingForGateway() {
+    for (const c of this.channels.values()) {
+      if (c.pendingBytes > 0 || c.state === 'opening') return true;
+    }
+    return false;
+  }
+
   /** @param {Channel} channel */
   remove(channel) {
     this.channels.delete(channel.id);

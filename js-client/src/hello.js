@@ -5,7 +5,11 @@
 
 import { FrameError, DEFAULT_MAX_FRAME } from './frame.js';
 
-/** @typedef {{v: number, session: string, ack: number, heartbeatMs: number, timeoutMs: number, maxFrame: number, maxMessage?: number, window: number}} Hello */
+/**
+ * `probe`: the gateway answers a HEARTBEAT from the client at once on the downstream, so a quiet
+ * downstream may be probed (docs/PROTOCOL.md "Liveness"); older gateways leave it out.
+ * @typedef {{v: number, session: string, ack: number, heartbeatMs: number, timeoutMs: number, maxFrame: number, maxMessage?: number, window: number, probe: boolean}} Hello
+ */
 
 /**
  * Checks a HELLO object and fills in defaults.
@@ -27,5 +31,6 @@ export function readHello(hello, knownId) {
     maxFrame: Number(hello.maxFrame) || DEFAULT_MAX_FRAME,
     maxMessage: Number(hello.maxMessage) || undefined,
     window: Number(hello.window) || 65536,
+    probe: hello.probe === true,
   };
 }

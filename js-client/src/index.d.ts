@@ -30,6 +30,14 @@ export interface SessionOptions {
   deadAfterMs?: number;
   /** Frames sent and nothing heard back this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding). */
   ackTimeoutMs?: number;
+  /**
+   * The downstream quiet this long while the session waits for it (credit, an acknowledgement,
+   * OPENED, or more of a transfer that stopped): a probe goes out, which the gateway answers at
+   * once (default 1000; only with a gateway whose HELLO says `probe: true`).
+   */
+  probeAfterMs?: number;
+  /** A probe unanswered on the downstream this long (plus 1 ms per 32 bytes outstanding): the transport is replaced (default 2500, htmlfile 2000). */
+  probeTimeoutMs?: number;
   /** One attempt to reattach a session that had a transport (default 2000, or 3 times what the last successful attach took). */
   reattachTimeoutMs?: number;
   /** The longest pause between reattach attempts (default 500). */
@@ -168,6 +176,8 @@ export interface CometSocketEventMap {
 export interface Hello {
   v: number; session: string; ack: number; heartbeatMs: number; timeoutMs: number;
   maxFrame: number; window: number; maxMessage?: number;
+  /** The gateway answers a HEARTBEAT from the client at once on the downstream (docs/PROTOCOL.md "Liveness"). */
+  probe: boolean;
 }
 
 /** `open` (the first transport proved itself) and `reconnect` (a replacement did). */

@@ -22,6 +22,9 @@ export const PARTITION_MARGIN_MS = 5000;
  *   or three times what the last successful attach took, if more)
  * @property {number} [reattachMaxDelayMs] the longest pause between reattach attempts (default 500)
  * @property {number} [connectTimeoutMs] one attempt before any transport ever worked (default 10000)
+ * @property {number} [probeAfterMs] the downstream quiet this long while the session waits for it: a probe goes out (default 1000)
+ * @property {number} [probeTimeoutMs] a probe unanswered on the downstream this long (plus 1 ms per 32 bytes outstanding):
+ *   the transport is replaced (default 2500, htmlfile 2000)
  */
 
 /**
@@ -32,6 +35,8 @@ export const PARTITION_MARGIN_MS = 5000;
  * @property {number} reattachTimeoutMs
  * @property {number} reattachMaxDelayMs
  * @property {number} giveUpAfterMs nothing heard this long: the gateway has dropped the session
+ * @property {number} probeAfterMs quiet downstream while waiting for it: probe
+ * @property {number} probeTimeoutMs base for "probed, heard nothing"
  */
 
 /**
@@ -65,7 +70,22 @@ export function livenessPlan(hello, options = {}, transport = {}) {
     reattachTimeoutMs: options.reattachTimeoutMs ?? 2000,
     reattachMaxDelayMs: options.reattachMaxDelayMs ?? 500,
     giveUpAfterMs: timeout + PARTITION_MARGIN_MS,
+    // A probe is one 13-byte frame each way and goes out only while the session waits, so the
+    // quiet before it is short; the gateway answers at once, so the answer is due within a
+    // round trip plus load (htmlfile's own answer deadline, 2 s, is shorter still).
+    probeAfterMs: options.probeAfterMs ?? 1000,
+    probeTimeoutMs: options.probeTimeoutMs ?? Math.min(2500, transport.ackTimeoutMs ?? 2500),
   };
+}
+
+/**
+ * How long a probe may go unanswered: it queues behind what is outstanding, as sent frames do.
+ * @param {LivenessPlan} plan
+ * @param {number} unackedBytes
+ * @returns {number}
+ */
+export function probeDeadline(plan, unackedBytes) {
+  return plan.probeTimeoutMs + Math.ceil(unackedBytes / 32);
 }
 
 /**
@@ -79,19 +99,27 @@ export function answerDeadline(plan, unackedBytes) {
   return plan.ackTimeoutMs + Math.ceil(unackedBytes / 32);
 }
 
+/** @typedef {'attempt'|'silence'|'answer'|'quiet'|'probe'} TimerName */
+
 /**
  * The timers that watch one transport at a time: the attempt deadline (prove yourself in time),
- * the silence deadline, and the answer deadline (frames went out, something must come back).
- * Each fires `onDead(transport, reason)` once for the transport it was armed for.
+ * the silence deadline, the answer deadline (frames went out, something must come back), and
+ * the probe deadline (the downstream was probed, something must come down). Each fires
+ * `onDead(transport, reason)` once for the transport it was armed for. The quiet timer is no
+ * deadline: it calls `onQuiet(transport)` when the downstream has said nothing for a while.
  */
 export class Watchdog {
-  /** @param {(t: any, reason: string) => void} onDead */
-  constructor(onDead) {
+  /**
+   * @param {(t: any, reason: string) => void} onDead
+   * @param {(t: any) => void} [onQuiet]
+   */
+  constructor(onDead, onQuiet = () => {}) {
     this.onDead = onDead;
+    this.onQuiet = onQuiet;
     /** @type {any} */
     this.transport = null;
-    /** @type {Record<'attempt'|'silence'|'answer', ReturnType<typeof setTimeout>|undefined>} */
-    this.timers = { attempt: undefined, silence: undefined, answer: undefined };
+    /** @type {Record<TimerName, ReturnType<typeof setTimeout>|undefined>} */
+    this.timers = { attempt: undefined, silence: undefined, answer: undefined, quiet: undefined, probe: undefined };
   }
 
   /**
@@ -114,13 +142,38 @@ export class Watchdog {
   }
 
   /**
-   * Bytes arrived: the silence deadline starts again, and any answer we waited for came.
+   * Bytes arrived: the silence deadline starts again, and any answer or probe answer we waited
+   * for came; with `quietMs`, the quiet timer starts again too.
    * @param {number} silenceMs
+   * @param {number} [quietMs]
    */
-  heard(silenceMs) {
+  heard(silenceMs, quietMs) {
     this.#arm('silence', silenceMs, `nothing received for ${silenceMs} ms`);
-    clearTimeout(this.timers.answer);
-    this.timers.answer = undefined;
+    this.#clear('answer');
+    this.#clear('probe');
+    this.#clear('quiet');
+    if (quietMs !== undefined) this.quiet(quietMs);
+  }
+
+  /**
+   * Calls `onQuiet` after `ms` unless something arrives first (or a probe is under way).
+   * @param {number} ms
+   */
+  quiet(ms) {
+    if (this.timers.quiet !== undefined || this.timers.probe !== undefined) return;
+    const t = this.transport;
+    this.timers.quiet = setTimeout(() => {
+      this.timers.quiet = undefined;
+      if (t && t === this.transport) this.onQuiet(t);
+    }, ms);
+  }
+
+  /**
+   * The downstream was probed: something must come down within `ms`.
+   * @param {number} ms
+   */
+  probed(ms) {
+    if (this.timers.probe === undefined) this.#arm('probe', ms, `a probe got no answer for ${ms} ms`);
   }
 
   /**
@@ -133,20 +186,22 @@ export class Watchdog {
 
   /** Nothing is outstanding any more. */
   answered() {
-    clearTimeout(this.timers.answer);
-    this.timers.answer = undefined;
+    this.#clear('answer');
   }
 
   stop() {
-    for (const k of /** @type {const} */ (['attempt', 'silence', 'answer'])) {
-      clearTimeout(this.timers[k]);
-      this.timers[k] = undefined;
-    }
+    for (const k of /** @type {const} */ (['attempt', 'silence', 'answer', 'quiet', 'probe'])) this.#clear(k);
     this.transport = null;
   }
 
+  /** @param {TimerName} which */
+  #clear(which) {
+    clearTimeout(this.timers[which]);
+    this.timers[which] = undefined;
+  }
+
   /**
-   * @param {'attempt'|'silence'|'answer'} which
+   * @param {TimerName} which
    * @param {number} ms
    * @param {string} reason
    */

@@ -41,7 +41,10 @@ export class ReliableLink {
     this.transport = null;
     this.sending = false;
     this.ackDue = false;
-    /** the next flush sends a HEARTBEAT if it has nothing else (it proves a poll transport) */
+    /**
+     * the next batch carries a HEARTBEAT: it proves a new poll transport (a POST answer), and
+     * the gateway answers it at once on the downstream (a probe, docs/PROTOCOL.md "Liveness")
+     */
     this.probe = false;
     /** @type {ReturnType<typeof setTimeout>|undefined} */
     this.ackTimer = undefined;
@@ -62,7 +65,7 @@ export class ReliableLink {
   /**
    * Frames may flow on `t`: everything unacknowledged goes out again.
    * @param {import('./transports/base.js').Transport} t
-   * @param {boolean} probe send a HEARTBEAT if there is nothing else, so `t` proves itself
+   * @param {boolean} probe send a HEARTBEAT with the first batch, so `t` proves itself even with nothing else to send
    */
   attach(t, probe) {
     this.transport = t;
@@ -71,6 +74,12 @@ export class ReliableLink {
     this.out.rewind();
     this.rtt.resent();
     queueMicrotask(() => this.flush());
+  }
+
+  /** Probes the downstream: a HEARTBEAT goes out with the next batch (now, if nothing is in flight). */
+  sendProbe() {
+    this.probe = true;
+    this.flush();
   }
 
   detach() {
@@ -146,11 +155,14 @@ export class ReliableLink {
       clearTimeout(this.ackTimer);
       this.ackTimer = undefined;
     }
+    if (this.probe) {
+      parts.push(encodeFrame(FrameType.HEARTBEAT, 0, 0));
+      budget -= HEADER_SIZE;
+      this.probe = false;
+    }
     const sequenced = this.out.takeUnsent(budget);
     parts.push(...sequenced);
     if (sequenced.length > 0) this.#timeNewest();
-    if (parts.length === 0 && this.probe) parts.push(encodeFrame(FrameType.HEARTBEAT, 0, 0));
-    this.probe = false;
     if (parts.length === 0) return;
     this.sending = true;
     let sent;

@@ -88,6 +88,8 @@ export class Session extends EventTarget {
       hello: () => this.hello,
       link: () => this.link,
       dead: (t, reason) => this._down(t, { reason }),
+      waiting: () => this.channels.waitingForGateway,
+      probe: () => this.link.sendProbe(),
     });
     this.pacing = new ReconnectPacing(options, this.choice, this.gateway);
     /** @type {Transport|null} the transport being tried or in use */
@@ -219,6 +221,7 @@ export class Session extends EventTarget {
       default: break;
     }
     if (!this.link.accept(frame)) return;
+    this.watch.delivered();
     if (frame.type === FrameType.SESSION_CLOSE) {
       const { code, reason } = readClosePayload(frame.payload);
       this._fail(code, reason);

@@ -4,10 +4,16 @@
  * reports (bytes heard, frames sent, answers received). Kept apart from the session because
  * the rules differ by transport kind (a long poll's answers come in POST answers, a stream's on
  * its downstream) and the session need not know them.
+ *
+ * It also probes: a downstream that says nothing while the session waits for it (frames not
+ * acknowledged, a writer out of credit, a channel not opened yet), or that stops after frames
+ * were flowing, gets a HEARTBEAT the gateway answers at once on the downstream; no answer
+ * within the probe deadline and the transport is replaced. Without this, a downstream that died
+ * while both sides waited for credit was found only by the silence deadline (28.5 s).
  * @module
  */
 
-import { Watchdog, livenessPlan, answerDeadline } from './liveness.js';
+import { Watchdog, livenessPlan, answerDeadline, probeDeadline } from './liveness.js';
 
 /** @typedef {import('./transports/base.js').Transport} Transport */
 /** @typedef {typeof import('./transports/base.js').Transport} TransportClass */
@@ -17,12 +23,16 @@ export class TransportWatch {
    * @param {import('./liveness.js').LivenessOptions} options
    * @param {{hello: () => import('./hello.js').Hello|null,
    *   link: () => import('./reliable-link.js').ReliableLink,
-   *   dead: (t: Transport, reason: string) => void}} session
+   *   dead: (t: Transport, reason: string) => void,
+   *   waiting: () => boolean, probe: () => void}} session `waiting`: a channel waits for the
+   *   gateway (credit, OPENED); `probe`: send a HEARTBEAT with the next upstream batch
    */
   constructor(options, session) {
     this.options = options;
     this.session = session;
-    this.watchdog = new Watchdog(session.dead);
+    this.watchdog = new Watchdog(session.dead, (t) => this.#quiet(t));
+    /** sequenced frames came down since the last probe: a transfer that stops earns one probe */
+    this.flowed = false;
   }
 
   /**
@@ -49,7 +59,13 @@ export class TransportWatch {
 
   /** @param {Transport} t bytes arrived on it: its silence deadline starts again */
   heard(t) {
-    this.watchdog.heard(this.plan(t).deadAfterMs);
+    const plan = this.plan(t);
+    this.watchdog.heard(plan.deadAfterMs, this.#probes() ? plan.probeAfterMs : undefined);
+  }
+
+  /** Sequenced frames were delivered from the downstream. */
+  delivered() {
+    this.flowed = true;
   }
 
   /**
@@ -70,7 +86,10 @@ export class TransportWatch {
   sent(t, sequenced) {
     // The gateway acknowledges sequenced frames at once (on the downstream, or in the POST
     // answer for polls): a transport that stays silent after them is dead.
-    if (sequenced > 0 && t === this.watchdog.transport) this.watchdog.expectAnswer(this.#answerMs(t));
+    if (sequenced > 0 && t === this.watchdog.transport) {
+      this.watchdog.expectAnswer(this.#answerMs(t));
+      if (this.#probes()) this.watchdog.quiet(this.plan(t).probeAfterMs);
+    }
   }
 
   /** @param {Transport} t an upstream batch was answered (a POST answer, or a WebSocket send) */
@@ -81,6 +100,23 @@ export class TransportWatch {
 
   stop() {
     this.watchdog.stop();
+  }
+
+  /** @returns {boolean} whether the gateway answers probes (HELLO `probe`; older ones do not) */
+  #probes() {
+    return this.session.hello()?.probe === true;
+  }
+
+  /**
+   * The downstream of `t` has been quiet for the probe interval: probe it if the session waits.
+   * @param {Transport} t
+   */
+  #quiet(t) {
+    const link = this.session.link();
+    if (!this.flowed && !link.awaitingAck && !this.session.waiting()) return;
+    this.flowed = false;
+    this.session.probe();
+    this.watchdog.probed(probeDeadline(this.plan(t), link.unackedBytes));
   }
 
   /**

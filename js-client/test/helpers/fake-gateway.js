@@ -12,7 +12,7 @@ import {
 import { Transport } from '../../src/transports/base.js';
 
 export class FakeGateway {
-  /** @param {{window?: number, openWindow?: number, backends?: Record<string, string>, heartbeatMs?: number, timeoutMs?: number}} [options] */
+  /** @param {{window?: number, openWindow?: number, backends?: Record<string, string>, heartbeatMs?: number, timeoutMs?: number, answersProbes?: boolean}} [options] */
   constructor(options = {}) {
     this.window = options.window ?? 65536;
     this.openWindow = options.openWindow ?? this.window;
@@ -49,6 +49,17 @@ export class FakeGateway {
     this.partitioned = false;
     /** transports started (attach attempts), partitioned or not */
     this.starts = 0;
+    /** HELLO says `probe: true` and a HEARTBEAT from the client is answered at once (false: an older gateway) */
+    this.answersProbes = options.answersProbes ?? true;
+    /** HEARTBEATs received from the client */
+    this.heartbeats = 0;
+    /** @type {FakeTransportBase|null} a transport whose downstream is blackholed (its upstream still works) */
+    this.deadDownstream = null;
+  }
+
+  /** The current transport's downstream drops everything silently from now on; its upstream works on. */
+  blackholeDownstream() {
+    this.deadDownstream = this.transport;
   }
 
   /** From now on every packet is dropped silently (no RST, no FIN), as a broken network does. */
@@ -64,7 +75,7 @@ export class FakeGateway {
     return {
       // resendAll models a gateway whose HELLO lags behind: it only reports what it had acked.
       v: 1, session: this.sessionId, ack: this.resendAll ? this.announcedAck : this.lastReceived, heartbeatMs: this.heartbeatMs, timeoutMs: this.timeoutMs,
-      maxFrame: 65536, window: this.window,
+      maxFrame: 65536, window: this.window, ...(this.answersProbes ? { probe: true } : {}),
     };
   }
 
@@ -126,7 +137,7 @@ export class FakeGateway {
   deliver(batch) {
     if (this.corked) { this.corked.push(batch); return; }
     const t = this.transport;
-    if (!t || this.partitioned) return; // lost; unacknowledged frames go out again on the next attach
+    if (!t || this.partitioned || t === this.deadDownstream) return; // lost; unacknowledged frames go out again on the next attach
     const n = ++this.downBatches;
     if (this.cutDownAt.has(n)) {
       this.transport = null;
@@ -165,7 +176,11 @@ export class FakeGateway {
 
   onFrame(f) {
     if (f.type === FrameType.ACK) { this.ackUpTo(readU32(f.payload)); return; }
-    if (f.type === FrameType.HEARTBEAT) return;
+    if (f.type === FrameType.HEARTBEAT) {
+      this.heartbeats++;
+      if (this.answersProbes) this.deliver(encodeFrame(FrameType.HEARTBEAT, 0, 0));
+      return;
+    }
     if (f.seq <= this.lastReceived) { this.duplicates++; return; }
     if (f.seq !== this.lastReceived + 1) { this.errors.push(`gap: expected ${this.lastReceived + 1}, got ${f.seq}`); return; }
     this.lastReceived = f.seq;
