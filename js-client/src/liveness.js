@@ -79,13 +79,17 @@ export function livenessPlan(hello, options = {}, transport = {}) {
 }
 
 /**
- * How long a probe may go unanswered: it queues behind what is outstanding, as sent frames do.
+ * How long a probe may go unanswered: it queues behind what is outstanding, but the gateway
+ * acknowledges at least every 32 KiB it receives and reads a batch (at most `maxMessage`) whole,
+ * so something comes down once that much more has arrived: 1 ms per 32 bytes of at most that,
+ * not of a whole grown window (1 MiB would be 33 s).
  * @param {LivenessPlan} plan
  * @param {number} unackedBytes
+ * @param {number} maxMessage the gateway's largest batch (HELLO `maxMessage`)
  * @returns {number}
  */
-export function probeDeadline(plan, unackedBytes) {
-  return plan.probeTimeoutMs + Math.ceil(unackedBytes / 32);
+export function probeDeadline(plan, unackedBytes, maxMessage) {
+  return plan.probeTimeoutMs + Math.ceil(Math.min(unackedBytes, maxMessage + 32768) / 32);
 }
 
 /**

@@ -116,7 +116,7 @@ export class TransportWatch {
     if (!this.flowed && !link.awaitingAck && !this.session.waiting()) return;
     this.flowed = false;
     this.session.probe();
-    this.watchdog.probed(probeDeadline(this.plan(t), link.unackedBytes));
+    this.watchdog.probed(probeDeadline(this.plan(t), link.unackedBytes, this.session.hello()?.maxMessage ?? 131072));
   }
 
   /**

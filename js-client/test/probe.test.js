@@ -23,11 +23,12 @@ async function waitingForCredit(gatewayOptions = {}, options = FAST) {
   return { gateway, session, socket };
 }
 
-test('the probe deadlines: 1 s of quiet, then 2.5 s for the answer (htmlfile 2 s), plus 1 ms per 32 bytes outstanding', () => {
+test('the probe deadlines: 1 s of quiet, then 2.5 s for the answer (htmlfile 2 s), plus 1 ms per 32 bytes outstanding up to a batch and 32 KiB', () => {
   const plan = livenessPlan({ heartbeatMs: 25000, timeoutMs: 30000 });
   assert.deepEqual([plan.probeAfterMs, plan.probeTimeoutMs], [1000, 2500]);
   assert.equal(livenessPlan(null, {}, { deadAfterMs: 10000, ackTimeoutMs: 2000 }).probeTimeoutMs, 2000);
-  assert.equal(probeDeadline(plan, 32000), 3500);
+  assert.equal(probeDeadline(plan, 32000, 131072), 3500);
+  assert.equal(probeDeadline(plan, 1 << 20, 131072), 7620, 'only one batch and the ACK interval count, not a whole grown window');
   assert.equal(livenessPlan(null, { probeAfterMs: 7, probeTimeoutMs: 9 }).probeTimeoutMs, 9);
 });
 

@@ -307,6 +307,11 @@ public final class ClientSession implements AutoCloseable {
         return lead;
     }
 
+    /** The largest batch the gateway takes (HELLO {@code maxMessage}; caller holds the lock). */
+    int maxMessage() {
+        return maxMessage;
+    }
+
     /** The watchdog wants the downstream probed (caller holds the lock). */
     void requestProbe() {
         trace("probe");

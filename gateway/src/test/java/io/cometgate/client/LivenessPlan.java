@@ -33,6 +33,8 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
     private static final long PROBE_AFTER_MILLIS = 1_000;
     /** The gateway answers a probe at once: a round trip plus load, with room (htmlfile keeps its 2 s). */
     private static final long PROBE_ANSWER_MILLIS = 2_500;
+    /** The gateway acknowledges at least every this many bytes received (docs/PROTOCOL.md "Reliable delivery"). */
+    private static final long ACK_EVERY_BYTES = 32 * 1024;
 
     static LivenessPlan of(long heartbeatMillis, long timeoutMillis, TransportKind kind, LivenessOptions options) {
         // The gateway sends something on an idle stream at least once a heartbeat; the floor keeps
@@ -62,8 +64,14 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
         return ackTimeoutMillis + (unackedBytes + 31) / 32;
     }
 
-    /** How long a probe may go unanswered: it queues behind what is outstanding, as sent frames do. */
-    long probeAnswerMillis(long unackedBytes) {
-        return probeAnswerMillis + (unackedBytes + 31) / 32;
+    /**
+     * How long a probe may go unanswered: it queues behind what is outstanding, but the gateway
+     * acknowledges at least every 32 KiB it receives, and reads a batch (at most
+     * {@code maxMessage}) whole, so something comes down once that much more has arrived: 1 ms
+     * per 32 bytes of at most that, not of a whole grown window (1 MiB would be 33 s).
+     */
+    long probeAnswerMillis(long unackedBytes, long maxMessage) {
+        long backlog = Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES);
+        return probeAnswerMillis + (backlog + 31) / 32;
     }
 }

@@ -37,13 +37,15 @@ class LivenessPlanTest {
     void aQuietDownstreamIsProbedAfterOneSecondAndTheProbeAnsweredWithinTwoAndAHalf() {
         LivenessPlan stream = LivenessPlan.of(25_000, 30_000, TransportKind.XHR_STREAMING, LivenessOptions.DEFAULTS);
         assertEquals(1_000, stream.probeAfterMillis());
-        assertEquals(2_500, stream.probeAnswerMillis(0));
-        assertEquals(6_596, stream.probeAnswerMillis(131_072), "a probe queues behind what is outstanding: 1 ms per 32 bytes");
-        assertEquals(2_000, LivenessPlan.of(25_000, 30_000, TransportKind.HTMLFILE, LivenessOptions.DEFAULTS).probeAnswerMillis(0),
+        assertEquals(2_500, stream.probeAnswerMillis(0, 131_072));
+        assertEquals(6_596, stream.probeAnswerMillis(131_072, 131_072), "a probe queues behind what is outstanding: 1 ms per 32 bytes");
+        assertEquals(7_620, stream.probeAnswerMillis(1 << 20, 131_072),
+                "but only behind one batch and the ACK interval: the gateway acknowledges every 32 KiB it receives");
+        assertEquals(2_000, LivenessPlan.of(25_000, 30_000, TransportKind.HTMLFILE, LivenessOptions.DEFAULTS).probeAnswerMillis(0, 131_072),
                 "htmlfile keeps its 2 s answer deadline");
         LivenessPlan tuned = LivenessPlan.of(25_000, 30_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS.withProbe(300, 700));
         assertEquals(300, tuned.probeAfterMillis());
-        assertEquals(700, tuned.probeAnswerMillis(0));
+        assertEquals(700, tuned.probeAnswerMillis(0, 131_072));
     }
 
     @Test

@@ -162,7 +162,7 @@ final class Watchdog implements Runnable {
         if (now - silentSince > millis(plan.deadAfterMillis())) {
             return "nothing received for " + plan.deadAfterMillis() + " ms";
         }
-        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes());
+        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes(), session.maxMessage());
         if (probeSince != 0 && now - probeSince > millis(probeAnswer)) {
             return "a probe got no answer on the downstream for " + probeAnswer + " ms";
         }
