@@ -30,7 +30,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <p>CI-sized by default; the full run is {@code -Dchaos.cuts=1000}. A blackhole is noticed by
  * the client's answer deadline, {@code -Dchaos.ackTimeoutMs} (1 s here; 5 s, htmlfile 2 s, by
- * default), so it costs about that. All six transports run at once against one gateway.
+ * default), or, when the client has nothing outstanding (it waits for credit), by a probe of its
+ * quiet downstream (1 s of quiet, then 2.5 s for the answer; docs/PROTOCOL.md "Liveness"), so it
+ * costs a few seconds. All six transports run at once against one gateway.
  */
 @Timeout(value = 120, unit = TimeUnit.MINUTES)
 class ChaosIT {
@@ -40,13 +42,15 @@ class ChaosIT {
     static final long ACK_TIMEOUT_MILLIS = Long.getLong("chaos.ackTimeoutMs", 1_000);
     static final double CHANCE_PER_CHUNK = Double.parseDouble(System.getProperty("chaos.chance", "0.01"));
     /**
-     * A transport that never recovers fails here. The bound is not the 5 s target: a blackholed
-     * downstream while both sides wait for credit is found only when FaultProxy resets it (10 s;
-     * docs/RELIABILITY.md "Known gap"), random faults can put two or three of those in a row
-     * (30.8 s was seen on jsonp-polling), and a loaded CI machine adds seconds. The stalls are
-     * printed and the figures kept in RELIABILITY.md.
+     * A transport that does not recover within this fails here. It was 45 s while a blackholed
+     * downstream waiting for credit was found only when FaultProxy reset it (10 s, and random
+     * faults put two or three of those in a row: 30.8 s on jsonp-polling). With probes such a
+     * blackhole costs about 3.5 s (at most 1 s + 2.5 s + 5 s of backlog allowance), so two or three
+     * in a row stay well under 30 s; the rest is margin for CI's 2 loaded cores, where six
+     * transports at full speed share them with the gateway. The 5 s target is read from the
+     * printed stalls on a quiet machine, not asserted here.
      */
-    static final long MAX_STALL_MILLIS = Long.getLong("chaos.maxStallMs", 45_000);
+    static final long MAX_STALL_MILLIS = Long.getLong("chaos.maxStallMs", 30_000);
 
     record Outcome(TransportKind kind, int cuts, Map<NetworkFault, Integer> byKind, long up, long upVerified,
                    long down, long downSent, String failure, String upMismatch, CounterTraffic.Gap longest,
