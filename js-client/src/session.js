@@ -33,7 +33,7 @@ export { defaultGateway, resolveGateway } from './gateway-url.js';
 /** @typedef {import('./transports/base.js').Transport} Transport */
 /** @typedef {typeof import('./transports/base.js').Transport} TransportClass */
 
-/** DATA payload size: four frames with headers fill a 64 KiB WebSocket message exactly. */
+/** DATA payload size while no transport says its own (Transport#dataChunk). */
 const DATA_CHUNK = 16384 - HEADER_SIZE;
 
 export class Session extends EventTarget {
@@ -83,6 +83,7 @@ export class Session extends EventTarget {
       },
       sendFailed: (t, e) => this._down(t, { reason: e.message, status: e.status }),
       protocolError: (message) => this.close(CloseCode.PROTOCOL_ERROR, message),
+      ackSlack: () => this.windowBudget.grown / 4,
     });
     this.watch = new TransportWatch(options, {
       hello: () => this.hello,
@@ -103,7 +104,7 @@ export class Session extends EventTarget {
 
   /** @returns {number} DATA payload size for upstream chunks */
   get dataChunkSize() {
-    return Math.min(DATA_CHUNK, this.hello?.maxFrame ?? DEFAULT_MAX_FRAME);
+    return Math.min(this.transport?.dataChunk ?? DATA_CHUNK, this.hello?.maxFrame ?? DEFAULT_MAX_FRAME);
   }
 
   /** @returns {import('./liveness.js').LivenessPlan} the deadlines in force */
