@@ -35,6 +35,8 @@ export { defaultGateway, resolveGateway } from './gateway-url.js';
 
 /** DATA payload size while no transport says its own (Transport#dataChunk). */
 const DATA_CHUNK = 16384 - HEADER_SIZE;
+/** bytes a batch keeps free beside one DATA frame: an ACK and a CREDIT (17 bytes each), and more */
+const BATCH_ROOM = 64;
 
 export class Session extends EventTarget {
   /**
@@ -104,7 +106,9 @@ export class Session extends EventTarget {
 
   /** @returns {number} DATA payload size for upstream chunks */
   get dataChunkSize() {
-    return Math.min(this.transport?.dataChunk ?? DATA_CHUNK, this.hello?.maxFrame ?? DEFAULT_MAX_FRAME);
+    // A DATA frame leaves room in a batch for the ACK and CREDIT frames that may ride with it.
+    return Math.min(this.transport?.dataChunk ?? DATA_CHUNK, this.hello?.maxFrame ?? DEFAULT_MAX_FRAME,
+      (this.hello?.maxMessage ?? Infinity) - HEADER_SIZE - BATCH_ROOM);
   }
 
   /** @returns {import('./liveness.js').LivenessPlan} the deadlines in force */
