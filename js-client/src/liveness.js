@@ -7,6 +7,8 @@
  * @module
  */
 
+import { Deadline } from './deadline.js';
+
 /**
  * What a reattach may take at most after a partition heals: one reattach interval plus one
  * reattach attempt (both below), with room to spare. The gateway keeps a session without a
@@ -103,7 +105,7 @@ export function answerDeadline(plan, unackedBytes) {
   return plan.ackTimeoutMs + Math.ceil(unackedBytes / 32);
 }
 
-/** @typedef {'attempt'|'silence'|'answer'|'quiet'|'probe'} TimerName */
+/** @typedef {'attempt'|'silence'|'answer'|'probe'} DeadlineName */
 
 /**
  * The timers that watch one transport at a time: the attempt deadline (prove yourself in time),
@@ -122,8 +124,20 @@ export class Watchdog {
     this.onQuiet = onQuiet;
     /** @type {any} */
     this.transport = null;
-    /** @type {Record<TimerName, ReturnType<typeof setTimeout>|undefined>} */
-    this.timers = { attempt: undefined, silence: undefined, answer: undefined, quiet: undefined, probe: undefined };
+    /** the reason each deadline gives when it passes */
+    this.reasons = { attempt: '', silence: '', answer: '', probe: '' };
+    /** @type {Record<DeadlineName, Deadline>} */
+    this.deadlines = {
+      attempt: this.#deadline('attempt'),
+      silence: this.#deadline('silence'),
+      answer: this.#deadline('answer'),
+      probe: this.#deadline('probe'),
+    };
+    /** moved on every batch like the silence deadline, so a Deadline too (cheap to push back) */
+    this.quietTimer = new Deadline(() => {
+      const t = this.transport;
+      if (t) this.onQuiet(t);
+    });
   }
 
   /**
@@ -141,8 +155,7 @@ export class Watchdog {
 
   /** The transport proved itself. */
   proven() {
-    clearTimeout(this.timers.attempt);
-    this.timers.attempt = undefined;
+    this.deadlines.attempt.cancel();
   }
 
   /**
@@ -153,10 +166,10 @@ export class Watchdog {
    */
   heard(silenceMs, quietMs) {
     this.#arm('silence', silenceMs, `nothing received for ${silenceMs} ms`);
-    this.#clear('answer');
-    this.#clear('probe');
-    this.#clear('quiet');
-    if (quietMs !== undefined) this.quiet(quietMs);
+    this.deadlines.answer.clear();
+    this.deadlines.probe.clear();
+    if (quietMs !== undefined) this.quietTimer.set(quietMs);
+    else this.quietTimer.clear();
   }
 
   /**
@@ -164,12 +177,7 @@ export class Watchdog {
    * @param {number} ms
    */
   quiet(ms) {
-    if (this.timers.quiet !== undefined || this.timers.probe !== undefined) return;
-    const t = this.transport;
-    this.timers.quiet = setTimeout(() => {
-      this.timers.quiet = undefined;
-      if (t && t === this.transport) this.onQuiet(t);
-    }, ms);
+    if (!this.quietTimer.armed && !this.deadlines.probe.armed) this.quietTimer.set(ms);
   }
 
   /**
@@ -177,7 +185,7 @@ export class Watchdog {
    * @param {number} ms
    */
   probed(ms) {
-    if (this.timers.probe === undefined) this.#arm('probe', ms, `a probe got no answer for ${ms} ms`);
+    if (!this.deadlines.probe.armed) this.#arm('probe', ms, `a probe got no answer for ${ms} ms`);
   }
 
   /**
@@ -185,36 +193,38 @@ export class Watchdog {
    * @param {number} ms
    */
   expectAnswer(ms) {
-    if (this.timers.answer === undefined) this.#arm('answer', ms, `sent frames got no answer for ${ms} ms`);
+    if (!this.deadlines.answer.armed) this.#arm('answer', ms, `sent frames got no answer for ${ms} ms`);
   }
 
   /** Nothing is outstanding any more. */
   answered() {
-    this.#clear('answer');
+    this.deadlines.answer.clear();
   }
 
   stop() {
-    for (const k of /** @type {const} */ (['attempt', 'silence', 'answer', 'quiet', 'probe'])) this.#clear(k);
+    for (const d of Object.values(this.deadlines)) d.cancel();
+    this.quietTimer.cancel();
     this.transport = null;
   }
 
-  /** @param {TimerName} which */
-  #clear(which) {
-    clearTimeout(this.timers[which]);
-    this.timers[which] = undefined;
-  }
-
   /**
-   * @param {TimerName} which
+   * @param {DeadlineName} which
    * @param {number} ms
    * @param {string} reason
    */
   #arm(which, ms, reason) {
-    clearTimeout(this.timers[which]);
-    const t = this.transport;
-    this.timers[which] = setTimeout(() => {
-      this.timers[which] = undefined;
-      if (t && t === this.transport) this.onDead(t, reason);
-    }, ms);
+    this.reasons[which] = reason;
+    this.deadlines[which].set(ms);
+  }
+
+  /**
+   * @param {DeadlineName} which
+   * @returns {Deadline} that condemns the transport watched when it passes
+   */
+  #deadline(which) {
+    return new Deadline(() => {
+      const t = this.transport;
+      if (t) this.onDead(t, this.reasons[which]);
+    });
   }
 }
