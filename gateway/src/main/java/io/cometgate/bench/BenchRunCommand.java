@@ -230,8 +230,9 @@ public final class BenchRunCommand implements Callable<Integer> {
     private void run(Set<String> chosen, ClientContext context, List<Route> baselines, List<Route> measured,
                      Map<String, Probe> probes, Results results, PrintWriter progress) throws Exception {
         Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs), results, progress);
-        Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds, s5Sessions, s5Seconds,
+        Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds,
                 s6Steady, s6Rate, s6Seconds, warmupMs), results, progress);
+        FanOut fanOut = new FanOut(context.withPostKeepAlive(false), results, progress, warmupMs);
         List<Route> all = Scenarios.withBaselines(baselines, measured);
         boolean baselinesOnly = chosen.contains("S0");
         for (int r = 1; r <= repeat; r++) {
@@ -279,7 +280,7 @@ public final class BenchRunCommand implements Callable<Integer> {
             }
             if (chosen.contains("S5")) {
                 for (Route route : Scenarios.withBaselines(List.of(baselines.get(0)), measured)) {
-                    capacity.fanOut(route, r);
+                    fanOut.run(route, probes.get(route.name()), s5Sessions, s5Seconds, r);
                 }
             }
             if (chosen.contains("S6")) {
