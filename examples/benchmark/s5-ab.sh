@@ -8,6 +8,7 @@
 #
 #   examples/benchmark/s5-ab.sh A.jar B.jar
 #   SESSIONS=7500 SECONDS_=10 ROUNDS=3 BALANCER=1 examples/benchmark/s5-ab.sh A.jar B.jar
+#   B_ARGS=--ack-delay-ms=1000 examples/benchmark/s5-ab.sh X.jar X.jar   # same jar, other client flags
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +20,8 @@ ROUNDS=${ROUNDS:-2}
 BALANCER=${BALANCER:-0}
 BASE=${BASE:-64500}                 # ports BASE+1.. (A) and BASE+11.. (B)
 CLIENT_JVM=${CLIENT_JVM:--Xmx2g}
+A_ARGS=${A_ARGS:-}                  # extra `bench run` flags for A's client, B's
+B_ARGS=${B_ARGS:-}
 GATEWAY_JVM=${GATEWAY_JVM:--Xmx1g}
 OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-ab.XXXXXX)}
 ulimit -n 20000
@@ -75,7 +78,8 @@ for r in $(seq "$ROUNDS"); do
     [ "$BALANCER" = 1 ] && l0=$(cpu_ticks "${lb[$v]}")
     java -Xss512k $CLIENT_JVM -jar "$([ "$v" = A ] && echo "$A" || echo "$B")" bench run --scenarios S5 \
       --transports websocket --no-relay --via-gateway "$gw_url" --backend "$be_addr" \
-      --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --repeat 1 >"$OUT/s5-$v-$r.txt" 2>&1 &
+      --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --repeat 1 --gateway-pid "${gw[$v]}" \
+      $([ "$v" = A ] && echo "$A_ARGS" || echo "$B_ARGS") >"$OUT/s5-$v-$r.txt" 2>&1 &
     client=$!; c_ticks=0
     while kill -0 "$client" 2>/dev/null; do c_ticks=$(cpu_ticks "$client"); sleep 0.5; done
     wait "$client" || echo "client $v round $r exited $?; see $OUT/s5-$v-$r.txt" >&2

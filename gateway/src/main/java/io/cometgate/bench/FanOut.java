@@ -33,12 +33,15 @@ final class FanOut {
     private final Results results;
     private final PrintWriter progress;
     private final int settleMillis;
+    /** The old way, kept to compare with: each session asks for its ticks as soon as it is open. */
+    private final boolean askOnOpen;
 
-    FanOut(ClientContext context, Results results, PrintWriter progress, int settleMillis) {
+    FanOut(ClientContext context, Results results, PrintWriter progress, int settleMillis, boolean askOnOpen) {
         this.context = context;
         this.results = results;
         this.progress = progress;
         this.settleMillis = settleMillis;
+        this.askOnOpen = askOnOpen;
     }
 
     private void say(String format, Object... args) {
@@ -53,6 +56,7 @@ final class FanOut {
         LongAdder delivered = new LongAdder();
         LongAccumulator firstTickMin = new LongAccumulator(Math::min, Long.MAX_VALUE);
         LongAccumulator firstTickMax = new LongAccumulator(Math::max, Long.MIN_VALUE);
+        byte[] ask = ByteBuffer.allocate(9).put(BenchBackend.TICK).putInt(ticks).putInt(1000).array();
         long openStart = System.nanoTime();
         Opener.Opened opened = Opener.open(context, route, sessions, () -> new Conn.Listener() {
             private final byte[] partial = new byte[BenchBackend.TICK_BYTES];
@@ -77,16 +81,17 @@ final class FanOut {
                     }
                 }
             }
-        }, null, progress);
+        }, askOnOpen ? ask : null, progress);
         double openSeconds = (System.nanoTime() - openStart) / 1e9;
         int held = sessions - opened.failures();
-        say("  %d of %d sessions open in %.1f s; asking every one for %d ticks at once", held, sessions, openSeconds, ticks);
-        Thread.sleep(settleMillis); // the ramp's tail (its garbage, its last handshakes' work) is not the fan-out's
+        if (!askOnOpen) {
+            say("  %d of %d sessions open in %.1f s; asking every one for %d ticks at once", held, sessions, openSeconds, ticks);
+            Thread.sleep(settleMillis); // the ramp's tail (its garbage, its last handshakes' work) is not the fan-out's
+        }
         long selfCpu0 = ownCpuNanos();
         long gatewayCpu0 = gateway == null ? 0 : gateway.cpuNanos();
-        byte[] ask = ByteBuffer.allocate(9).put(BenchBackend.TICK).putInt(ticks).putInt(1000).array();
         for (Conn conn : opened.conns()) {
-            if (conn.opened().isDone() && !conn.opened().isCompletedExceptionally()) {
+            if (!askOnOpen && conn.opened().isDone() && !conn.opened().isCompletedExceptionally()) {
                 conn.loop().execute(() -> conn.send(Scenarios.copy(ask)));
             }
         }
@@ -101,8 +106,10 @@ final class FanOut {
             }
         }
         long got = delivered.sum();
-        double selfCpuPerTick = (ownCpuNanos() - selfCpu0) / 1e3 / Math.max(1, got);
-        double gatewayCpuPerTick = gateway == null ? Double.NaN : (gateway.cpuNanos() - gatewayCpu0) / 1e3 / Math.max(1, got);
+        // With askOnOpen the ramp's ticks came before this window opened: no per-tick figure then
+        double selfCpuPerTick = askOnOpen ? Double.NaN : (ownCpuNanos() - selfCpu0) / 1e3 / Math.max(1, got);
+        double gatewayCpuPerTick = gateway == null || askOnOpen ? Double.NaN
+                : (gateway.cpuNanos() - gatewayCpu0) / 1e3 / Math.max(1, got);
         Opener.closeAll(opened.conns());
         Histogram h = latency.getIntervalHistogram();
         long all = (long) sessions * ticks;
