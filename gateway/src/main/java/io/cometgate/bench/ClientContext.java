@@ -22,7 +22,7 @@ final class ClientContext {
     final WireCounter wire = new WireCounter();
     final String gatewayTarget;
     final boolean postKeepAlive;
-    /** How long a lone ACK may wait for more frames to cover (docs/PROTOCOL.md, "Acknowledgements"). */
+    /** How long a lone ACK may wait for more frames to cover (docs/PROTOCOL.md, "Reliable delivery": 200 ms recommended). */
     final long ackDelayMillis;
     private final InetAddress[] sources;
     private final AtomicInteger next = new AtomicInteger();
