@@ -10,6 +10,10 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running gateway: its listeners, event loops and shared context. Start, then
@@ -45,6 +50,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ConnectBackGuard connectBack;
     private UpgradeRoute upgrades;
     private TrustedSources proxyProtocolFrom;
+    private EventLoopGroup adminLoop;
 
     /**
      * @param endpoints   what serves the protocol paths (the transports); the server itself knows
@@ -97,9 +103,18 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * Binds the admin listener: /metrics, /healthz and /readyz for any Host, nothing else. It
      * stays open during a drain, so probes see /readyz turn 503 and the drain can be watched.
+     * It has a loop of its own, on NIO with heap buffers ({@link HeapIoAllocator}): operators
+     * keep seeing the gateway while clients hold the workers' direct memory at its cap or keep
+     * the workers busy, which is when they need to most.
      */
     public InetSocketAddress startAdmin(InetSocketAddress address) throws InterruptedException {
-        ServerBootstrap bootstrap = bootstrap().childHandler(new AdminInitializer(ops));
+        adminLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(adminLoop)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, new HeapIoAllocator())
+                .childHandler(new AdminInitializer(ops, context.metrics().directMemoryExhausted));
         List<InetSocketAddress> bound = bind(bootstrap, List.of(address), "admin http");
         return bound.get(0);
     }
@@ -206,6 +221,9 @@ public final class GatewayServer implements AutoCloseable {
             listener.close().syncUninterruptibly();
         }
         listeners.clear();
+        if (adminLoop != null) {
+            adminLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         lag.stop();
         scraper.close();
         if (staticFiles != null) {

@@ -69,6 +69,11 @@ public final class GatewayMetrics implements SessionMetrics {
     }
 
     @Override
+    public void directMemoryExhausted() {
+        directMemoryExhausted.increment();
+    }
+
+    @Override
     public void frameRetransmitted() {
         retransmittedFrames.increment();
     }
