@@ -15,6 +15,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,14 +142,29 @@ public final class GatewayServer implements AutoCloseable {
         return reads;
     }
 
+    /**
+     * Unsent bytes the kernel takes from one browser-facing connection (TCP_NOTSENT_LOWAT, Linux,
+     * epoll): past it a write waits, the channel's own 128 KiB mark fills and the connection stops
+     * being read. Without it the kernel grows a connection's send buffer up to {@code tcp_wmem}'s
+     * maximum (4 MiB by default) for a client that never reads: 100 pipeliners made the gateway
+     * write some 2.8 MB of answers each (about 21,000 of the client script) and that burst kept a
+     * new WebSocket handshake waiting 8-12 s on a loaded machine (issue 11, bench S8). Bytes
+     * already sent and not yet acknowledged do not count, so bulk throughput keeps its window.
+     */
+    static final long NOT_SENT_LOW_WATER = 256 * 1024;
+
     private ServerBootstrap bootstrap() {
-        return new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS);
+        if (loops.serverChannel() == EpollServerSocketChannel.class) {
+            bootstrap.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATER);
+        }
+        return bootstrap;
     }
 
     private List<InetSocketAddress> bind(ServerBootstrap bootstrap, List<InetSocketAddress> addresses, String scheme)
