@@ -28,12 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deadline (28.5 s; htmlfile 10 s; long polls 26 s) found the dead downstream. Now the waiting
  * client probes its quiet downstream, the gateway answers at once, and an unanswered probe
  * replaces the transport: about 1 s + 2.5 s. Asserted under {@link #REPLACED_WITHIN_MILLIS}
- * (margin for a loaded CI machine), the time printed. All six transports at once, about 15 s.
+ * (margin for a loaded CI machine: 7.1 s was seen once on xhr-polling; still below the 8 s an
+ * htmlfile client without probes takes at the least), the time printed. All six transports at
+ * once, 22-32 s at load average 9-13.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DownstreamProbeIT {
 
-    static final long REPLACED_WITHIN_MILLIS = Long.getLong("probe.replacedWithinMs", 7_000);
+    static final long REPLACED_WITHIN_MILLIS = Long.getLong("probe.replacedWithinMs", 7_500);
 
     record Outcome(TransportKind kind, int probesWhileHealthy, int replacedWhileHealthy, long replacedAfterMillis,
                    String echo, String failure) {
