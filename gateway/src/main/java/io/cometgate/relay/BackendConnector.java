@@ -29,8 +29,8 @@ public final class BackendConnector {
     /** One read never exceeds this, which bounds what a channel holds beyond its credit. */
     static final int MAX_READ_BYTES = 64 * 1024;
 
-    /** Shared: the allocator only sizes reads; each channel gets its own handle from it. */
-    private static final AdaptiveRecvByteBufAllocator READS = oneReadAtATime();
+    /** Shared: the allocator only sizes reads; each channel gets its own handle from it ({@link CreditBoundReads}). */
+    static final AdaptiveRecvByteBufAllocator READ_SIZES = new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES);
 
     private final Class<? extends SocketChannel> channelType;
     private final BackendExtras extras = new BackendExtras();
@@ -46,7 +46,7 @@ public final class BackendConnector {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0) // ours, below
-                .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES) // BackendInitializer bounds reads by the channel's credit
                 .handler(initializer)
                 .connect(decision.address());
         long timeoutMillis = decision.options().connectTimeout().toMillis();
@@ -98,11 +98,5 @@ public final class BackendConnector {
             }
         });
         return ready;
-    }
-
-    private static AdaptiveRecvByteBufAllocator oneReadAtATime() {
-        AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES);
-        reads.maxMessagesPerRead(1);
-        return reads;
     }
 }

@@ -253,9 +253,14 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     @Override
     public void resumeReading() {
         scheduleCreditGrant();
-        if (state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends()) {
+        if (canTakeAnotherRead()) {
             backend.read();
         }
+    }
+
+    /** Whether another backend read would go straight out: open, credit left, nothing held, the client keeping up. */
+    boolean canTakeAnotherRead() {
+        return state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends();
     }
 
     void backendClosed() {
