@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens backend connections on the session's own event loop (so a channel's two sides share
  * one thread), to the exact address the policy checked. Reads are on demand only: the
- * relay asks for one read at a time, when the client has credit for it.
+ * relay asks for a read when the client has credit for it, and a request reads on only while
+ * that credit lasts ({@link CreditBoundReads}).
  */
 public final class BackendConnector {
 

@@ -198,7 +198,8 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     }
 
     /**
-     * Normally one read arrives per read() request, so this holds at most one read. When the
+     * A read request reads again only while nothing is held ({@link CreditBoundReads}), so this
+     * holds at most one read. When the
      * backend half-closes, Netty drains the socket to EOF regardless of read requests; that
      * tail (at most the kernel's receive buffer) is appended rather than lost.
      */
