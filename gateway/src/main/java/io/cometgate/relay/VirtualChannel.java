@@ -1,6 +1,5 @@
 package io.cometgate.relay;
 
-import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.CorrelationIds;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
@@ -39,14 +38,17 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
 
     private final BackendRelay relay;
     private final String target;
-    /** Joins this channel's decision and close lines in the audit log; not the session id, which stays secret. */
-    private final String correlationId = CorrelationIds.next();
-    private final GatewayMetrics metrics;
-    private final int maxFrame;
+    /**
+     * Joins this channel's decision and close lines in the audit log; not the session id, which
+     * stays secret. Kept as its number, formatted when logged: a String per channel was ~56 B of
+     * every idle session's heap (docs/BENCHMARKS.md, S1).
+     */
+    private final long correlationNumber = CorrelationIds.nextNumber();
     private State state = State.OPENING;
     private Decision decision;
     private Channel backend;
-    private Runnable releaseSlot;
+    /** The per-target slot of {@link #address()} is held (released once, when the channel ends). */
+    private boolean holdsSlot;
     private ScheduledFuture<?> lifetime;
     private long downCredit;
     /**
@@ -68,8 +70,6 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
         super(session, id, relay.config.channelWindow(), relay.config.maxWindow());
         this.relay = relay;
         this.target = target;
-        this.metrics = relay.metrics;
-        this.maxFrame = relay.config.maxFramePayload();
         this.downCredit = initialWindow;
     }
 
@@ -89,7 +89,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     }
 
     String correlationId() {
-        return correlationId;
+        return CorrelationIds.format(correlationNumber);
     }
 
     @Override
@@ -108,9 +108,12 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
         decision = d;
     }
 
-    /** The per-target slot this channel holds until it ends. */
-    void holdSlot(Runnable release) {
-        releaseSlot = release;
+    /**
+     * The channel holds a per-target slot for its decided address until it ends (a flag, not a
+     * release closure: the closure was 24 B more on every idle session).
+     */
+    void holdSlot() {
+        holdsSlot = true;
     }
 
     void connecting(Channel backendChannel) {
@@ -153,7 +156,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
         }
         bytesUp += n;
         activeSinceCheck = true;
-        metrics.bytesUp.add(n);
+        relay.metrics.bytesUp.add(n);
         if (state == State.OPEN) {
             writeTo(backend, data);
         } else {
@@ -192,7 +195,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
         }
         bytesDown += data.readableBytes();
         activeSinceCheck = true;
-        metrics.bytesDown.add(data.readableBytes());
+        relay.metrics.bytesDown.add(data.readableBytes());
         hold(data);
         drainHeld();
     }
@@ -231,7 +234,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
             return;
         }
         while (heldDown.isReadable() && downCredit > 0) {
-            int chunk = (int) Math.min(Math.min(heldDown.readableBytes(), downCredit), maxFrame);
+            int chunk = (int) Math.min(Math.min(heldDown.readableBytes(), downCredit), relay.config.maxFramePayload());
             session.sendData(id, heldDown.readRetainedSlice(chunk));
             downCredit -= chunk;
         }
@@ -242,7 +245,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
                 closeWith(CloseCode.BACKEND_CLOSED, "the backend closed the connection");
             }
         } else {
-            metrics.flowControlStalls.increment();
+            relay.metrics.flowControlStalls.increment();
         }
     }
 
@@ -339,14 +342,14 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
             session.downstreamWindowGrew(-downGrowth);
             downGrowth = 0;
         }
-        if (releaseSlot != null) {
-            releaseSlot.run();
-            releaseSlot = null;
+        if (holdsSlot) {
+            holdsSlot = false;
+            relay.limiter.releaseEverywhere(decision.address());
         }
         session.channelClosed(id);
         if (!neverOpened) {
-            metrics.channelsClosed.increment();
-            relay.audit.channelClosed(correlationId, session, target, decision, bytesUp, bytesDown,
+            relay.metrics.channelsClosed.increment();
+            relay.audit.channelClosed(correlationId(), session, target, decision, bytesUp, bytesDown,
                     (System.nanoTime() - createdNanos) / 1_000_000, code, reason);
         }
     }
