@@ -37,7 +37,8 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     private enum State { OPENING, OPEN, CLOSED }
 
     private final BackendRelay relay;
-    private final String target;
+    /** What the page asked for; once allowed, the instance every channel to it shares. */
+    private String target;
     /**
      * Joins this channel's decision and close lines in the audit log; not the session id, which
      * stays secret. Kept as its number, formatted when logged: a String per channel was ~56 B of
@@ -106,6 +107,9 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
 
     void decided(Decision d) {
         decision = d;
+        if (d.allowed()) {
+            target = relay.decisions.shareTarget(target);
+        }
     }
 
     /**
