@@ -55,21 +55,32 @@ export class WindowBudget {
   constructor(limit = DEFAULT_WINDOW_BUDGET) {
     this.limit = limit;
     this.used = 0;
+    /**
+     * how far the live channels' windows grew beyond their initial size, together: the gateway
+     * raises the session's retransmit bound by as much, so acknowledgements may space out
+     */
+    this.grown = 0;
   }
 
   /**
-   * @param {number} wanted bytes
+   * @param {number} wanted bytes of growth
    * @returns {number} what was granted (0 once the budget is spent)
    */
   reserve(wanted) {
     const got = Math.max(0, Math.min(wanted, this.limit - this.used));
     this.used += got;
+    this.grown += got;
     return got;
   }
 
-  /** @param {number} bytes */
-  free(bytes) {
-    this.used = Math.max(0, this.used - bytes);
+  /**
+   * A channel ended.
+   * @param {number} window its whole window
+   * @param {number} [growth] the part of it that was growth
+   */
+  free(window, growth = 0) {
+    this.used = Math.max(0, this.used - window);
+    this.grown = Math.max(0, this.grown - growth);
   }
 }
 
@@ -120,7 +131,7 @@ export class WindowTuner {
 
   /** The channel ended: its whole window goes back to the budget. */
   release() {
-    this.budget.free(this.window);
+    this.budget.free(this.window, this.window - this.initial);
     this.window = this.initial;
   }
 }

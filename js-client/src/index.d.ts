@@ -274,7 +274,10 @@ export declare class Transport {
   constructor(ctx: TransportContext);
   readonly ctx: TransportContext;
   readonly closed: boolean;
+  /** largest upstream batch in bytes (the session also keeps within HELLO's maxMessage) */
   maxBatch: number;
+  /** DATA payload size for upstream chunks on this transport (at most HELLO's maxFrame) */
+  dataChunk: number;
   start(): void;
   send(batch: Uint8Array): Promise<Uint8Array | void>;
   close(): void;

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { Deadline } from './deadline.js';
+
 /**
  * What a reattach may take at most after a partition heals: one reattach interval plus one
  * reattach attempt (both below), with room to spare. The gateway keeps a session without a
@@ -90,8 +92,14 @@ export class Watchdog {
     this.onDead = onDead;
     /** @type {any} */
     this.transport = null;
-    /** @type {Record<'attempt'|'silence'|'answer', ReturnType<typeof setTimeout>|undefined>} */
-    this.timers = { attempt: undefined, silence: undefined, answer: undefined };
+    /** the reason each deadline gives when it passes */
+    this.reasons = { attempt: '', silence: '', answer: '' };
+    /** @type {Record<'attempt'|'silence'|'answer', Deadline>} */
+    this.deadlines = {
+      attempt: this.#deadline('attempt'),
+      silence: this.#deadline('silence'),
+      answer: this.#deadline('answer'),
+    };
   }
 
   /**
@@ -109,8 +117,7 @@ export class Watchdog {
 
   /** The transport proved itself. */
   proven() {
-    clearTimeout(this.timers.attempt);
-    this.timers.attempt = undefined;
+    this.deadlines.attempt.cancel();
   }
 
   /**
@@ -119,8 +126,7 @@ export class Watchdog {
    */
   heard(silenceMs) {
     this.#arm('silence', silenceMs, `nothing received for ${silenceMs} ms`);
-    clearTimeout(this.timers.answer);
-    this.timers.answer = undefined;
+    this.deadlines.answer.clear();
   }
 
   /**
@@ -128,20 +134,16 @@ export class Watchdog {
    * @param {number} ms
    */
   expectAnswer(ms) {
-    if (this.timers.answer === undefined) this.#arm('answer', ms, `sent frames got no answer for ${ms} ms`);
+    if (!this.deadlines.answer.armed) this.#arm('answer', ms, `sent frames got no answer for ${ms} ms`);
   }
 
   /** Nothing is outstanding any more. */
   answered() {
-    clearTimeout(this.timers.answer);
-    this.timers.answer = undefined;
+    this.deadlines.answer.clear();
   }
 
   stop() {
-    for (const k of /** @type {const} */ (['attempt', 'silence', 'answer'])) {
-      clearTimeout(this.timers[k]);
-      this.timers[k] = undefined;
-    }
+    for (const d of Object.values(this.deadlines)) d.cancel();
     this.transport = null;
   }
 
@@ -151,11 +153,18 @@ export class Watchdog {
    * @param {string} reason
    */
   #arm(which, ms, reason) {
-    clearTimeout(this.timers[which]);
-    const t = this.transport;
-    this.timers[which] = setTimeout(() => {
-      this.timers[which] = undefined;
-      if (t && t === this.transport) this.onDead(t, reason);
-    }, ms);
+    this.reasons[which] = reason;
+    this.deadlines[which].set(ms);
+  }
+
+  /**
+   * @param {'attempt'|'silence'|'answer'} which
+   * @returns {Deadline} that condemns the transport watched when it passes
+   */
+  #deadline(which) {
+    return new Deadline(() => {
+      const t = this.transport;
+      if (t) this.onDead(t, this.reasons[which]);
+    });
   }
 }

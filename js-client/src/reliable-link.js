@@ -21,6 +21,8 @@ import { RetransmitBuffer, ReceiveWindow, RttEstimator } from './reliable.js';
  * @property {(t: import('./transports/base.js').Transport) => void} answered an upstream batch was answered
  * @property {(t: import('./transports/base.js').Transport, e: any) => void} sendFailed
  * @property {(message: string) => void} protocolError the gateway broke the protocol
+ * @property {() => number} [ackSlack] bytes the acknowledgements may space out beyond `ackBytes`
+ *   (a quarter of the session's window growth, by which the gateway raised its retransmit bound)
  */
 
 export class ReliableLink {
@@ -116,10 +118,15 @@ export class ReliableLink {
     return n;
   }
 
-  /** Received frames were delivered: acknowledge them soon. */
+  /**
+   * Received frames were delivered: acknowledge them soon. A standalone ACK is one WebSocket
+   * message (or POST) of its own, in the browser as costly as a 64 KiB one, so while windows
+   * are grown it goes out every `ackBytes` plus a quarter of the growth (docs/PROTOCOL.md,
+   * "Reliable delivery"); ACKs also ride on every upstream batch that goes out anyway.
+   */
   scheduleAck() {
     if (!this.in.needsAck()) return;
-    if (this.in.unackedBytes >= (this.options.ackBytes ?? 32768)) {
+    if (this.in.unackedBytes >= (this.options.ackBytes ?? 32768) + (this.host.ackSlack?.() ?? 0)) {
       this.ackDue = true;
       this.flush();
       return;

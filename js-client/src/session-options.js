@@ -17,7 +17,8 @@
  * @property {number} [ackDelayMs] acknowledge within this long (default 200)
  * @property {number} [maxWindow] largest a channel's receive window grows to (default 1 MiB)
  * @property {number} [windowBudget] the sum of the session's receive windows grows no further (default 2 MiB)
- * @property {number} [ackBytes] acknowledge at least every this many bytes (default 32768)
+ * @property {number} [ackBytes] acknowledge at least every this many bytes (default 32768), plus a
+ *   quarter of how far the session's receive windows grew
  * @property {boolean} [rememberTransport] remember the last good transport in sessionStorage (default true)
  * @property {boolean} [closeOnPageHide] close the session at `pagehide` (default true)
  * @property {ReadonlyArray<typeof import('./transports/base.js').Transport>} [transportClasses]

@@ -33,8 +33,10 @@ export { defaultGateway, resolveGateway } from './gateway-url.js';
 /** @typedef {import('./transports/base.js').Transport} Transport */
 /** @typedef {typeof import('./transports/base.js').Transport} TransportClass */
 
-/** DATA payload size: four frames with headers fill a 64 KiB WebSocket message exactly. */
+/** DATA payload size while no transport says its own (Transport#dataChunk). */
 const DATA_CHUNK = 16384 - HEADER_SIZE;
+/** bytes a batch keeps free beside one DATA frame: an ACK and a CREDIT (17 bytes each), and more */
+const BATCH_ROOM = 64;
 
 export class Session extends EventTarget {
   /**
@@ -83,6 +85,7 @@ export class Session extends EventTarget {
       },
       sendFailed: (t, e) => this._down(t, { reason: e.message, status: e.status }),
       protocolError: (message) => this.close(CloseCode.PROTOCOL_ERROR, message),
+      ackSlack: () => this.windowBudget.grown / 4,
     });
     this.watch = new TransportWatch(options, {
       hello: () => this.hello,
@@ -103,7 +106,9 @@ export class Session extends EventTarget {
 
   /** @returns {number} DATA payload size for upstream chunks */
   get dataChunkSize() {
-    return Math.min(DATA_CHUNK, this.hello?.maxFrame ?? DEFAULT_MAX_FRAME);
+    // A DATA frame leaves room in a batch for the ACK and CREDIT frames that may ride with it.
+    return Math.min(this.transport?.dataChunk ?? DATA_CHUNK, this.hello?.maxFrame ?? DEFAULT_MAX_FRAME,
+      (this.hello?.maxMessage ?? Infinity) - HEADER_SIZE - BATCH_ROOM);
   }
 
   /** @returns {import('./liveness.js').LivenessPlan} the deadlines in force */

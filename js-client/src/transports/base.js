@@ -64,6 +64,8 @@ export class Transport {
     this.aborts = undefined;
     /** largest upstream batch in bytes: 128 KiB POST body limit, minus headroom */
     this.maxBatch = 120 * 1024;
+    /** DATA payload size for upstream chunks: seven frames with headers fill a POST body */
+    this.dataChunk = 16384 - 13;
   }
 
   start() {

@@ -18,8 +18,12 @@ export class WebSocketTransport extends Transport {
   /** @param {import('./base.js').TransportContext} ctx */
   constructor(ctx) {
     super(ctx);
-    // The gateway's WebSocket frame limit is 64 KiB; a browser sends each message as one frame.
-    this.maxBatch = 65536;
+    // The gateway takes a WebSocket message up to HELLO's maxMessage (128 KiB by default), which
+    // is the only limit: one 64 KiB write of the page then travels as one message with its
+    // header and any ACK or CREDIT, instead of four 16 KiB frames in one message and the few
+    // bytes left over in a second one (twice the messages for a page writing 64 KiB at a time).
+    this.maxBatch = Infinity;
+    this.dataChunk = 65536;
     /** @type {WebSocket | null} */
     this.ws = null;
   }

@@ -6,7 +6,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
-/** The pipeline of an admin-listener connection: small HTTP requests, a timeout, {@link AdminRouter}. */
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The pipeline of an admin-listener connection: small HTTP requests, a timeout, {@link AdminRouter}.
+ * {@code GatewayServer.startAdmin} runs it on its own NIO loop with heap buffers
+ * ({@link HeapIoAllocator}), so probes and scrapes are answered while clients hold the
+ * browser-facing listeners' direct memory at its cap, or keep their loops busy.
+ */
 final class AdminInitializer extends ChannelInitializer<SocketChannel> {
 
     static final String HTTP_CODEC = "http";
@@ -22,9 +29,11 @@ final class AdminInitializer extends ChannelInitializer<SocketChannel> {
     private static final long KEEP_ALIVE_TIMEOUT_MILLIS = 60_000;
 
     private final OpsEndpoints ops;
+    private final LongAdder directMemoryExhausted;
 
-    AdminInitializer(OpsEndpoints ops) {
+    AdminInitializer(OpsEndpoints ops, LongAdder directMemoryExhausted) {
         this.ops = ops;
+        this.directMemoryExhausted = directMemoryExhausted;
     }
 
     @Override
@@ -33,6 +42,6 @@ final class AdminInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast(HTTP_CODEC, new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192));
         pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(MAX_BODY));
         pipeline.addLast(REQUEST_TIMEOUT, new HeaderTimeoutHandler(REQUEST_TIMEOUT_MILLIS, KEEP_ALIVE_TIMEOUT_MILLIS));
-        pipeline.addLast(ROUTER, new AdminRouter(ops));
+        pipeline.addLast(ROUTER, new AdminRouter(ops, directMemoryExhausted));
     }
 }

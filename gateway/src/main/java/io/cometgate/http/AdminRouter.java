@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Last handler on the admin listener ({@code --admin-listen}): /metrics, /healthz and /readyz
@@ -22,9 +23,11 @@ final class AdminRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(AdminRouter.class);
 
     private final OpsEndpoints ops;
+    private final LongAdder directMemoryExhausted;
 
-    AdminRouter(OpsEndpoints ops) {
+    AdminRouter(OpsEndpoints ops, LongAdder directMemoryExhausted) {
         this.ops = ops;
+        this.directMemoryExhausted = directMemoryExhausted;
     }
 
     @Override
@@ -49,6 +52,9 @@ final class AdminRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (DirectMemoryExhaustion.closeIfExhausted(ctx, cause, directMemoryExhausted)) {
+            return;
+        }
         if (cause instanceof IOException) {
             LOG.debug("admin connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {

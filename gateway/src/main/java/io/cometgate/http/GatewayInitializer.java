@@ -83,7 +83,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private void addHttpHandlers(ChannelPipeline pipeline) {
         GatewayConfig config = context.config();
         pipeline.addLast(HTTP_CODEC, new HttpServerCodec(config.maxInitialLine(), config.maxHeaderBytes(), 8192));
-        pipeline.addLast(PACER, new RequestPacer());
+        pipeline.addLast(PACER, new RequestPacer(context.metrics().pipeliningClosed));
         pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(config.maxMessageBytes()));
     }
 

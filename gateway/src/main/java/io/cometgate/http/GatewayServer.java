@@ -10,7 +10,13 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running gateway: its listeners, event loops and shared context. Start, then
@@ -45,6 +52,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ConnectBackGuard connectBack;
     private UpgradeRoute upgrades;
     private TrustedSources proxyProtocolFrom;
+    private EventLoopGroup adminLoop;
 
     /**
      * @param endpoints   what serves the protocol paths (the transports); the server itself knows
@@ -97,9 +105,18 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * Binds the admin listener: /metrics, /healthz and /readyz for any Host, nothing else. It
      * stays open during a drain, so probes see /readyz turn 503 and the drain can be watched.
+     * It has a loop of its own, on NIO with heap buffers ({@link HeapIoAllocator}): operators
+     * keep seeing the gateway while clients hold the workers' direct memory at its cap or keep
+     * the workers busy, which is when they need to most.
      */
     public InetSocketAddress startAdmin(InetSocketAddress address) throws InterruptedException {
-        ServerBootstrap bootstrap = bootstrap().childHandler(new AdminInitializer(ops));
+        adminLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(adminLoop)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, new HeapIoAllocator())
+                .childHandler(new AdminInitializer(ops, context.metrics().directMemoryExhausted));
         List<InetSocketAddress> bound = bind(bootstrap, List.of(address), "admin http");
         return bound.get(0);
     }
@@ -125,14 +142,29 @@ public final class GatewayServer implements AutoCloseable {
         return reads;
     }
 
+    /**
+     * Unsent bytes the kernel takes from one browser-facing connection (TCP_NOTSENT_LOWAT, Linux,
+     * epoll): past it a write waits, the channel's own 128 KiB mark fills and the connection stops
+     * being read. Without it the kernel grows a connection's send buffer up to {@code tcp_wmem}'s
+     * maximum (4 MiB by default) for a client that never reads: 100 pipeliners made the gateway
+     * write some 2.8 MB of answers each (about 21,000 of the client script) and that burst kept a
+     * new WebSocket handshake waiting 8-12 s on a loaded machine (issue 11, bench S8). Bytes
+     * already sent and not yet acknowledged do not count, so bulk throughput keeps its window.
+     */
+    static final long NOT_SENT_LOW_WATER = 256 * 1024;
+
     private ServerBootstrap bootstrap() {
-        return new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS);
+        if (loops.serverChannel() == EpollServerSocketChannel.class) {
+            bootstrap.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATER);
+        }
+        return bootstrap;
     }
 
     private List<InetSocketAddress> bind(ServerBootstrap bootstrap, List<InetSocketAddress> addresses, String scheme)
@@ -206,6 +238,9 @@ public final class GatewayServer implements AutoCloseable {
             listener.close().syncUninterruptibly();
         }
         listeners.clear();
+        if (adminLoop != null) {
+            adminLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         lag.stop();
         scraper.close();
         if (staticFiles != null) {

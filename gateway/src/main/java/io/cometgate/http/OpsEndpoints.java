@@ -52,7 +52,11 @@ final class OpsEndpoints {
         scraper.scrape(req.headers().get(HttpHeaderNames.ACCEPT)).whenComplete((scrape, failure) -> {
             if (failure == null) {
                 HttpResponses.send(channel, HttpResponseStatus.OK, scrape.contentType(),
-                        Unpooled.wrappedBuffer(scrape.body()), keepAlive, null);
+                        Unpooled.wrappedBuffer(scrape.body()), keepAlive, null).addListener(written -> {
+                            if (!written.isSuccess()) { // nothing else would say why a scraper got a cut answer
+                                LOG.warn("metrics answer to {} not written: {}", channel.remoteAddress(), written.cause().toString());
+                            }
+                        });
                 return;
             }
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Stops reading a connection while its answers are not written: at most
@@ -17,6 +18,14 @@ import java.util.ArrayDeque;
  * the connection's write buffer is over its high-water mark. A client that pipelines
  * thousands of requests and never reads the answers then holds one write buffer, a few
  * answers and one read's worth of parsed requests, instead of every answer.
+ *
+ * <p>What one connection pins is bounded both ways: outbound, its write buffer (up to the 128 KiB
+ * high-water mark plus the answer that crossed it) and {@link #MAX_IN_FLIGHT} answers; inbound,
+ * at most {@link #MAX_HELD} parsed requests waiting for a slot. The codec parses a whole read at
+ * once (up to 64 KiB, about 1,200 pipelined 54-byte GETs, some 500 bytes of heap each), so a
+ * connection that far ahead of its answers is closed instead of held: browsers do not pipeline,
+ * and an honest pipelining client never gets that far ahead of a server that answers
+ * (counted in {@code cometgate_pipelining_closed_total}).
  *
  * <p>Sits right after the HTTP codec. Requests are held back whole (a request whose head went
  * through always gets its body, or the aggregator would wait forever), in order, and reading
@@ -26,14 +35,36 @@ public final class RequestPacer extends ChannelDuplexHandler {
 
     /** Requests answered in order on one connection; browsers pipeline none, so this only stops abuse. */
     static final int MAX_IN_FLIGHT = 8;
+    /** Parsed requests waiting for a slot beyond {@link #MAX_IN_FLIGHT}; one more and the connection closes. */
+    static final int MAX_HELD = 32;
 
     private final ArrayDeque<Object> held = new ArrayDeque<>();
+    private final LongAdder closedForPipelining;
     private int inFlight;
+    private int heldRequests;
     private boolean resumeScheduled;
+    private boolean closing;
+
+    /** @param closedForPipelining counts connections closed for holding more than {@link #MAX_HELD} requests */
+    public RequestPacer(LongAdder closedForPipelining) {
+        this.closedForPipelining = closedForPipelining;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg); // the rest of the read that went over the bound
+            return;
+        }
         if (!held.isEmpty() || (msg instanceof HttpRequest && mustWait(ctx))) {
+            if (msg instanceof HttpRequest && ++heldRequests > MAX_HELD) {
+                closing = true;
+                ReferenceCountUtil.release(msg);
+                releaseHeld();
+                closedForPipelining.increment();
+                ctx.close();
+                return;
+            }
             held.add(msg);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -99,7 +130,11 @@ public final class RequestPacer extends ChannelDuplexHandler {
             if (held.peek() instanceof HttpRequest && mustWait(ctx)) {
                 return;
             }
-            pass(ctx, held.poll());
+            Object next = held.poll();
+            if (next instanceof HttpRequest) {
+                heldRequests--;
+            }
+            pass(ctx, next);
         }
         if (!mustWait(ctx)) {
             ctx.channel().config().setAutoRead(true);
@@ -121,5 +156,6 @@ public final class RequestPacer extends ChannelDuplexHandler {
         while (!held.isEmpty()) {
             ReferenceCountUtil.release(held.poll());
         }
+        heldRequests = 0;
     }
 }

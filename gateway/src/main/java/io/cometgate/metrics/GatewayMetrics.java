@@ -38,6 +38,8 @@ public final class GatewayMetrics implements SessionMetrics {
     public final LongAdder proxyProtocolRefused = new LongAdder();
     /** Connections closed because an allocation for them hit the direct-memory cap. */
     public final LongAdder directMemoryExhausted = new LongAdder();
+    /** Connections closed for pipelining far ahead of their answers (http.RequestPacer). */
+    public final LongAdder pipeliningClosed = new LongAdder();
     public final LatencyHistogram connectLatency = new LatencyHistogram();
     private final Map<String, LongAdder> denied = new ConcurrentHashMap<>();
     private final Map<TransportKind, LongAdder> attached = new EnumMap<>(TransportKind.class);
@@ -66,6 +68,11 @@ public final class GatewayMetrics implements SessionMetrics {
     @Override
     public void sessionResumed() {
         resumes.increment();
+    }
+
+    @Override
+    public void directMemoryExhausted() {
+        directMemoryExhausted.increment();
     }
 
     @Override
@@ -130,6 +137,8 @@ public final class GatewayMetrics implements SessionMetrics {
                 + "a source not in --proxy-protocol-from, or none from a source in it.", proxyProtocolRefused);
         counter("cometgate_direct_memory_exhausted_total", "Connections closed because a buffer for them could not "
                 + "be allocated under the direct-memory cap (cometgate_netty_direct_memory_max_bytes).", directMemoryExhausted);
+        counter("cometgate_pipelining_closed_total", "Connections closed for pipelining more requests than their "
+                + "unread answers leave room for (a connection pins at most 8 answers and 32 parsed requests).", pipeliningClosed);
         registry.register(connectLatency.histogram());
     }
 

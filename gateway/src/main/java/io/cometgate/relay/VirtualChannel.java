@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.OutOfDirectMemoryError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,8 +134,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
         state = State.OPEN;
         quietSinceNanos = session.loop().ticker().nanoTime();
         if (maxLifetime.toMillis() > 0) {
-            lifetime = session.loop().schedule(() -> closeWith(CloseCode.LIFETIME_EXCEEDED,
-                    "channel open longer than " + maxLifetime.toSeconds() + " s"), maxLifetime.toMillis(), TimeUnit.MILLISECONDS);
+            lifetime = session.loop().schedule(() -> lifetimeExceeded(maxLifetime), maxLifetime.toMillis(), TimeUnit.MILLISECONDS);
         }
         if (webircLine != null) {
             backend.writeAndFlush(Unpooled.copiedBuffer(webircLine, StandardCharsets.US_ASCII));
@@ -311,13 +311,24 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
 
     // ---- closing ----------------------------------------------------------------------
 
+    private void lifetimeExceeded(Duration maxLifetime) {
+        try {
+            closeWith(CloseCode.LIFETIME_EXCEEDED, "channel open longer than " + maxLifetime.toSeconds() + " s");
+        } catch (OutOfDirectMemoryError exhausted) {
+            session.allocationFailed(exhausted);
+        }
+    }
+
     @Override
     public void closeWith(CloseCode code, String reason) {
         if (state == State.CLOSED) {
             return;
         }
-        session.sendClose(id, code, reason);
-        abort(code, reason);
+        try {
+            session.sendClose(id, code, reason);
+        } finally {
+            abort(code, reason); // even when the CLOSE frame could not be allocated: the backend must not stay open
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.protocol.WindowBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.util.internal.OutOfDirectMemoryError;
 
 import java.net.InetAddress;
 
@@ -40,6 +41,13 @@ public interface ChannelOwner {
 
     /** The channel finished (it already told the client what it had to); forget it. */
     void channelClosed(int channelId);
+
+    /**
+     * A channel's timer (its lifetime, its idle check) could not allocate under the direct-memory
+     * cap: the owner closes the client connection it was for, counted and logged as when a
+     * connection's handler meets the cap, instead of the failure being only logged by Netty.
+     */
+    void allocationFailed(OutOfDirectMemoryError exhausted);
 
     /**
      * The client's credit shows it grew this channel's downstream window by {@code bytes} more

@@ -40,6 +40,13 @@ public interface Receiver {
     void end(boolean replaced);
 
     /**
+     * Closes the connection at once, writing nothing more: what the session does when one of its
+     * timers meets the direct-memory cap ({@link Session#allocationFailed}), where an orderly
+     * {@link #end} would need yet another buffer.
+     */
+    void abort();
+
+    /**
      * How long this receiver may go without hearing from the gateway when idle, given the
      * configured heartbeat: a transport whose client gives up sooner (htmlfile) asks for less.
      */

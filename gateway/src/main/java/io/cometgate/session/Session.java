@@ -9,6 +9,7 @@ import io.cometgate.protocol.WindowBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.netty.util.internal.OutOfDirectMemoryError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -358,6 +359,25 @@ public final class Session implements ChannelOwner {
         }
     }
 
+    /**
+     * A timer of this session (a heartbeat, a delayed ACK, a poll's hold, an idle or lifetime
+     * check) could not allocate under the direct-memory cap. As when a connection's handler
+     * meets the cap, the transport connection closes, counted and logged the same way, and the
+     * session carries on: the client reconnects and is sent again what it has not acknowledged.
+     * Thrown out of the timer instead, it was only logged by Netty, and a periodic timer (the
+     * session's liveness check) was cancelled for good.
+     */
+    @Override
+    public void allocationFailed(OutOfDirectMemoryError exhausted) {
+        context.metrics().directMemoryExhausted();
+        Receiver attached = receiver;
+        OutOfBufferMemory.report("the transport of session " + SessionIds.redact(id), exhausted);
+        if (attached != null) {
+            detach(attached);
+            attached.abort();
+        }
+    }
+
     /** Ends the session: every backend closes, the client is told (if it is listening). */
     public void close(CloseCode code, String reason) {
         if (closed) {
@@ -368,9 +388,16 @@ public final class Session implements ChannelOwner {
             channel.abort(code, reason);
         }
         channels.clear();
-        ByteBuf payload = alloc().buffer().writeShort(code.code()).writeBytes(reason.getBytes(StandardCharsets.UTF_8));
-        outbox.enqueue(FrameType.SESSION_CLOSE, 0, payload);
-        outbox.flush();
+        try {
+            ByteBuf payload = alloc().buffer().writeShort(code.code()).writeBytes(reason.getBytes(StandardCharsets.UTF_8));
+            outbox.enqueue(FrameType.SESSION_CLOSE, 0, payload);
+            outbox.flush();
+        } catch (OutOfDirectMemoryError exhausted) {
+            // The session still ends (an expiry that threw here left it registered for good);
+            // the client learns the reason from its next request (ClosedSessions keeps it).
+            context.metrics().directMemoryExhausted();
+            OutOfBufferMemory.report("the SESSION_CLOSE of session " + SessionIds.redact(id), exhausted);
+        }
         closed = true;
         end = new SessionEnd(code, reason);
         liveness.stop();

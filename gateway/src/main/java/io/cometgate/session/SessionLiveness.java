@@ -3,6 +3,7 @@ package io.cometgate.session;
 import io.cometgate.protocol.CloseCode;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.OutOfDirectMemoryError;
 
 import java.util.concurrent.TimeUnit;
 
@@ -73,6 +74,14 @@ final class SessionLiveness implements Runnable {
     /** The periodic check. */
     @Override
     public void run() {
+        try {
+            check();
+        } catch (OutOfDirectMemoryError exhausted) { // thrown out of here, it would cancel this periodic task
+            session.allocationFailed(exhausted);
+        }
+    }
+
+    private void check() {
         Receiver receiver = session.receiver();
         long idleNanos = Long.MAX_VALUE;
         if (receiver != null) { // the receiver says whether, and how often, it wants idle heartbeats

@@ -14,4 +14,7 @@ public interface SessionMetrics {
     void receiverAttached(TransportKind kind);
 
     void receiverDetached(TransportKind kind);
+
+    /** A connection was closed because a buffer for it could not be allocated under the direct-memory cap. */
+    void directMemoryExhausted();
 }

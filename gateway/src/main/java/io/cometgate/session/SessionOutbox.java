@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.OutOfDirectMemoryError;
 
 import java.util.concurrent.TimeUnit;
 
@@ -241,7 +242,11 @@ final class SessionOutbox {
             ackTimer = session.loop().schedule(() -> {
                 ackTimer = null;
                 bytesSinceAck = ACK_EVERY_BYTES; // due now
-                flush();
+                try {
+                    flush();
+                } catch (OutOfDirectMemoryError exhausted) {
+                    session.allocationFailed(exhausted);
+                }
             }, ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
         }
     }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.OutOfDirectMemoryError;
 
 import java.util.concurrent.TimeUnit;
 
@@ -61,7 +62,12 @@ abstract class HttpPollReceiver implements Receiver {
     private void timedOut() {
         if (!life.isEnded()) {
             session.detach(this);
-            answerWithHeartbeat();
+            try {
+                answerWithHeartbeat();
+            } catch (OutOfDirectMemoryError exhausted) { // a timer's failure would only be logged, the poll left hanging
+                session.allocationFailed(exhausted);
+                abort();
+            }
         }
     }
 
@@ -97,6 +103,14 @@ abstract class HttpPollReceiver implements Receiver {
     @Override
     public void end(boolean replaced) {
         answerWithHeartbeat();
+    }
+
+    @Override
+    public void abort() {
+        if (life.end() && holdTimer != null) {
+            holdTimer.cancel(false);
+        }
+        channel.close();
     }
 
     private void answerWithHeartbeat() {

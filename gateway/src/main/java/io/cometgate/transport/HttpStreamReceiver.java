@@ -110,6 +110,12 @@ abstract class HttpStreamReceiver implements Receiver {
         finish();
     }
 
+    @Override
+    public void abort() {
+        life.end();
+        channel.close();
+    }
+
     private void finish() {
         if (life.end()) {
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);

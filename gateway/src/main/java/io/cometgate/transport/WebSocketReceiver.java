@@ -201,6 +201,12 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
         }
     }
 
+    @Override
+    public void abort() {
+        markEnded();
+        channel.close();
+    }
+
     private void markEnded() {
         life.end();
     }

@@ -7,6 +7,7 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.relay.ChannelAudit;
 import io.cometgate.session.ChannelOpener;
 import io.cometgate.session.ChannelOwner;
+import io.cometgate.session.OutOfBufferMemory;
 import io.cometgate.session.SessionChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.OutOfDirectMemoryError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,8 +163,25 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements ChannelOwne
     private void checkIdle() {
         SessionChannel c = channel;
         if (c != null) {
-            c.checkIdle(front.eventLoop().ticker().nanoTime());
+            try {
+                c.checkIdle(front.eventLoop().ticker().nanoTime());
+            } catch (OutOfDirectMemoryError exhausted) { // thrown out of here, it would cancel this periodic task
+                allocationFailed(exhausted);
+            }
         }
+    }
+
+    /** At the direct-memory cap: this connection goes, counted and logged as on every other path. */
+    @Override
+    public void allocationFailed(OutOfDirectMemoryError exhausted) {
+        shared.context().metrics().directMemoryExhausted();
+        OutOfBufferMemory.report(front.remoteAddress(), exhausted);
+        SessionChannel c = channel;
+        if (c != null) {
+            c.abort(CloseCode.BACKEND_ERROR, "the gateway is out of buffer memory");
+        }
+        finish(0);
+        front.close();
     }
 
     @Override
@@ -287,6 +306,8 @@ final class RawRelay extends ChannelInboundHandlerAdapter implements ChannelOwne
         } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             failFromClient(corrupted.closeStatus().code(),
                     corrupted.getMessage() == null ? "protocol error" : corrupted.getMessage());
+        } else if (OutOfBufferMemory.find(cause) != null) {
+            allocationFailed(OutOfBufferMemory.find(cause));
         } else {
             LOG.debug("websockify connection error: {}", cause.toString());
             abortChannel("connection error: " + cause);

@@ -1,5 +1,6 @@
 package io.cometgate.hostile;
 
+import io.cometgate.testing.PlainHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,8 @@ class DirectMemoryCapIT {
     /** An attempt may fail (its own allocation can meet the cap): it must fail fast, and another succeed. */
     private static final Duration ATTEMPT_BOUND = Duration.ofSeconds(3);
     private static final Duration CANARY_BOUND = Duration.ofSeconds(8);
+    /** Rounds of /healthz, /readyz and /metrics on the admin listener while the cap is held. */
+    private static final int PROBE_ROUNDS = 15;
 
     @TempDir
     Path dir;
@@ -68,6 +71,7 @@ class DirectMemoryCapIT {
                 assertTrue(canary != null && millis < CANARY_BOUND.toMillis(), "while attackers held direct memory at "
                         + "its cap, an unrelated session could not open and echo within " + CANARY_BOUND.toSeconds()
                         + " s (" + attempts + " attempts); event-loop lag: " + lag(gateway.metrics()));
+                operatorsStillSee(gateway);
             } finally {
                 attacking.set(false);
                 for (Thread attacker : attackers) {
@@ -85,6 +89,38 @@ class DirectMemoryCapIT {
             assertTrue(gateway.output().contains("direct memory exhausted: closed"), "no log line said why connections "
                     + "were closed:\n" + gateway.output());
         }
+    }
+
+    /**
+     * At the cap is when operators need their probes and scrapes most: every one of them must be
+     * answered while the attackers still hold the memory, and the scrape must already show why
+     * connections are being closed.
+     */
+    private static void operatorsStillSee(HostileGateway gateway) throws InterruptedException {
+        List<String> failures = new ArrayList<>();
+        long exhausted = 0;
+        for (int round = 0; round < PROBE_ROUNDS; round++) {
+            for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+                try {
+                    PlainHttp.Response answer = gateway.admin(path);
+                    if (answer.status() != 200 || answer.body().isEmpty()) {
+                        failures.add(path + ": " + answer.status() + " " + answer.body());
+                    } else if (path.equals("/metrics")) {
+                        exhausted = HostileGateway.series(answer.body(), "cometgate_direct_memory_exhausted_total");
+                    }
+                } catch (IOException | AssertionError e) {
+                    failures.add(path + ": " + e);
+                }
+            }
+            Thread.sleep(100);
+        }
+        System.out.println("DirectMemoryCapIT: at the cap, " + (PROBE_ROUNDS * 3 - failures.size()) + " of "
+                + PROBE_ROUNDS * 3 + " admin requests answered; last scrape: " + exhausted + " closed at the cap");
+        assertTrue(failures.isEmpty(), "at the direct-memory cap the admin listener failed " + failures.size() + " of "
+                + PROBE_ROUNDS * 3 + " probes and scrapes: " + failures + "\nthe gateway said (lines other than the "
+                + "WARN for attackers):\n" + gateway.output().lines().filter(l -> !l.contains("direct memory exhausted"))
+                .toList());
+        assertTrue(exhausted > 0, "a scrape taken at the cap did not show cometgate_direct_memory_exhausted_total");
     }
 
     private static String lag(String scrape) {

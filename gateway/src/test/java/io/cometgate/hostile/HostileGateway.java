@@ -101,7 +101,12 @@ final class HostileGateway implements AutoCloseable {
     }
 
     String metrics() throws IOException {
-        return PlainHttp.get(admin, "/metrics", "127.0.0.1:" + admin.getPort()).body();
+        return admin("/metrics").body();
+    }
+
+    /** A GET on the admin listener. */
+    PlainHttp.Response admin(String path) throws IOException {
+        return PlainHttp.get(admin, path, "127.0.0.1:" + admin.getPort());
     }
 
     /** One sample of a series in a scrape (0 if Netty does not count it, -1). */

@@ -110,4 +110,21 @@ class PipeliningNonReaderIT {
             assertTrue(millis < 1_000, "an unrelated session's echo took " + millis + " ms");
         }
     }
+
+    /**
+     * The gateway's own work for a non-reader is what the kernel lets it write: without a bound
+     * the kernel grows the connection's send buffer to {@code tcp_wmem}'s maximum (4 MiB) and
+     * the gateway answers some 200 requests to fill it, per connection; 100 such connections
+     * kept a new session's handshake waiting 8-12 s on a loaded machine (bench S8).
+     */
+    @Test
+    void theKernelHoldsOnlyABoundedAmountOfUnsentAnswersForAConnectionThatNeverReads() throws Exception {
+        pipelineWithoutReading(REQUESTS);
+        Socket attacker = attackers.get(0);
+        Thread.sleep(3_000);
+        long queued = KernelSendQueue.bytes(gateway.port(), attacker.getLocalPort());
+        System.out.println("PipeliningNonReaderIT: the gateway's kernel send queue for a non-reader: " + queued + " bytes");
+        assertTrue(queued >= 0, "no such connection in /proc/net/tcp*");
+        assertTrue(queued < 512 * 1024, "the kernel holds " + queued / 1024 + " KiB of answers for a client that never reads");
+    }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,7 +36,8 @@ class RequestPacerTest {
     }
 
     private final SilentApp app = new SilentApp();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new HttpServerCodec(), new RequestPacer(),
+    private final LongAdder closedForPipelining = new LongAdder();
+    private final EmbeddedChannel channel = new EmbeddedChannel(new HttpServerCodec(), new RequestPacer(closedForPipelining),
             new HttpObjectAggregator(1024), app);
 
     private void pipeline(int requests) {
@@ -75,6 +77,24 @@ class RequestPacerTest {
         answerOne();
         assertTrue(channel.config().isAutoRead(), "nothing held and room for more: read again");
         assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void aConnectionFarAheadOfItsAnswersIsClosedSoItPinsAtMostABoundedNumberOfParsedRequests() {
+        pipeline(RequestPacer.MAX_IN_FLIGHT + RequestPacer.MAX_HELD);
+        assertTrue(channel.isOpen(), "up to the bound, requests wait for their turn");
+        assertEquals(0, closedForPipelining.sum());
+        channel.finishAndReleaseAll();
+        EmbeddedChannel greedy = new EmbeddedChannel(new HttpServerCodec(), new RequestPacer(closedForPipelining),
+                new HttpObjectAggregator(1024), new SilentApp());
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) { // one 64 KiB read's worth of pipelined GETs
+            all.append("GET /r").append(i).append(" HTTP/1.1\r\nHost: h\r\n\r\n");
+        }
+        greedy.writeInbound(Unpooled.copiedBuffer(all, StandardCharsets.US_ASCII));
+        assertFalse(greedy.isOpen(), "a connection " + (1_000 - RequestPacer.MAX_IN_FLIGHT) + " requests ahead is still open");
+        assertEquals(1, closedForPipelining.sum());
+        assertFalse(greedy.finishAndReleaseAll()); // the paranoid leak detector reports any request not released
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.session.ChannelOwner;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.netty.util.internal.OutOfDirectMemoryError;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ final class RecordingOwner implements ChannelOwner {
     final List<Long> credits = new ArrayList<>();
     final List<Integer> forgotten = new ArrayList<>();
     boolean keepingUp = true;
+    int allocationFailures;
     private final EventLoop loop;
 
     RecordingOwner(EventLoop loop) {
@@ -71,5 +73,10 @@ final class RecordingOwner implements ChannelOwner {
     @Override
     public void channelClosed(int channelId) {
         forgotten.add(channelId);
+    }
+
+    @Override
+    public void allocationFailed(OutOfDirectMemoryError exhausted) {
+        allocationFailures++;
     }
 }

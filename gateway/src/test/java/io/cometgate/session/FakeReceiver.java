@@ -4,6 +4,9 @@ import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.OutOfDirectMemoryError;
+
+import java.lang.reflect.Constructor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,6 +22,8 @@ final class FakeReceiver implements Receiver {
     boolean writable = true;
     boolean ended;
     boolean replaced;
+    boolean aborted;
+    int failNextDeliveries;
     int batches;
 
     FakeReceiver(boolean poll) {
@@ -27,6 +32,11 @@ final class FakeReceiver implements Receiver {
 
     @Override
     public boolean deliver(ByteBuf batch, long highestSeq) {
+        if (failNextDeliveries > 0) { // as a transport's encoding meets the direct-memory cap
+            failNextDeliveries--;
+            batch.release();
+            throw outOfDirectMemory();
+        }
         batches++;
         try {
             for (Frame f : FrameCodec.decodeBatch(batch, 1 << 20)) {
@@ -67,6 +77,23 @@ final class FakeReceiver implements Receiver {
     public void end(boolean wasReplaced) {
         ended = true;
         replaced = wasReplaced;
+    }
+
+    @Override
+    public void abort() {
+        ended = true;
+        aborted = true;
+    }
+
+    /** Netty's own error for an allocation past the cap (its constructor is not public). */
+    static OutOfDirectMemoryError outOfDirectMemory() {
+        try {
+            Constructor<OutOfDirectMemoryError> make = OutOfDirectMemoryError.class.getDeclaredConstructor(String.class);
+            make.setAccessible(true);
+            return make.newInstance("failed to allocate 65536 byte(s) of direct memory (a test)");
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 
     List<Long> sequenced(FrameType type) {

@@ -102,7 +102,9 @@ class SessionTest {
         @Override public void frameRetransmitted() { }
         @Override public void receiverAttached(TransportKind kind) { }
         @Override public void receiverDetached(TransportKind kind) { }
+        @Override public void directMemoryExhausted() { directMemoryExhausted++; }
     };
+    private int directMemoryExhausted;
 
     @BeforeEach
     void createSession() throws Exception {
@@ -224,6 +226,24 @@ class SessionTest {
         assertFalse(stream.has(FrameType.HEARTBEAT));
         advance(HEARTBEAT_MILLIS);
         assertTrue(stream.has(FrameType.HEARTBEAT), "one interval of silence earns a HEARTBEAT");
+    }
+
+    @Test
+    void aHeartbeatThatMeetsTheMemoryCapClosesOnlyItsTransportAndTheSessionKeepsItsClock() {
+        FakeReceiver stream = new FakeReceiver(false);
+        session.attach(stream, 0);
+        runTasks();
+        stream.failNextDeliveries = 1;
+        advance(HEARTBEAT_MILLIS);
+        assertTrue(stream.aborted, "the transport whose heartbeat could not be allocated is closed");
+        assertEquals(1, directMemoryExhausted, "and counted as every other close at the cap");
+        assertFalse(session.isClosed(), "the session itself carries on");
+        assertEquals(null, session.receiver());
+        FakeReceiver next = new FakeReceiver(false);
+        session.attach(next, 0); // the client reconnects
+        runTasks();
+        advance(HEARTBEAT_MILLIS);
+        assertTrue(next.has(FrameType.HEARTBEAT), "the periodic check still runs (a task that throws is cancelled for good)");
     }
 
     @Test
