@@ -128,6 +128,14 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--warmup-ms", converter = Converters.NonNegative.class, description = "Warm-up and settling pauses (default ${DEFAULT-VALUE}).")
     int warmupMs = 1000;
 
+    @Option(names = "--s5-ask-on-open",
+            description = "S5 as before session 4: each session asks for its ticks as soon as it is open, so ticks overlap the ramp (default: all at once, once every session is open).")
+    boolean s5AskOnOpen;
+
+    @Option(names = "--ack-delay-ms", converter = Converters.Positive.class,
+            description = "How long the client lets a lone ACK wait for more frames to cover (default ${DEFAULT-VALUE}, as js-client).")
+    int ackDelayMs = 200;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every row and the medians as JSON.")
     Path json;
 
@@ -194,7 +202,7 @@ public final class BenchRunCommand implements Callable<Integer> {
                 startedGatewayPid = gwPid;
             }
             ClientContext context = new ClientContext(loops, sources,
-                    gatewayTarget != null ? gatewayTarget : hostPort(backendAddress), true);
+                    gatewayTarget != null ? gatewayTarget : hostPort(backendAddress), true, ackDelayMs);
             List<Route> baselines = new ArrayList<>(List.of(Route.direct(backendAddress)));
             if (relayAddress != null) {
                 baselines.add(Route.relay(relayAddress));
@@ -230,8 +238,9 @@ public final class BenchRunCommand implements Callable<Integer> {
     private void run(Set<String> chosen, ClientContext context, List<Route> baselines, List<Route> measured,
                      Map<String, Probe> probes, Results results, PrintWriter progress) throws Exception {
         Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs), results, progress);
-        Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds, s5Sessions, s5Seconds,
+        Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds,
                 s6Steady, s6Rate, s6Seconds, warmupMs), results, progress);
+        FanOut fanOut = new FanOut(context.withPostKeepAlive(false), results, progress, warmupMs, s5AskOnOpen);
         List<Route> all = Scenarios.withBaselines(baselines, measured);
         boolean baselinesOnly = chosen.contains("S0");
         for (int r = 1; r <= repeat; r++) {
@@ -279,7 +288,7 @@ public final class BenchRunCommand implements Callable<Integer> {
             }
             if (chosen.contains("S5")) {
                 for (Route route : Scenarios.withBaselines(List.of(baselines.get(0)), measured)) {
-                    capacity.fanOut(route, r);
+                    fanOut.run(route, probes.get(route.name()), s5Sessions, s5Seconds, r);
                 }
             }
             if (chosen.contains("S6")) {

@@ -1,27 +1,23 @@
 package io.cometgate.bench;
 
 import io.netty.buffer.ByteBuf;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.SynchronizedHistogram;
 
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The scenarios that hold many sessions and look at the server from outside (S1 idle
- * capacity, S5 fan-out, S6 churn). Upstream POST connections are not kept alive here: an
+ * capacity, S6 churn; S5 fan-out is {@link FanOut}). Upstream POST connections are not kept alive here: an
  * idle page holds one downstream connection, and the gateway's 20,000 files must hold both
  * the browser side and the backend side of 9,000 sessions.
  */
 final class Capacity {
 
-    record Options(List<Integer> s1Sessions, int idleSeconds, int s5Sessions, int s5Seconds,
+    record Options(List<Integer> s1Sessions, int idleSeconds,
                    int s6Steady, int s6Rate, int s6Seconds, int warmupMillis) {
     }
 
@@ -99,53 +95,6 @@ final class Capacity {
             say("  first failure: %s", opened.firstFailure());
         }
         waitForFiles(probe, fds0, 40);
-    }
-
-    /** S5: every session asks the backend for one 12-byte tick per second; delivery and latency. */
-    void fanOut(Route route, int repeat) throws Exception {
-        int sessions = options.s5Sessions;
-        int ticks = options.s5Seconds;
-        say("S5 fan-out %s x %d sessions, %d ticks each (repeat %d)", route.name(), sessions, ticks, repeat);
-        Histogram latency = new SynchronizedHistogram(TimeUnit.SECONDS.toNanos(60), 3);
-        LongAdder delivered = new LongAdder();
-        byte[] ask = ByteBuffer.allocate(9).put(BenchBackend.TICK).putInt(ticks).putInt(1000).array();
-        Opener.Opened opened = Opener.open(context, route, sessions, () -> new Conn.Listener() {
-            private final byte[] partial = new byte[BenchBackend.TICK_BYTES];
-            private int filled;
-
-            @Override
-            public void onData(Conn conn, ByteBuf data) {
-                while (data.isReadable()) {
-                    int n = Math.min(data.readableBytes(), BenchBackend.TICK_BYTES - filled);
-                    data.readBytes(partial, filled, n);
-                    filled += n;
-                    if (filled == BenchBackend.TICK_BYTES) {
-                        latency.recordValue(Math.max(0, System.nanoTime() - ByteBuffer.wrap(partial).getLong()));
-                        delivered.increment();
-                        filled = 0;
-                    }
-                }
-            }
-        }, ask, progress);
-        long expected = (long) (sessions - opened.failures()) * ticks;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ticks + 15);
-        long lastReport = System.nanoTime();
-        while (delivered.sum() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
-                lastReport = System.nanoTime();
-                say("  %d of %d ticks delivered", delivered.sum(), expected);
-            }
-        }
-        Opener.closeAll(opened.conns());
-        Histogram h = latency.copy();
-        long got = delivered.sum();
-        long all = (long) sessions * ticks;
-        results.add("S5", route.name(), "n=" + sessions, repeat, Scenarios.values(
-                "delivered_percent", 100.0 * got / all, "failed_sessions", (double) opened.failures(),
-                "p50_ms", h.getValueAtPercentile(50) / 1e6, "p99_ms", h.getValueAtPercentile(99) / 1e6,
-                "max_ms", h.getMaxValue() / 1e6));
-        Thread.sleep(options.warmupMillis);
     }
 
     /** S6: steady sessions plus a stream of short ones; heap and files must come back after the drain. */

@@ -22,11 +22,14 @@ final class ClientContext {
     final WireCounter wire = new WireCounter();
     final String gatewayTarget;
     final boolean postKeepAlive;
+    /** How long a lone ACK may wait for more frames to cover (docs/PROTOCOL.md, "Reliable delivery": 200 ms recommended). */
+    final long ackDelayMillis;
     private final InetAddress[] sources;
     private final AtomicInteger next = new AtomicInteger();
 
-    ClientContext(Loops loops, int sourceAddresses, String gatewayTarget, boolean postKeepAlive) {
+    ClientContext(Loops loops, int sourceAddresses, String gatewayTarget, boolean postKeepAlive, long ackDelayMillis) {
         this.loops = loops;
+        this.ackDelayMillis = ackDelayMillis;
         this.gatewayTarget = gatewayTarget;
         this.postKeepAlive = postKeepAlive;
         this.sources = new InetAddress[Math.max(1, sourceAddresses)];
@@ -41,7 +44,7 @@ final class ClientContext {
     }
 
     ClientContext withPostKeepAlive(boolean keepAlive) {
-        return new ClientContext(loops, sources.length, gatewayTarget, keepAlive);
+        return new ClientContext(loops, sources.length, gatewayTarget, keepAlive, ackDelayMillis);
     }
 
     /** A source address for a new logical connection (all of one session's sockets share it). */

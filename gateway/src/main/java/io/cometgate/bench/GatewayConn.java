@@ -30,8 +30,6 @@ final class GatewayConn implements Conn {
 
     static final int CHANNEL = 1;
     private static final int ACK_EVERY = 32 * 1024;
-    /** Like the browser client (js-client ackDelayMs): what arrived is acknowledged within this long. */
-    private static final long ACK_DELAY_MILLIS = 200;
     /** The gateway's default --max-window: one channel per connection here, so that is the budget too. */
     private static final long MAX_WINDOW = 1024 * 1024;
     private static final io.netty.buffer.ByteBufAllocator ALLOC = io.netty.buffer.ByteBufAllocator.DEFAULT;
@@ -191,7 +189,7 @@ final class GatewayConn implements Conn {
                 appendAck();
                 flushUp();
             }
-        }, ACK_DELAY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, context.ackDelayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void handle(Frame frame) {

@@ -1,0 +1,133 @@
+package io.cometgate.bench;
+
+import io.netty.buffer.ByteBuf;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * S5: every session asks the backend for one 12-byte tick a second; delivery and latency.
+ *
+ * <p>Every session is opened first and only then are the ticks asked for, all at once: what
+ * is measured is a broadcast to N held sessions, as the scenario says. Asking as each session
+ * opened (as S5 did until session 4) spread the ticks over the ramp and timed most of them
+ * while later sessions were still doing their handshakes: at 7,500 sessions per client through
+ * HAProxy the ramp outlasted the ticks, and the figure was the opening storm's, not the
+ * fan-out's. The ramp's length is reported ({@code open_s}), and so is how close together the
+ * backend sent the first ticks ({@code first_tick_spread_ms}): every session started at
+ * nearly the same moment ticks at nearly the same moment, a burst of N messages a second.
+ *
+ * <p>Latencies go into a {@link Recorder} (wait-free per recording thread) rather than one
+ * synchronized histogram every client event loop would contend for. CPU per delivered tick
+ * is taken over the ticking phase only, for this client and, when its PID is known, the
+ * gateway.
+ */
+final class FanOut {
+
+    private final ClientContext context;
+    private final Results results;
+    private final PrintWriter progress;
+    private final int settleMillis;
+    /** The old way, kept to compare with: each session asks for its ticks as soon as it is open. */
+    private final boolean askOnOpen;
+
+    FanOut(ClientContext context, Results results, PrintWriter progress, int settleMillis, boolean askOnOpen) {
+        this.context = context;
+        this.results = results;
+        this.progress = progress;
+        this.settleMillis = settleMillis;
+        this.askOnOpen = askOnOpen;
+    }
+
+    private void say(String format, Object... args) {
+        progress.printf("bench: " + format + "%n", args);
+        progress.flush();
+    }
+
+    /** {@code gateway} may be null (a baseline route, or a gateway whose PID is unknown). */
+    void run(Route route, Probe gateway, int sessions, int ticks, int repeat) throws Exception {
+        say("S5 fan-out %s x %d sessions, %d ticks each (repeat %d)", route.name(), sessions, ticks, repeat);
+        Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+        LongAdder delivered = new LongAdder();
+        LongAccumulator firstTickMin = new LongAccumulator(Math::min, Long.MAX_VALUE);
+        LongAccumulator firstTickMax = new LongAccumulator(Math::max, Long.MIN_VALUE);
+        byte[] ask = ByteBuffer.allocate(9).put(BenchBackend.TICK).putInt(ticks).putInt(1000).array();
+        long openStart = System.nanoTime();
+        Opener.Opened opened = Opener.open(context, route, sessions, () -> new Conn.Listener() {
+            private final byte[] partial = new byte[BenchBackend.TICK_BYTES];
+            private int filled;
+
+            @Override
+            public void onData(Conn conn, ByteBuf data) {
+                while (data.isReadable()) {
+                    int n = Math.min(data.readableBytes(), BenchBackend.TICK_BYTES - filled);
+                    data.readBytes(partial, filled, n);
+                    filled += n;
+                    if (filled == BenchBackend.TICK_BYTES) {
+                        ByteBuffer tick = ByteBuffer.wrap(partial);
+                        long sentAt = tick.getLong();
+                        latency.recordValue(Math.max(0, System.nanoTime() - sentAt));
+                        if (tick.getInt() == 0) {
+                            firstTickMin.accumulate(sentAt);
+                            firstTickMax.accumulate(sentAt);
+                        }
+                        delivered.increment();
+                        filled = 0;
+                    }
+                }
+            }
+        }, askOnOpen ? ask : null, progress);
+        double openSeconds = (System.nanoTime() - openStart) / 1e9;
+        int held = sessions - opened.failures();
+        if (!askOnOpen) {
+            say("  %d of %d sessions open in %.1f s; asking every one for %d ticks at once", held, sessions, openSeconds, ticks);
+            Thread.sleep(settleMillis); // the ramp's tail (its garbage, its last handshakes' work) is not the fan-out's
+        }
+        long selfCpu0 = ownCpuNanos();
+        long gatewayCpu0 = gateway == null ? 0 : gateway.cpuNanos();
+        for (Conn conn : opened.conns()) {
+            if (!askOnOpen && conn.opened().isDone() && !conn.opened().isCompletedExceptionally()) {
+                conn.loop().execute(() -> conn.send(Scenarios.copy(ask)));
+            }
+        }
+        long expected = (long) held * ticks;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ticks + 15);
+        long lastReport = System.nanoTime();
+        while (delivered.sum() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
+                lastReport = System.nanoTime();
+                say("  %d of %d ticks delivered", delivered.sum(), expected);
+            }
+        }
+        long got = delivered.sum();
+        // With askOnOpen the ramp's ticks came before this window opened: no per-tick figure then
+        double selfCpuPerTick = askOnOpen ? Double.NaN : (ownCpuNanos() - selfCpu0) / 1e3 / Math.max(1, got);
+        double gatewayCpuPerTick = gateway == null || askOnOpen ? Double.NaN
+                : (gateway.cpuNanos() - gatewayCpu0) / 1e3 / Math.max(1, got);
+        Opener.closeAll(opened.conns());
+        Histogram h = latency.getIntervalHistogram();
+        long all = (long) sessions * ticks;
+        long spread = firstTickMax.get() - firstTickMin.get();
+        results.add("S5", route.name(), "n=" + sessions, repeat, Scenarios.values(
+                "delivered_percent", 100.0 * got / all, "failed_sessions", (double) opened.failures(),
+                "p50_ms", h.getValueAtPercentile(50) / 1e6, "p99_ms", h.getValueAtPercentile(99) / 1e6,
+                "max_ms", h.getMaxValue() / 1e6,
+                "open_s", openSeconds,
+                "first_tick_spread_ms", spread < 0 ? Double.NaN : spread / 1e6,
+                "client_cpu_us_per_tick", selfCpuPerTick,
+                "gateway_cpu_us_per_tick", gatewayCpuPerTick));
+        Thread.sleep(settleMillis);
+    }
+
+    /** This JVM's CPU time alone (a Probe of our PID would add the backend and gateway we may have started). */
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+}
