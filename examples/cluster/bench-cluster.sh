@@ -24,6 +24,7 @@ BALANCERS=${BALANCERS:-4}
 CLIENTS=${CLIENTS:-4}
 SESSIONS=${SESSIONS:-7500}          # per client process
 SECONDS_=${SECONDS_:-20}            # S5 ticks (one message per second per session)
+S5_PHASING=${S5_PHASING:-spread}    # spread: each session on its own phase (N msg/s evenly); broadcast: all at once
 TRANSPORT=${TRANSPORT:-websocket}
 S6_STEADY=${S6_STEADY:-500}         # per client process
 S6_RATE=${S6_RATE:-50}              # new sessions per second per client process
@@ -181,7 +182,7 @@ for b in $backends; do
   c=$((c + 1))
   java -Xss512k -Xmx2g -jar "$JAR" bench run --scenarios S5 --transports "$TRANSPORT" --no-relay \
     --via-gateway "http://127.0.0.1:$LB_PORT/cometgate" --backend "$b" \
-    --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --repeat 1 --json "$OUT/s5-client-$c.json" \
+    --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --s5-phasing "$S5_PHASING" --repeat 1 --json "$OUT/s5-client-$c.json" \
     >"$OUT/s5-client-$c.txt" 2>&1 &
   pids+=($!); clients+=($!)
 done

@@ -128,6 +128,10 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--warmup-ms", converter = Converters.NonNegative.class, description = "Warm-up and settling pauses (default ${DEFAULT-VALUE}).")
     int warmupMs = 1000;
 
+    @Option(names = "--s5-phasing",
+            description = "S5, once every session is open: spread (session i of n starts ticking at i/n of a second: n messages a second, evenly) or broadcast (all at once: a burst of n every second). Default ${DEFAULT-VALUE}.")
+    FanOut.Phasing s5Phasing = FanOut.Phasing.SPREAD;
+
     @Option(names = "--s5-ask-on-open",
             description = "S5 as before session 4: each session asks for its ticks as soon as it is open, so ticks overlap the ramp (default: all at once, once every session is open).")
     boolean s5AskOnOpen;
@@ -240,7 +244,7 @@ public final class BenchRunCommand implements Callable<Integer> {
         Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs), results, progress);
         Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds,
                 s6Steady, s6Rate, s6Seconds, warmupMs), results, progress);
-        FanOut fanOut = new FanOut(context.withPostKeepAlive(false), results, progress, warmupMs, s5AskOnOpen);
+        FanOut fanOut = new FanOut(context.withPostKeepAlive(false), results, progress, warmupMs, s5Phasing, s5AskOnOpen);
         List<Route> all = Scenarios.withBaselines(baselines, measured);
         boolean baselinesOnly = chosen.contains("S0");
         for (int r = 1; r <= repeat; r++) {

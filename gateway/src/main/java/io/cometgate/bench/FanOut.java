@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * S5: every session asks the backend for one 12-byte tick a second; delivery and latency.
  *
- * <p>Every session is opened first and only then are the ticks asked for, all at once: what
- * is measured is a broadcast to N held sessions, as the scenario says. Asking as each session
+ * <p>Every session is opened first and only then are the ticks asked for, in one of two
+ * {@link Phasing}s: spread evenly over the first second (a steady N messages a second, each
+ * session on its own phase, as N independent conversations are), or all at once (a broadcast
+ * to N held sessions, a burst of N messages every second). Asking as each session
  * opened (as S5 did until session 4) spread the ticks over the ramp and timed most of them
  * while later sessions were still doing their handshakes: at 7,500 sessions per client through
  * HAProxy the ramp outlasted the ticks, and the figure was the opening storm's, not the
@@ -33,14 +35,29 @@ final class FanOut {
     private final Results results;
     private final PrintWriter progress;
     private final int settleMillis;
+    private final Phasing phasing;
     /** The old way, kept to compare with: each session asks for its ticks as soon as it is open. */
     private final boolean askOnOpen;
 
-    FanOut(ClientContext context, Results results, PrintWriter progress, int settleMillis, boolean askOnOpen) {
+    /** When the held sessions' ticks start, relative to one another. */
+    enum Phasing {
+        /** Session i of n starts at i/n of a second: N messages a second, evenly. */
+        SPREAD,
+        /** Every session starts at once: a burst of N messages every second. */
+        BROADCAST;
+
+        long startDelayMicros(int index, int count) {
+            return this == SPREAD ? 1_000_000L * index / Math.max(1, count) : 0;
+        }
+    }
+
+    FanOut(ClientContext context, Results results, PrintWriter progress, int settleMillis, Phasing phasing,
+           boolean askOnOpen) {
         this.context = context;
         this.results = results;
         this.progress = progress;
         this.settleMillis = settleMillis;
+        this.phasing = phasing;
         this.askOnOpen = askOnOpen;
     }
 
@@ -85,14 +102,17 @@ final class FanOut {
         double openSeconds = (System.nanoTime() - openStart) / 1e9;
         int held = sessions - opened.failures();
         if (!askOnOpen) {
-            say("  %d of %d sessions open in %.1f s; asking every one for %d ticks at once", held, sessions, openSeconds, ticks);
+            say("  %d of %d sessions open in %.1f s; asking every one for %d ticks (%s)", held, sessions, openSeconds,
+                    ticks, phasing.name().toLowerCase(java.util.Locale.ROOT));
             Thread.sleep(settleMillis); // the ramp's tail (its garbage, its last handshakes' work) is not the fan-out's
         }
         long selfCpu0 = ownCpuNanos();
         long gatewayCpu0 = gateway == null ? 0 : gateway.cpuNanos();
+        int index = 0;
         for (Conn conn : opened.conns()) {
             if (!askOnOpen && conn.opened().isDone() && !conn.opened().isCompletedExceptionally()) {
-                conn.loop().execute(() -> conn.send(Scenarios.copy(ask)));
+                conn.loop().schedule(() -> conn.send(Scenarios.copy(ask)),
+                        phasing.startDelayMicros(index++, held), TimeUnit.MICROSECONDS);
             }
         }
         long expected = (long) held * ticks;

@@ -57,6 +57,7 @@ public final class Main implements Runnable {
     /** As {@link #commandLine()}, with {@code serve} settings read from {@code env} (tests pass their own). */
     static CommandLine commandLine(java.util.Map<String, String> env) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --s5-phasing spread, not SPREAD
         cli.getSubcommands().get("serve").setDefaultValueProvider(new ServeDefaults(env));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("cometgate: " + e.getMessage());

@@ -22,15 +22,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens backend connections on the session's own event loop (so a channel's two sides share
  * one thread), to the exact address the policy checked. Reads are on demand only: the
- * relay asks for one read at a time, when the client has credit for it.
+ * relay asks for a read when the client has credit for it, and a request reads on only while
+ * that credit lasts ({@link CreditBoundReads}).
  */
 public final class BackendConnector {
 
     /** One read never exceeds this, which bounds what a channel holds beyond its credit. */
     static final int MAX_READ_BYTES = 64 * 1024;
 
-    /** Shared: the allocator only sizes reads; each channel gets its own handle from it. */
-    private static final AdaptiveRecvByteBufAllocator READS = oneReadAtATime();
+    /** Shared: the allocator only sizes reads; each channel gets its own handle from it ({@link CreditBoundReads}). */
+    static final AdaptiveRecvByteBufAllocator READ_SIZES = new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES);
 
     private final Class<? extends SocketChannel> channelType;
     private final BackendExtras extras = new BackendExtras();
@@ -46,7 +47,7 @@ public final class BackendConnector {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0) // ours, below
-                .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES) // BackendInitializer bounds reads by the channel's credit
                 .handler(initializer)
                 .connect(decision.address());
         long timeoutMillis = decision.options().connectTimeout().toMillis();
@@ -98,11 +99,5 @@ public final class BackendConnector {
             }
         });
         return ready;
-    }
-
-    private static AdaptiveRecvByteBufAllocator oneReadAtATime() {
-        AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES);
-        reads.maxMessagesPerRead(1);
-        return reads;
     }
 }

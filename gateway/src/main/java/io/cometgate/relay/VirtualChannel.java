@@ -205,7 +205,8 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     }
 
     /**
-     * Normally one read arrives per read() request, so this holds at most one read. When the
+     * A read request reads again only while nothing is held ({@link CreditBoundReads}), so this
+     * holds at most one read. When the
      * backend half-closes, Netty drains the socket to EOF regardless of read requests; that
      * tail (at most the kernel's receive buffer) is appended rather than lost.
      */
@@ -260,9 +261,14 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     @Override
     public void resumeReading() {
         scheduleCreditGrant();
-        if (state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends()) {
+        if (canTakeAnotherRead()) {
             backend.read();
         }
+    }
+
+    /** Whether another backend read would go straight out: open, credit left, nothing held, the client keeping up. */
+    boolean canTakeAnotherRead() {
+        return state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends();
     }
 
     void backendClosed() {

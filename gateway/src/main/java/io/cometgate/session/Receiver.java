@@ -17,6 +17,15 @@ public interface Receiver {
      */
     boolean deliver(ByteBuf batch, long highestSeq);
 
+    /**
+     * The most bytes of frames one batch gathers (a batch takes at least one frame), given the
+     * configured cap (--max-message, one WebSocket message). A poll pays a round trip per
+     * answer, so it takes more.
+     */
+    default int maxBatchBytes(int configured) {
+        return configured;
+    }
+
     /** Whether the connection can take another batch now without queueing in memory. */
     boolean isWritable();
 

@@ -184,7 +184,7 @@ final class SessionOutbox {
                 }
             }
             long before = sentUpTo;
-            ByteBuf batch = nextBatch();
+            ByteBuf batch = nextBatch(receiver.maxBatchBytes(batchCap));
             lastDeliveryNanos = now();
             if (!receiver.deliver(batch, sentUpTo > before ? sentUpTo : 0)) {
                 session.detach(receiver);
@@ -193,7 +193,7 @@ final class SessionOutbox {
         }
     }
 
-    private ByteBuf nextBatch() {
+    private ByteBuf nextBatch(int cap) {
         ByteBufAllocator alloc = session.alloc();
         CompositeByteBuf batch = alloc.compositeBuffer(1024);
         if (helloPending) {
@@ -211,7 +211,7 @@ final class SessionOutbox {
             batch.addComponent(true, FrameCodec.encodeCount(alloc, FrameType.ACK, 0, 0, session.lastReceived()));
         }
         boolean resent = false;
-        while (sentUpTo + 1 < frames.nextSeq() && batch.readableBytes() < batchCap) {
+        while (sentUpTo + 1 < frames.nextSeq() && batch.readableBytes() < cap) {
             sentUpTo++;
             if (sentUpTo <= highestSent) {
                 session.context().metrics().frameRetransmitted();

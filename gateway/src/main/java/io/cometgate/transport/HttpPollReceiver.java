@@ -82,6 +82,18 @@ abstract class HttpPollReceiver implements Receiver {
         return !life.isEnded() && channel.isActive();
     }
 
+    /**
+     * A poll answer carries up to a grown window (--max-window), not one WebSocket message's
+     * worth: every answer costs the client a round trip, and at 128 KiB per answer binary
+     * xhr-polling ran at about half of WebSocket's bulk speed. The frames are kept for
+     * retransmission anyway: a larger answer holds no more of them (a base64 body is an
+     * encoded copy, a third larger, while it is written).
+     */
+    @Override
+    public int maxBatchBytes(int configured) {
+        return Math.max(configured, session.context().config().maxWindow());
+    }
+
     /** The client has its HELLO from the create answer; a poll carries frames, not greetings. */
     @Override
     public boolean greetsWithHello() {

@@ -58,7 +58,9 @@ class BenchSmokeIT {
             assertEquals(0.0, number(medians, "S1 | " + route + " | n=20", "failures"));
             assertEquals(100.0, number(medians, "S5 | " + route + " | n=10", "delivered_percent"), route + " lost ticks");
             // Every session was asked for its ticks at once, after all were open: the backend sent the first ticks together
-            assertTrue(number(medians, "S5 | " + route + " | n=10", "first_tick_spread_ms") < 2000, route + " ticks did not start together");
+            // The default phasing spreads 10 sessions' first ticks over 0..900 ms of the first second
+            double spread = number(medians, "S5 | " + route + " | n=10", "first_tick_spread_ms");
+            assertTrue(spread >= 600 && spread < 3000, route + " first ticks not spread over a second: " + spread + " ms");
             assertTrue(number(medians, "S5 | " + route + " | n=10", "gateway_cpu_us_per_tick") > 0, route + ": no gateway CPU per tick");
             assertTrue(number(medians, "S6 | " + route, "churned_sessions") > 0, route + " churned nothing");
             assertTrue(number(medians, "S6 | " + route, "server_fds_after") <= number(medians, "S6 | " + route, "server_fds_before") + 2,

@@ -164,6 +164,28 @@ class ReceiverFramingTest {
     }
 
     @Test
+    void aPollAnswerCarriesUpToAGrownWindowNotJustOneWebSocketMessage() throws Exception {
+        int frames = 4;
+        int payload = 60 * 1024; // four of them pass --max-message (128 KiB) but not --max-window (1 MiB)
+        for (int i = 0; i < frames; i++) {
+            session.sendData(1, Unpooled.wrappedBuffer(new byte[payload]));
+        }
+        XhrPollingReceiver poll = new XhrPollingReceiver(http, session, true, headers -> { }, true);
+        poll.start();
+        session.attach(poll, 0);
+        http.runPendingTasks();
+        FullHttpResponse response = http.readOutbound();
+        try {
+            List<Frame> answered = FrameCodec.decodeBatch(response.content(), 1 << 20);
+            assertEquals(frames, answered.size(), "one answer, one round trip, for everything pending");
+            assertEquals(frames, answered.get(frames - 1).seq());
+            Frame.releaseAll(answered);
+        } finally {
+            response.release();
+        }
+    }
+
+    @Test
     void aStreamEndsOnceItsByteBudgetIsSpentAndDetaches() {
         XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session, false);
         stream.start(headers -> { });
