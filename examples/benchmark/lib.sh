@@ -28,11 +28,12 @@ wait_port() {
 
 # loopback_policy FILE GATEWAY_PORT BACKEND_PORT: a policy allowing only the bench backend,
 # with the limits raised so that thousands of bench sessions from one address are not refused.
+# The gateway's own address is an allowed Origin: bench run's htmlfile route sends it.
 loopback_policy() {
   cat > "$1" <<POLICY
 cometgate-policy 1
 host 127.0.0.1:$2
-origin none
+origin none http://127.0.0.1:$2
 allow 127.0.0.1:$3 allow-loopback
 limit max-sessions 20000
 limit max-sessions-per-ip 20000

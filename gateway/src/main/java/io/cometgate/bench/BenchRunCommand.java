@@ -37,7 +37,7 @@ public final class BenchRunCommand implements Callable<Integer> {
     List<String> scenarios = List.of("S0", "S2", "S3", "S4", "S7");
 
     @Option(names = "--transports", split = ",", paramLabel = "LIST",
-            description = "Gateway transports (default websocket,xhr-streaming,xhr-streaming-binary,eventsource,xhr-polling,"
+            description = "Gateway transports (default websocket,xhr-streaming,xhr-streaming-binary,eventsource,htmlfile,xhr-polling,"
                     + "xhr-polling-binary; the -binary routes ask for binary=1 bodies; 'none' for no gateway).")
     List<String> transports = Route.TRANSPORTS;
 
@@ -312,7 +312,7 @@ public final class BenchRunCommand implements Callable<Integer> {
                 "cometgate-policy 1",
                 "# written by cometgate bench run: loopback only",
                 "host 127.0.0.1:65080",
-                "origin none",
+                "origin none http://127.0.0.1:65080", // none: the bench's requests; the address: htmlfile's (Route.origin)
                 "allow " + hostPort(backend) + " allow-loopback",
                 "limit max-sessions 20000",
                 "limit max-sessions-per-ip 20000",

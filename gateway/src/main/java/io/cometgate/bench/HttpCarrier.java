@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The HTTP transports: {@code POST session} creates the session, a downstream request
- * (xhr-streaming, eventsource or xhr-polling) carries batches down, and {@code POST send}
+ * (xhr-streaming, eventsource, htmlfile or xhr-polling) carries batches down, and {@code POST send}
  * carries them up, one POST at a time (what queues meanwhile goes in the next one).
  */
 final class HttpCarrier implements GatewayConn.Carrier {
@@ -61,6 +61,9 @@ final class HttpCarrier implements GatewayConn.Carrier {
         req.headers().set(HttpHeaderNames.HOST, host);
         if (method == HttpMethod.POST) {
             req.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            if (conn.route.origin() != null) { // as a page's fetch() does; the forever-frame's GET is a navigation
+                req.headers().set(HttpHeaderNames.ORIGIN, conn.route.origin());
+            }
         }
         if (!keep) {
             req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -203,7 +206,10 @@ final class HttpCarrier implements GatewayConn.Carrier {
         }
     }
 
-    /** A streaming response: base64 batches one per line (xhr-streaming) or in {@code data:} lines (SSE). */
+    /**
+     * A streaming response: base64 batches one per line (xhr-streaming), in {@code data:} lines
+     * (SSE), or in {@code <script>p("...")</script>} lines (htmlfile).
+     */
     private final class DownStream extends DownEvents {
         private ByteBuf partial;
 
@@ -251,7 +257,12 @@ final class HttpCarrier implements GatewayConn.Carrier {
             if (!text.isReadable()) {
                 return;
             }
-            if (text.readableBytes() > 6 && text.getByte(text.readerIndex()) == 'd'
+            if (transport.equals("htmlfile")) {
+                text = htmlFileBatch(text);
+                if (text == null) {
+                    return; // the prelude: the page's script and its padding
+                }
+            } else if (text.readableBytes() > 6 && text.getByte(text.readerIndex()) == 'd'
                     && text.toString(text.readerIndex(), 6, StandardCharsets.US_ASCII).equals("data: ")) {
                 text = text.slice(text.readerIndex() + 6, text.readableBytes() - 6);
             } else if (transport.equals("eventsource") || text.getByte(text.readerIndex()) == ' ') {
@@ -339,6 +350,32 @@ final class HttpCarrier implements GatewayConn.Carrier {
                 conn.fail(reason);
             }
         }
+    }
+
+    private static final byte[] SCRIPT_OPEN = "<script>p(\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SCRIPT_CLOSE = "\")</script>".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The base64 batch of one htmlfile line, {@code <script>p("BASE64")</script>} (the gateway's
+     * HtmlFileReceiver writes exactly this), as a slice; {@code null} for any other line.
+     */
+    static ByteBuf htmlFileBatch(ByteBuf line) {
+        int start = line.readerIndex();
+        int length = line.readableBytes();
+        int inner = length - SCRIPT_OPEN.length - SCRIPT_CLOSE.length;
+        if (inner < 0 || !startsWith(line, start, SCRIPT_OPEN) || !startsWith(line, start + length - SCRIPT_CLOSE.length, SCRIPT_CLOSE)) {
+            return null;
+        }
+        return line.slice(start + SCRIPT_OPEN.length, inner);
+    }
+
+    private static boolean startsWith(ByteBuf buf, int at, byte[] prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if (buf.getByte(at + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The JDK's decoder (intrinsified) rather than Netty's byte-at-a-time one: the load tool must not be the bottleneck. */

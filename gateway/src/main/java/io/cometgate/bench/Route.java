@@ -5,7 +5,7 @@ import java.net.URI;
 
 /**
  * A way to reach the backend. {@code transport} is set for gateway routes only: websocket,
- * xhr-streaming, eventsource, xhr-polling (the endpoint asked for). The routes
+ * xhr-streaming, eventsource, htmlfile, xhr-polling (the endpoint asked for). The routes
  * {@code xhr-streaming-binary} and {@code xhr-polling-binary} use the same endpoints with
  * {@code binary=1}: raw batches instead of base64.
  */
@@ -14,7 +14,7 @@ record Route(String name, Kind kind, InetSocketAddress address, URI uri, String 
     enum Kind { DIRECT, RELAY, GATEWAY, RAW_WEBSOCKET }
 
     static final java.util.List<String> TRANSPORTS = java.util.List.of("websocket", "xhr-streaming", "xhr-streaming-binary",
-            "eventsource", "xhr-polling", "xhr-polling-binary");
+            "eventsource", "htmlfile", "xhr-polling", "xhr-polling-binary");
     private static final String BINARY = "-binary";
 
     static Route direct(InetSocketAddress backend) {
@@ -41,6 +41,15 @@ record Route(String name, Kind kind, InetSocketAddress address, URI uri, String 
     /** Whether downstream bodies are raw batches ({@code binary=1}) rather than base64. */
     boolean binary() {
         return kind == Kind.GATEWAY && name.endsWith(BINARY);
+    }
+
+    /**
+     * The Origin this route's requests carry, or {@code null} for none: htmlfile posts each batch
+     * to its parent page's Origin, so the gateway creates an htmlfile session only with one. It
+     * is the gateway's own address, as for a page the gateway serves (the policy must allow it).
+     */
+    String origin() {
+        return "htmlfile".equals(transport) ? "http://" + uri.getHost() + ":" + uri.getPort() : null;
     }
 
     /** Whether this route is a long-poll one (one HTTP exchange per downstream batch). */

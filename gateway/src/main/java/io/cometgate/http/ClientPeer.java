@@ -21,8 +21,13 @@ final class ClientPeer {
         channel.attr(PROXIED).set(client);
     }
 
+    /**
+     * Asks {@code hasAttr} first: {@code attr(key)} creates the attribute even to read it, and
+     * an attribute map and entry on every unproxied connection is heap each idle WebSocket keeps
+     * (docs/BENCHMARKS.md, S1).
+     */
     static InetSocketAddress of(Channel channel) {
-        InetSocketAddress proxied = channel.attr(PROXIED).get();
+        InetSocketAddress proxied = channel.hasAttr(PROXIED) ? channel.attr(PROXIED).get() : null;
         return proxied != null ? proxied : (InetSocketAddress) channel.remoteAddress();
     }
 }

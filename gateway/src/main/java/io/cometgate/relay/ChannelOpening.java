@@ -81,8 +81,7 @@ final class ChannelOpening {
             fail(OpenFailure.TARGET_SLOTS, "limit: connections per target across the cluster", clusterRefusal);
             return;
         }
-        OpenLimiter limiter = relay.limiter; // captured alone: the channel keeps this closure, not the whole opening
-        channel.holdSlot(() -> limiter.releaseEverywhere(address));
+        channel.holdSlot();
         relay.connector.extras(decision, session.loop()).addListener((Future<BackendExtras.Loaded> f) -> {
             if (channel.isClosed()) {
                 return;

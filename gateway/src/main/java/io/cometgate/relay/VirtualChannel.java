@@ -1,6 +1,5 @@
 package io.cometgate.relay;
 
-import io.cometgate.metrics.GatewayMetrics;
 import io.cometgate.policy.CorrelationIds;
 import io.cometgate.policy.Decision;
 import io.cometgate.protocol.CloseCode;
@@ -39,15 +38,19 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     private enum State { OPENING, OPEN, CLOSED }
 
     private final BackendRelay relay;
-    private final String target;
-    /** Joins this channel's decision and close lines in the audit log; not the session id, which stays secret. */
-    private final String correlationId = CorrelationIds.next();
-    private final GatewayMetrics metrics;
-    private final int maxFrame;
+    /** What the page asked for; once allowed, the instance every channel to it shares. */
+    private String target;
+    /**
+     * Joins this channel's decision and close lines in the audit log; not the session id, which
+     * stays secret. Kept as its number, formatted when logged: a String per channel was ~56 B of
+     * every idle session's heap (docs/BENCHMARKS.md, S1).
+     */
+    private final long correlationNumber = CorrelationIds.nextNumber();
     private State state = State.OPENING;
     private Decision decision;
     private Channel backend;
-    private Runnable releaseSlot;
+    /** The per-target slot of {@link #address()} is held (released once, when the channel ends). */
+    private boolean holdsSlot;
     private ScheduledFuture<?> lifetime;
     private long downCredit;
     /**
@@ -69,8 +72,6 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
         super(session, id, relay.config.channelWindow(), relay.config.maxWindow());
         this.relay = relay;
         this.target = target;
-        this.metrics = relay.metrics;
-        this.maxFrame = relay.config.maxFramePayload();
         this.downCredit = initialWindow;
     }
 
@@ -90,7 +91,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     }
 
     String correlationId() {
-        return correlationId;
+        return CorrelationIds.format(correlationNumber);
     }
 
     @Override
@@ -107,11 +108,17 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
 
     void decided(Decision d) {
         decision = d;
+        if (d.allowed()) {
+            target = relay.decisions.shareTarget(target);
+        }
     }
 
-    /** The per-target slot this channel holds until it ends. */
-    void holdSlot(Runnable release) {
-        releaseSlot = release;
+    /**
+     * The channel holds a per-target slot for its decided address until it ends (a flag, not a
+     * release closure: the closure was 24 B more on every idle session).
+     */
+    void holdSlot() {
+        holdsSlot = true;
     }
 
     void connecting(Channel backendChannel) {
@@ -153,7 +160,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
         }
         bytesUp += n;
         activeSinceCheck = true;
-        metrics.bytesUp.add(n);
+        relay.metrics.bytesUp.add(n);
         if (state == State.OPEN) {
             writeTo(backend, data);
         } else {
@@ -192,7 +199,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
         }
         bytesDown += data.readableBytes();
         activeSinceCheck = true;
-        metrics.bytesDown.add(data.readableBytes());
+        relay.metrics.bytesDown.add(data.readableBytes());
         hold(data);
         drainHeld();
     }
@@ -232,7 +239,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
             return;
         }
         while (heldDown.isReadable() && downCredit > 0) {
-            int chunk = (int) Math.min(Math.min(heldDown.readableBytes(), downCredit), maxFrame);
+            int chunk = (int) Math.min(Math.min(heldDown.readableBytes(), downCredit), relay.config.maxFramePayload());
             session.sendData(id, heldDown.readRetainedSlice(chunk));
             downCredit -= chunk;
         }
@@ -243,7 +250,7 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
                 closeWith(CloseCode.BACKEND_CLOSED, "the backend closed the connection");
             }
         } else {
-            metrics.flowControlStalls.increment();
+            relay.metrics.flowControlStalls.increment();
         }
     }
 
@@ -356,14 +363,14 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
             session.downstreamWindowGrew(-downGrowth);
             downGrowth = 0;
         }
-        if (releaseSlot != null) {
-            releaseSlot.run();
-            releaseSlot = null;
+        if (holdsSlot) {
+            holdsSlot = false;
+            relay.limiter.releaseEverywhere(decision.address());
         }
         session.channelClosed(id);
         if (!neverOpened) {
-            metrics.channelsClosed.increment();
-            relay.audit.channelClosed(correlationId, session, target, decision, bytesUp, bytesDown,
+            relay.metrics.channelsClosed.increment();
+            relay.audit.channelClosed(correlationId(), session, target, decision, bytesUp, bytesDown,
                     (System.nanoTime() - createdNanos) / 1_000_000, code, reason);
         }
     }

@@ -9,7 +9,13 @@ import io.netty.buffer.ByteBuf;
  */
 final class RetransmitBuffer {
 
-    private ByteBuf[] frames = new ByteBuf[8];
+    private static final int INITIAL_CAPACITY = 8;
+    /**
+     * The ring, {@code null} while nothing is kept: an idle session whose client acknowledged
+     * everything keeps no array (48 B of every idle session's heap, docs/BENCHMARKS.md, S1).
+     * A ring that empties is dropped; a busy session keeps its ring as long as frames wait.
+     */
+    private ByteBuf[] frames;
     private int head;
     private int size;
     /** Sequence number of the frame at {@code head}. */
@@ -34,7 +40,10 @@ final class RetransmitBuffer {
 
     /** Appends the frame for {@link #nextSeq()}; takes ownership. */
     void add(ByteBuf frame) {
-        if (size == frames.length) {
+        if (frames == null) {
+            frames = new ByteBuf[INITIAL_CAPACITY];
+            head = 0;
+        } else if (size == frames.length) {
             grow();
         }
         frames[(head + size) & (frames.length - 1)] = frame;
@@ -60,6 +69,9 @@ final class RetransmitBuffer {
             firstSeq++;
             released++;
         }
+        if (size == 0) {
+            frames = null;
+        }
         return released;
     }
 
@@ -70,7 +82,13 @@ final class RetransmitBuffer {
             head = (head + 1) & (frames.length - 1);
             size--;
         }
+        frames = null;
         bytes = 0;
+    }
+
+    /** Slots of the ring, 0 while there is none (tests). */
+    int capacity() {
+        return frames == null ? 0 : frames.length;
     }
 
     private void grow() {

@@ -9,15 +9,12 @@ import io.cometgate.protocol.WindowBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.collection.IntObjectMap;
 import io.netty.util.internal.OutOfDirectMemoryError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,8 +38,7 @@ public final class Session implements ChannelOwner {
     private final InetAddress clientAddress;
     private final String clientSubject;
     private final SessionOutbox outbox;
-    /** Sized for the usual one or two channels (it grows): the default 8 slots are heap every idle session keeps. */
-    private final IntObjectMap<SessionChannel> channels = new IntObjectHashMap<>(2);
+    private final ChannelTable channels = new ChannelTable();
     private final SessionLiveness liveness;
     private long lastReceived;
     private int highestChannelId;
@@ -274,7 +270,7 @@ public final class Session implements ChannelOwner {
     /** Backends stopped being read while the client fell behind; once it has caught up, every channel reads again. */
     private void resumeReadingIfFreed(boolean wasFull) {
         if (wasFull && canReadBackends()) {
-            for (SessionChannel channel : new ArrayList<>(channels.values())) {
+            for (SessionChannel channel : channels.snapshot()) {
                 channel.resumeReading();
             }
         }
@@ -339,7 +335,7 @@ public final class Session implements ChannelOwner {
 
     /** Closes (4004) every connected channel the predicate no longer allows: after a policy reload. */
     public void closeChannelsNoLongerAllowed(ChannelPredicate stillAllowed) {
-        for (SessionChannel channel : new ArrayList<>(channels.values())) {
+        for (SessionChannel channel : channels.snapshot()) {
             if (channel.address() != null && !stillAllowed.test(channel.target(), origin, channel.address())) {
                 channel.closeWith(CloseCode.POLICY_DENIED, "no longer allowed after a policy reload");
             }
@@ -357,7 +353,7 @@ public final class Session implements ChannelOwner {
         outbox.heartbeatIfIdle(heartbeatIdleNanos);
         if (!channels.isEmpty()) {
             long now = loop.ticker().nanoTime();
-            for (SessionChannel channel : new ArrayList<>(channels.values())) { // an idle one removes itself
+            for (SessionChannel channel : channels.snapshot()) { // an idle one removes itself
                 channel.checkIdle(now);
             }
         }
@@ -388,7 +384,7 @@ public final class Session implements ChannelOwner {
             return;
         }
         LOG.debug("session {} closing: {} {}", SessionIds.redact(id), code.label(), reason);
-        for (SessionChannel channel : new ArrayList<>(channels.values())) {
+        for (SessionChannel channel : channels.snapshot()) {
             channel.abort(code, reason);
         }
         channels.clear();

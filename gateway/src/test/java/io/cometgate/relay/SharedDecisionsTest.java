@@ -40,6 +40,18 @@ class SharedDecisionsTest {
     }
 
     @Test
+    void equalTargetsAreOneStringWithinTheBound() {
+        String first = decisions.shareTarget(new String("127.0.0.1:6667"));
+        assertSame(first, decisions.shareTarget(new String("127.0.0.1:6667")));
+        assertEquals("irc", decisions.shareTarget("irc"));
+        for (int i = 0; i < SharedDecisions.MAX + 10; i++) {
+            decisions.shareTarget("127.0.0.1:" + i);
+        }
+        String again = new String("127.0.0.1:6667");
+        assertSame(again, decisions.shareTarget(again), "the table started over once full");
+    }
+
+    @Test
     void denialsAreNotKept() {
         Decision denied = Decision.deny(Decision.Verdict.DENY, "no rule matches", null);
         assertSame(denied, decisions.share(denied));

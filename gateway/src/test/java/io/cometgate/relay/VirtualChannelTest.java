@@ -38,6 +38,8 @@ class VirtualChannelTest {
 
     private final RecordingAudit audit = new RecordingAudit();
     private final ReadCounter reads = new ReadCounter();
+    private final OpenLimiter limiter = new OpenLimiter();
+    private static final InetSocketAddress ADDRESS = new InetSocketAddress(InetAddress.getLoopbackAddress(), 6667);
     private EmbeddedChannel backend;
     private RecordingOwner owner;
     private VirtualChannel channel;
@@ -56,14 +58,13 @@ class VirtualChannelTest {
     void openChannel() {
         GatewayConfig config = GatewayConfig.defaults().withSizes(128 * 1024, WINDOW, 256 * 1024, 256 * 1024);
         BackendRelay relay = new BackendRelay(config, new TestDecider(), new GatewayMetrics(),
-                new BackendConnector(NioSocketChannel.class), audit, new OpenLimiter());
+                new BackendConnector(NioSocketChannel.class), audit, limiter);
         backend = new EmbeddedChannel();
         backend.config().setAutoRead(false);
         owner = new RecordingOwner(backend.eventLoop());
         channel = (VirtualChannel) relay.create(owner, 1, "127.0.0.1:6667");
         backend.pipeline().addLast(reads, new BackendHandler(channel));
-        channel.decided(Decision.allow("test rule", "test:1",
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 6667), null, TargetOptions.DEFAULT));
+        channel.decided(Decision.allow("test rule", "test:1", ADDRESS, null, TargetOptions.DEFAULT));
         channel.connecting(backend);
     }
 
@@ -92,6 +93,19 @@ class VirtualChannelTest {
         channel.opened("WEBIRC pw gw host 127.0.0.1\r\n", Duration.ZERO);
         assertEquals("WEBIRC pw gw host 127.0.0.1\r\nNICK a\r\n", writtenToBackend());
         assertEquals(1, reads.count, "the first read is asked for on open");
+    }
+
+    @Test
+    void aChannelGivesItsTargetSlotBackOnceWhenItEnds() {
+        assertTrue(limiter.tryConnect(ADDRESS, 10));
+        channel.holdSlot();
+        channel.opened(null, Duration.ZERO);
+        assertEquals(1, limiter.connectionsTo(ADDRESS));
+        channel.closeFromClient(1000);
+        channel.abort(CloseCode.NORMAL, "ended twice");
+        backend.runPendingTasks();
+        assertEquals("", writtenToBackend(), "only the end of the stream went to the backend");
+        assertEquals(0, limiter.connectionsTo(ADDRESS), "the slot is given back, once");
     }
 
     @Test

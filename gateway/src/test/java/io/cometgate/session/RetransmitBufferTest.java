@@ -42,6 +42,26 @@ class RetransmitBufferTest {
     }
 
     @Test
+    void aBufferWithNothingUnacknowledgedKeepsNoRingAndNumberingGoesOn() {
+        RetransmitBuffer buffer = new RetransmitBuffer();
+        assertEquals(0, buffer.capacity(), "a new buffer has no ring yet");
+        buffer.add(frame(4));
+        buffer.add(frame(4));
+        assertTrue(buffer.capacity() > 0);
+        buffer.ackUpTo(2);
+        assertEquals(0, buffer.capacity(), "acknowledged to the end: the ring is dropped");
+        assertEquals(3, buffer.nextSeq());
+        ByteBuf third = frame(5);
+        buffer.add(third);
+        assertEquals(3, buffer.firstSeq());
+        assertEquals(third, buffer.get(3));
+        assertEquals(5, buffer.bytes());
+        buffer.releaseAll();
+        assertEquals(0, buffer.capacity());
+        assertEquals(0, third.refCnt());
+    }
+
+    @Test
     void anAckBelowWhatWasAcknowledgedReleasesNothing() {
         RetransmitBuffer buffer = new RetransmitBuffer();
         buffer.add(frame(3));

@@ -25,6 +25,19 @@ public final class CorrelationIds {
     }
 
     public static String next() {
-        return PREFIX + "-" + Long.toString(NEXT.incrementAndGet(), 36);
+        return format(nextNumber());
+    }
+
+    /**
+     * The next id as its number, for a holder that keeps many ids a long time (a channel keeps
+     * its id for its life): 8 bytes instead of a String; {@link #format} when it is logged.
+     */
+    public static long nextNumber() {
+        return NEXT.incrementAndGet();
+    }
+
+    /** The id {@link #nextNumber} stands for, as {@link #next} would have returned it. */
+    public static String format(long number) {
+        return PREFIX + "-" + Long.toString(number, 36);
     }
 }
