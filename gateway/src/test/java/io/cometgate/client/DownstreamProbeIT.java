@@ -94,8 +94,14 @@ class DownstreamProbeIT {
                 if (failure != null) {
                     return new Outcome(kind, 0, 0, -1, null, failure);
                 }
+                // A healthy downstream answers every probe. Credit may still trickle in for a while
+                // (the backend's socket buffers grow), keeping the downstream busy: wait for a probe.
                 int probesBefore = session.probesSent();
-                Thread.sleep(3_000); // a healthy downstream answers every probe
+                long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (session.probesSent() == probesBefore && System.nanoTime() < probeDeadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(3_000);
                 int probes = session.probesSent() - probesBefore;
                 int replacedHealthy = session.transportsReplaced();
 
