@@ -388,16 +388,7 @@ public final class Session implements ChannelOwner {
             channel.abort(code, reason);
         }
         channels.clear();
-        try {
-            ByteBuf payload = alloc().buffer().writeShort(code.code()).writeBytes(reason.getBytes(StandardCharsets.UTF_8));
-            outbox.enqueue(FrameType.SESSION_CLOSE, 0, payload);
-            outbox.flush();
-        } catch (OutOfDirectMemoryError exhausted) {
-            // The session still ends (an expiry that threw here left it registered for good);
-            // the client learns the reason from its next request (ClosedSessions keeps it).
-            context.metrics().directMemoryExhausted();
-            OutOfBufferMemory.report("the SESSION_CLOSE of session " + SessionIds.redact(id), exhausted);
-        }
+        outbox.sendSessionClose(code, reason);
         closed = true;
         end = new SessionEnd(code, reason);
         liveness.stop();

@@ -11,6 +11,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.OutOfDirectMemoryError;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,6 +70,23 @@ final class SessionOutbox {
         this.closeBound = bound;
         this.maxBound = Math.max(bound, maxBound);
         this.lastDeliveryNanos = now();
+    }
+
+    /**
+     * Queues and flushes the session's last frame. At the direct-memory cap the frame is lost,
+     * but the session still ends (an expiry that threw here left it registered for good); the
+     * client learns the reason from its next request (ClosedSessions keeps it).
+     */
+    void sendSessionClose(CloseCode code, String reason) {
+        try {
+            ByteBuf payload = session.alloc().buffer().writeShort(code.code())
+                    .writeBytes(reason.getBytes(StandardCharsets.UTF_8));
+            enqueue(FrameType.SESSION_CLOSE, 0, payload);
+            flush();
+        } catch (OutOfDirectMemoryError exhausted) {
+            session.context().metrics().directMemoryExhausted();
+            OutOfBufferMemory.report("the SESSION_CLOSE of session " + SessionIds.redact(session.id()), exhausted);
+        }
     }
 
     /** The loop's clock, not the system's, so tests on a frozen EmbeddedChannel clock control idleness. */
