@@ -49,6 +49,14 @@ start_backend() {
   started $!
 }
 
+# start_gateway PORT POLICY TRANSPORTS OUT: the gateway under test; sets GATEWAY_PID.
+start_gateway() {
+  java -jar "$JAR" serve --listen "127.0.0.1:$1" --policy "$2" \
+    --transports "$3" --no-demo --log-level warn > "$4/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  started $GATEWAY_PID
+}
+
 # start_websockify PORT BACKEND_PORT OUT: Debian's websockify in front of the backend; sets WSFY_PID.
 start_websockify() {
   websockify "127.0.0.1:$1" "127.0.0.1:$2" > "$3/websockify.log" 2>&1 &

@@ -23,10 +23,7 @@ command -v jcmd >/dev/null || { echo "$NAME: jcmd (JDK) is not on the PATH" >&2;
 mkdir -p "$OUT"
 loopback_policy "$OUT/s1.policy" $GATEWAY_PORT $BACKEND_PORT
 start_backend $BACKEND_PORT "$OUT"
-java -jar "$JAR" serve --listen 127.0.0.1:$GATEWAY_PORT --policy "$OUT/s1.policy" \
-  --transports all --no-demo --log-level warn > "$OUT/gateway.log" 2>&1 &
-GATEWAY_PID=$!
-started $GATEWAY_PID
+start_gateway $GATEWAY_PORT "$OUT/s1.policy" all "$OUT"
 wait_port $BACKEND_PORT; wait_port $GATEWAY_PORT
 
 bench() { # bench SESSIONS IDLE_SECONDS: one S1 pass against the running gateway

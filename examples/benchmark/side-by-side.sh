@@ -22,10 +22,7 @@ require_tools
 mkdir -p "$OUT"
 loopback_policy "$OUT/side-by-side.policy" $GATEWAY_PORT $BACKEND_PORT
 start_backend $BACKEND_PORT "$OUT"
-java -jar "$JAR" serve --listen 127.0.0.1:$GATEWAY_PORT --policy "$OUT/side-by-side.policy" \
-  --transports websocket --no-demo --log-level warn > "$OUT/gateway.log" 2>&1 &
-GATEWAY_PID=$!
-started $GATEWAY_PID
+start_gateway $GATEWAY_PORT "$OUT/side-by-side.policy" websocket "$OUT"
 start_websockify $WSFY_PORT $BACKEND_PORT "$OUT"
 wait_port $BACKEND_PORT; wait_port $GATEWAY_PORT; wait_port $WSFY_PORT
 
