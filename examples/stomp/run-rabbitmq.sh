@@ -11,11 +11,11 @@ data=$(cd "$data" && pwd)
 
 export HOME="$data"                            # the Erlang cookie goes here
 export ERL_EPMD_ADDRESS=127.0.0.1
-export ERL_EPMD_PORT=46369                     # a private epmd, not the system's 4369
+export ERL_EPMD_PORT=26369                     # a private epmd, not the system's 4369
 export RABBITMQ_NODENAME=cometgate-stomp@localhost
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
-export RABBITMQ_NODE_PORT=46672                # unused (no AMQP listener) but kept off 5672
-export RABBITMQ_DIST_PORT=46673
+export RABBITMQ_NODE_PORT=26672                # unused (no AMQP listener) but kept off 5672
+export RABBITMQ_DIST_PORT=26673
 export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 export RABBITMQ_CONFIG_FILE="$here/rabbitmq.conf"
 export RABBITMQ_ENABLED_PLUGINS_FILE="$here/enabled_plugins"
@@ -34,6 +34,6 @@ until epmd -port "$ERL_EPMD_PORT" -names >/dev/null 2>&1; do
   sleep 0.1
 done
 
-echo "RabbitMQ data in $data; STOMP on 127.0.0.1:46613"
+echo "RabbitMQ data in $data; STOMP on 127.0.0.1:26613"
 # The Debian wrapper in /usr/sbin insists on root or the rabbitmq user; the real script does not.
 /usr/lib/rabbitmq/bin/rabbitmq-server

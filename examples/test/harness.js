@@ -54,7 +54,11 @@ export async function assertPortsFree(ports) {
 function canConnect(port) {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    // A connect to a port in Linux's ephemeral range (32768-60999) that nobody listens on yet
+    // can be given that very port as its source and connect to itself (TCP simultaneous open):
+    // it looks like a listener and takes the port from the server about to bind it. The
+    // examples' ports are below that range for this reason; this guard keeps it from coming back.
+    s.once('connect', () => { const self = s.localPort === port; s.destroy(); resolve(!self); });
     s.once('error', () => resolve(false));
   });
 }

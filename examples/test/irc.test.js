@@ -9,8 +9,8 @@ import {
   startGateway, launchBrowser, copyInto, removeDir, RecordReader, explained,
 } from './harness.js';
 
-const IRC_PORT = 46667;
-const GATEWAY_PORT = 46080;
+const IRC_PORT = 26667;
+const GATEWAY_PORT = 26080;
 const NGIRCD = '/usr/sbin/ngircd';
 const dir = path.join(EXAMPLES, 'irc');
 

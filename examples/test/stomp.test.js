@@ -11,9 +11,9 @@ import {
   startGateway, launchBrowser, removeDir, RecordReader, explained,
 } from './harness.js';
 
-const STOMP_PORT = 46613;
-const GATEWAY_PORT = 46280;
-const PRIVATE_PORTS = [46369, 46673]; // the node's epmd and distribution ports
+const STOMP_PORT = 26613;
+const GATEWAY_PORT = 26280;
+const PRIVATE_PORTS = [26369, 26673]; // the node's epmd and distribution ports
 const dir = path.join(EXAMPLES, 'stomp');
 const RABBITMQ = '/usr/lib/rabbitmq/bin/rabbitmq-server';
 const EPMD = '/usr/bin/epmd';

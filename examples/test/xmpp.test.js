@@ -12,8 +12,8 @@ import {
   startGateway, launchBrowser, copyInto, removeDir, cometgateCert, explained,
 } from './harness.js';
 
-const XMPP_PORT = 46223;
-const GATEWAY_PORT = 46180;
+const XMPP_PORT = 26223;
+const GATEWAY_PORT = 26180;
 const DOMAIN = 'xmpp.cometgate.test';
 const PROSODY = '/usr/bin/prosody';
 const PROSODYCTL = '/usr/bin/prosodyctl';

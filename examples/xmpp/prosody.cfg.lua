@@ -22,7 +22,7 @@ interfaces = { "127.0.0.1" }
 -- The gateway connects with TLS straight away (the policy's "tls" option), so the page never
 -- needs a TLS stack: direct TLS only, no plain/STARTTLS port.
 c2s_ports = { }
-c2s_direct_tls_ports = { 46223 }
+c2s_direct_tls_ports = { 26223 }
 s2s_ports = { }
 
 -- Passwords stored as SCRAM hashes; SASL PLAIN is offered only inside TLS, which the
