@@ -54,7 +54,10 @@ final class CreditBoundReads implements RecvByteBufAllocator {
 
         @Override
         public boolean continueReading() {
-            return continueReading(() -> attemptedBytesRead() == lastBytesRead());
+            // No supplier here: this runs after every read on the event loop, and a capturing
+            // lambda would be an allocation per read
+            return reads < MAX_READS && lastBytesRead() > 0 && attemptedBytesRead() == lastBytesRead()
+                    && canTakeMore.getAsBoolean();
         }
 
         @Override

@@ -79,8 +79,10 @@ final class SessionOutbox {
      */
     void sendSessionClose(CloseCode code, String reason) {
         try {
-            ByteBuf payload = session.alloc().buffer().writeShort(code.code())
-                    .writeBytes(reason.getBytes(StandardCharsets.UTF_8));
+            byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+            // Sized exactly: only the allocation itself can meet the cap, never a growth of a
+            // buffer already held (which would leak it on the way to the catch below).
+            ByteBuf payload = session.alloc().buffer(2 + text.length).writeShort(code.code()).writeBytes(text);
             enqueue(FrameType.SESSION_CLOSE, 0, payload);
             flush();
         } catch (OutOfDirectMemoryError exhausted) {
