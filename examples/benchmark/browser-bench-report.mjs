@@ -33,6 +33,11 @@ export function printTable(report) {
 export function printCpu(report) {
   const roles = ['gateway', 'websockify', 'chromium renderer', 'chromium network', 'chromium other', 'bench', 'all'];
   if (!report.rows.some((r) => Object.keys(r.cpuMsPerMB.down).length)) return;
+  console.log('\nWebSocket messages per MB moved (medians), into the page / out of it');
+  console.log('| route | down: in / out | up: in / out |');
+  console.log('|---|---|---|');
+  const m = (x) => (x ? `${x.in.toFixed(1)} / ${x.out.toFixed(1)}` : '-');
+  for (const r of report.rows) console.log(`| ${r.route} | ${m(r.messagesPerMB.down)} | ${m(r.messagesPerMB.up)} |`);
   console.log(`\nCPU ms per MB (medians; the page also hashes what it moved; 'bench' is the backend and this script)`);
   console.log(`| route | dir | ${roles.join(' | ')} |`);
   console.log(`|---|---|${roles.map(() => '---').join('|')}|`);

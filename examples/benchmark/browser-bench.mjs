@@ -41,8 +41,8 @@ const USAGE = `usage: node examples/benchmark/browser-bench.mjs [options]
   --client NAME=DIR     also measure the js-client modules in DIR (e.g. js-client/src), served
                         from the page's origin, beside the jar's own client (repeatable)
   --gateway-arg ARG     extra argument for 'cometgate serve' (repeatable, e.g. --gateway-arg=--window=1m)
-  --profile DIR         write Chromium CPU profiles of js-client's bulk down and up on every
-                        transport (first repeat) to DIR and print their top functions
+  --profile DIR         write Chromium CPU profiles of the bulk down and up on every route,
+                        websockify's too (first repeat), to DIR and print their top functions
   --json FILE           write every figure as JSON
   --tiny                CI size: 1 MiB, 50 round trips, one repeat
   --timeout SECONDS     stop everything after this long (default 1800)`;
@@ -207,7 +207,7 @@ async function main() {
     }
     routes.push({ name: RAW, kind: 'raw', url: `ws://127.0.0.1:${wsfyPort}/`, bytes: Math.round(o.wsMiB * MiB) });
 
-    const results = new Map(routes.map((r) => [r.name, { down: [], up: [], p50: [], p99: [], errors: [], cpu: { down: [], up: [] } }]));
+    const results = new Map(routes.map((r) => [r.name, { down: [], up: [], p50: [], p99: [], errors: [], cpu: { down: [], up: [] }, messages: { down: [], up: [] } }]));
     const roles = new Map([[gateway.pid, 'gateway'], [wsfy.pid, 'websockify']]);
     const countCpu = existsSync('/proc/self/stat');
     const stepMs = (bytes) => 60000 + bytes / 100; // at least 100 kB/s
@@ -231,7 +231,7 @@ async function main() {
       for (const route of routes) {
         const res = results.get(route.name);
         const spec = { kind: route.kind, transport: route.transport, client: route.client, url: route.url };
-        const profiling = o.profile && rep === 1 && route.kind === 'cometgate';
+        const profiling = o.profile && rep === 1;
         process.stderr.write(`browser-bench: repeat ${rep}/${o.repeat} ${route.name} (load ${loadavg()})\n`);
         try {
           for (const dir of ['down', 'up']) {
@@ -257,6 +257,7 @@ async function main() {
             const want = dir === 'down' ? sourceDigest(route.bytes) : r.want;
             if (r.sha !== want) throw new Error(`${dir}: SHA-256 ${r.sha} of the bytes that arrived, expected ${want}`);
             res[dir].push(route.bytes / 1e6 / (r.ms / 1000));
+            res.messages[dir].push(r.messages);
           }
           const rt = await bounded(`${route.name} round trips`, 120000 + o.roundTrips * 200,
             () => page.evaluate(([s, n]) => window.bench.rtt(s, n), [spec, o.roundTrips]));
@@ -279,6 +280,9 @@ async function main() {
         downMBps: ok ? median(r.down) : null, upMBps: ok ? median(r.up) : null,
         rttP50Ms: ok ? median(r.p50) : null, rttP99Ms: ok ? median(r.p99) : null,
         repeats: { down: r.down, up: r.up, p50: r.p50, p99: r.p99 }, errors: r.errors,
+        messagesPerMB: Object.fromEntries(['down', 'up'].map((d) => [d, r.messages[d].length ? {
+          in: median(r.messages[d].map((m) => m.in)) / (route.bytes / 1e6), out: median(r.messages[d].map((m) => m.out)) / (route.bytes / 1e6),
+        } : null])),
         cpuMsPerMB: Object.fromEntries(['down', 'up'].map((d) => [d, cpuPerMB(r.cpu[d], route.bytes)])),
       };
     });
