@@ -321,11 +321,6 @@ public final class Session implements ChannelOwner {
         return upstreamWindows;
     }
 
-    /** What the channels' upstream windows grew by, together; 0 while none grew (no budget made for it). */
-    long upstreamGrowth() {
-        return upstreamWindows == null ? 0 : upstreamWindows.grown();
-    }
-
     @Override
     public void downstreamWindowGrew(long bytes) {
         boolean wasFull = !canReadBackends();
