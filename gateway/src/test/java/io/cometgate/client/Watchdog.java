@@ -180,7 +180,7 @@ final class Watchdog implements Runnable {
         }
         // Frames are outstanding: the transport must say something within the answer deadline,
         // counted from when they went out or from the last thing it said, whichever is later.
-        long answer = plan.answerMillis(upstream.unackedBytes());
+        long answer = plan.answerMillis(upstream.unackedBytes(), session.maxMessage());
         return now - Math.max(answerSince, lastHeard) > millis(answer)
                 ? "sent frames got no answer for " + answer + " ms" : null;
     }
