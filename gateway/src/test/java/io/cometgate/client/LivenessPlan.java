@@ -67,7 +67,12 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
      * a blackholed transport in place for that long (the chaos run's longest stalls).
      */
     long answerMillis(long unackedBytes, long maxMessage) {
-        return ackTimeoutMillis + (Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES) + 31) / 32;
+        return answerMillis(unackedBytes, maxMessage, new UplinkRate());
+    }
+
+    /** As above, the backlog at the rate this uplink has shown ({@link UplinkRate}), never slower than 1 ms per 32 bytes. */
+    long answerMillis(long unackedBytes, long maxMessage, UplinkRate uplink) {
+        return ackTimeoutMillis + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
     }
 
     /**
@@ -77,7 +82,11 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
      * per 32 bytes of at most that, not of a whole grown window (1 MiB would be 33 s).
      */
     long probeAnswerMillis(long unackedBytes, long maxMessage) {
-        long backlog = Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES);
-        return probeAnswerMillis + (backlog + 31) / 32;
+        return probeAnswerMillis(unackedBytes, maxMessage, new UplinkRate());
+    }
+
+    /** As above, the backlog at the rate this uplink has shown ({@link UplinkRate}). */
+    long probeAnswerMillis(long unackedBytes, long maxMessage, UplinkRate uplink) {
+        return probeAnswerMillis + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
     }
 }

@@ -31,6 +31,7 @@ final class Watchdog implements Runnable {
     private final TransportKind kind;
     private final LivenessOptions options;
     private LivenessPlan plan;
+    private final UplinkRate uplink = new UplinkRate();
     private long lastHeard = System.nanoTime();
     private long attemptStart;
     private boolean proven;
@@ -138,6 +139,7 @@ final class Watchdog implements Runnable {
                 if (now - lastHeard > millis(plan.giveUpAfterMillis())) {
                     gaveUp = "nothing heard from the gateway for " + plan.giveUpAfterMillis() + " ms";
                 }
+                uplink.observe(session.upstream().ackedBytes(), session.upstream().sentUnacknowledged(), now);
                 dead = check(now, session.upstream());
                 if (dead != null) {
                     transportsReplaced++;
@@ -162,7 +164,7 @@ final class Watchdog implements Runnable {
         if (now - silentSince > millis(plan.deadAfterMillis())) {
             return "nothing received for " + plan.deadAfterMillis() + " ms";
         }
-        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes(), session.maxMessage());
+        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes(), session.maxMessage(), uplink);
         if (probeSince != 0 && now - probeSince > millis(probeAnswer)) {
             return "a probe got no answer on the downstream for " + probeAnswer + " ms";
         }
@@ -180,7 +182,7 @@ final class Watchdog implements Runnable {
         }
         // Frames are outstanding: the transport must say something within the answer deadline,
         // counted from when they went out or from the last thing it said, whichever is later.
-        long answer = plan.answerMillis(upstream.unackedBytes(), session.maxMessage());
+        long answer = plan.answerMillis(upstream.unackedBytes(), session.maxMessage(), uplink);
         return now - Math.max(answerSince, lastHeard) > millis(answer)
                 ? "sent frames got no answer for " + answer + " ms" : null;
     }
