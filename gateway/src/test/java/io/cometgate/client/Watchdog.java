@@ -168,8 +168,10 @@ final class Watchdog implements Runnable {
         if (probeSince != 0 && now - probeSince > millis(probeAnswer)) {
             return "a probe got no answer on the downstream for " + probeAnswer + " ms";
         }
-        if (!proven && attemptStart != 0 && !LivenessPlan.longPolls(kind) && now - attemptStart > millis(attemptMillis())) {
-            return "no answer to a new connection within " + attemptMillis() + " ms";
+        if (!proven && attemptStart != 0 && !LivenessPlan.longPolls(kind)) {
+            // A connection still being made cannot answer frames: only the attempt deadline
+            // judges it (the answer deadline, now short on a fast link, cut slow handshakes).
+            return now - attemptStart > millis(attemptMillis()) ? "no answer to a new connection within " + attemptMillis() + " ms" : null;
         }
         // A streaming transport's ACKs come down it even when a POST answer acknowledged the
         // frames already: what was sent must be answered on the downstream.
