@@ -4,8 +4,13 @@
 # routing in front), then ROUNDS rounds of `bench run --scenarios S5` alternating A and B, each
 # with the direct baseline from the same client process. Prints every S5 row and the CPU
 # seconds each process used during the round (from /proc/PID/stat), so a change in the
-# per-message cost shows even on a loaded machine. Loopback only; stops what it started by PID.
+# per-message cost shows even on a loaded machine. The client also reports, over the ticking
+# phase only, CPU us per delivered tick for itself, the gateway, the backend and HAProxy
+# (--cpu-pid), their sum (path_cpu_us_per_tick) and the ceiling it implies on this machine
+# (ceiling_msg_per_s = cores x 1e6 / sum). Loopback only; stops what it started by PID.
 #
+#   BALANCER=1 SESSIONS=2000 ROUNDS=1 examples/benchmark/s5-ab.sh gateway/target/cometgate.jar   # the accounting
+#   INTERVAL_MS=250 ...                                    # 4 ticks a second per session
 #   examples/benchmark/s5-ab.sh A.jar B.jar
 #   SESSIONS=7500 SECONDS_=10 ROUNDS=3 BALANCER=1 examples/benchmark/s5-ab.sh A.jar B.jar
 #   B_ARGS=--ack-delay-ms=1000 examples/benchmark/s5-ab.sh X.jar X.jar   # same jar, other client flags
@@ -18,6 +23,7 @@ SESSIONS=${SESSIONS:-5000}
 SECONDS_=${SECONDS_:-10}
 ROUNDS=${ROUNDS:-2}
 BALANCER=${BALANCER:-0}
+INTERVAL_MS=${INTERVAL_MS:-1000}    # between one session's ticks (--s5-interval-ms)
 BASE=${BASE:-64500}                 # ports BASE+1.. (A) and BASE+11.. (B)
 CLIENT_JVM=${CLIENT_JVM:--Xmx2g}
 A_ARGS=${A_ARGS:-}                  # extra `bench run` flags for A's client, B's
@@ -78,7 +84,8 @@ for r in $(seq "$ROUNDS"); do
     [ "$BALANCER" = 1 ] && l0=$(cpu_ticks "${lb[$v]}")
     java -Xss512k $CLIENT_JVM -jar "$([ "$v" = A ] && echo "$A" || echo "$B")" bench run --scenarios S5 \
       --transports websocket --no-relay --via-gateway "$gw_url" --backend "$be_addr" \
-      --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --repeat 1 --gateway-pid "${gw[$v]}" \
+      --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --s5-interval-ms "$INTERVAL_MS" --repeat 1 \
+      --gateway-pid "${gw[$v]}" --cpu-pid "backend=${be[$v]}" $([ "$BALANCER" = 1 ] && echo "--cpu-pid haproxy=${lb[$v]}") \
       $([ "$v" = A ] && echo "$A_ARGS" || echo "$B_ARGS") >"$OUT/s5-$v-$r.txt" 2>&1 &
     client=$!; c_ticks=0
     while kill -0 "$client" 2>/dev/null; do c_ticks=$(cpu_ticks "$client"); sleep 0.5; done
