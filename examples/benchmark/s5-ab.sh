@@ -29,7 +29,7 @@ CLIENT_JVM=${CLIENT_JVM:--Xmx2g}
 A_ARGS=${A_ARGS:-}                  # extra `bench run` flags for A's client, B's
 B_ARGS=${B_ARGS:-}
 GATEWAY_JVM=${GATEWAY_JVM:--Xmx1g}
-OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-ab.XXXXXX)}
+OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-ab.XXXXXX)}; mkdir -p "$OUT"
 ulimit -n 20000
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
