@@ -164,22 +164,19 @@ final class FanOut {
     /**
      * CPU microseconds per delivered tick in each process on the path, their sum, and the
      * ceiling it implies: the messages a second this machine's cores could carry if the path
-     * had them all ({@code cores x 1e6 / sum}). The other processes are only counted on the
-     * gateway's routes: on the direct baseline they did not carry the ticks.
+     * had them all ({@code cores x 1e6 / sum}). Only on the gateway's routes, whose path this is.
      */
     private Map<String, Double> cpuPerTick(Route route, Probe gateway, long got, double self, double ofGateway,
                                            Map<String, Long> onPathCpu0) {
         Map<String, Double> out = Scenarios.values("client_cpu_us_per_tick", self, "gateway_cpu_us_per_tick", ofGateway);
-        if (askOnOpen) {
+        if (askOnOpen || gateway == null) { // a baseline's path (client and backend only) is not the one asked about
             return out;
         }
-        double sum = self + (gateway == null ? 0 : ofGateway);
-        if (gateway != null) {
-            for (Map.Entry<String, Long> e : onPathCpu0.entrySet()) {
-                double us = (onPath.get(e.getKey()).cpuNanos() - e.getValue()) / 1e3 / Math.max(1, got);
-                out.put(e.getKey() + "_cpu_us_per_tick", us);
-                sum += us;
-            }
+        double sum = self + ofGateway;
+        for (Map.Entry<String, Long> e : onPathCpu0.entrySet()) {
+            double us = (onPath.get(e.getKey()).cpuNanos() - e.getValue()) / 1e3 / Math.max(1, got);
+            out.put(e.getKey() + "_cpu_us_per_tick", us);
+            sum += us;
         }
         int cores = Runtime.getRuntime().availableProcessors();
         out.put("path_cpu_us_per_tick", sum);
