@@ -11,6 +11,7 @@
 #
 #   BALANCER=1 SESSIONS=2000 ROUNDS=1 examples/benchmark/s5-ab.sh gateway/target/cometgate.jar   # the accounting
 #   INTERVAL_MS=250 ...                                    # 4 ticks a second per session
+#   BALANCER=1 B_HAPROXY='nbthread 1' s5-ab.sh J J       # the same jar, two HAProxy settings
 #   examples/benchmark/s5-ab.sh A.jar B.jar
 #   SESSIONS=7500 SECONDS_=10 ROUNDS=3 BALANCER=1 examples/benchmark/s5-ab.sh A.jar B.jar
 #   B_ARGS=--ack-delay-ms=1000 examples/benchmark/s5-ab.sh X.jar X.jar   # same jar, other client flags
@@ -29,6 +30,8 @@ CLIENT_JVM=${CLIENT_JVM:--Xmx2g}
 A_ARGS=${A_ARGS:-}                  # extra `bench run` flags for A's client, B's
 B_ARGS=${B_ARGS:-}
 GATEWAY_JVM=${GATEWAY_JVM:--Xmx1g}
+A_HAPROXY=${A_HAPROXY:-}            # extra HAProxy `global` lines for A's, B's balancer (';' between lines), e.g. 'nbthread 1'
+B_HAPROXY=${B_HAPROXY:-}
 OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-ab.XXXXXX)}; mkdir -p "$OUT"
 ulimit -n 20000
 pids=()
@@ -62,7 +65,10 @@ start_variant() { # name jar offset
   await_port "$be_port"; await_port "$gw_port"
   if [ "$BALANCER" = 1 ]; then
     {
-      echo "global"; echo "    maxconn 9000"; echo "defaults"
+      echo "global"; echo "    maxconn 9000"
+      local extra; [ "$name" = A ] && extra=$A_HAPROXY || extra=$B_HAPROXY
+      [ -n "$extra" ] && tr ';' '\n' <<<"$extra" | sed 's/^ */    /'
+      echo "defaults"
       sed -n '/^defaults/,/^frontend/p' examples/cluster/haproxy.cfg | sed '1d;$d' | grep -v '^ *#'
       echo "frontend cometgate"; echo "    bind 127.0.0.1:$lb_port"; echo "    default_backend gw"
       echo "backend gw"; echo "    server gw-${name,,} 127.0.0.1:$gw_port"
