@@ -107,6 +107,11 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--s8-attackers", converter = Converters.Positive.class, description = "S8 attackers per kind (default ${DEFAULT-VALUE}).")
     int s8Attackers = 100;
 
+    @Option(names = "--s8-phases", split = ",", paramLabel = "LIST",
+            description = "S8 phases to run: alone, pipeliner, uploader, ws-downloader, xhr-downloader, slowloris, ws-trickle, "
+                    + "malformed, all (default: every phase).")
+    List<String> s8Phases = List.of();
+
     @Option(names = "--s7-messages", converter = Converters.Positive.class, description = "S7 messages (default ${DEFAULT-VALUE}).")
     int s7Messages = 200;
 
@@ -286,7 +291,7 @@ public final class BenchRunCommand implements Callable<Integer> {
                 } else {
                     new HostileNeighbours(fast, results, progress, gatewayAdmin != null ? gatewayAdmin : gatewayAdminOption,
                             startedGatewayPid != null ? startedGatewayPid : gatewayPid, s8Attackers, 2 * warmupMs)
-                            .run(canary, context.gatewayTarget, r);
+                            .run(s8Phases, canary, context.gatewayTarget, r);
                 }
             }
             if (chosen.contains("S1")) {

@@ -87,6 +87,12 @@ class BenchSmokeIT {
             assertEquals(1.0, number(medians, "S8 | websocket | " + phase, "alive"), "the gateway died during " + phase);
         }
         assertEquals(1.0, number(medians, "S8 | websocket | alone", "canary_ok"));
+        // A pipeliner blocks once the gateway stops reading. With the kernel's send-buffer
+        // autotuning each wrote 2-4 MiB in 54-byte writes first: 100 of them kept the bench
+        // client's threads runnable and starved the canary and the gateway of CPU (issue 11).
+        double pipelined = number(medians, "S8 | websocket | pipeliner", "pipeliner_sent_kib");
+        assertTrue(pipelined > 0 && pipelined < 1024, "a pipeliner wrote " + pipelined + " KiB before it blocked");
+        assertTrue(number(medians, "S8 | websocket | alone", "open_ms") > 0);
         assertTrue(number(medians, "S8 | websocket | alone", "sent") > 0);
         assertEquals(number(medians, "S8 | websocket | alone", "sent"), number(medians, "S8 | websocket | alone", "received"),
                 "the canary lost echoes with no attacker running");
