@@ -71,6 +71,7 @@ final class Scenarios {
         Histogram histogram = new org.HdrHistogram.SynchronizedHistogram(TimeUnit.SECONDS.toNanos(10), 3);
         AtomicLong received = new AtomicLong();
         long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.warmupMillis);
+        long opening = System.nanoTime();
         Conn conn = one(route, new Stamped(SMALL) {
             @Override
             void message(Conn c, long stamp) {
@@ -81,6 +82,7 @@ final class Scenarios {
                 }
             }
         }, new byte[] {BenchBackend.ECHO});
+        double openMillis = (System.nanoTime() - opening) / 1e6; // S8: what a hostile neighbour does to a new session
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(options.durationSeconds);
@@ -120,7 +122,7 @@ final class Scenarios {
         return values(
                 "p50_us", copy.getValueAtPercentile(50) / 1e3, "p99_us", copy.getValueAtPercentile(99) / 1e3,
                 "p999_us", copy.getValueAtPercentile(99.9) / 1e3, "max_us", copy.getMaxValue() / 1e3,
-                "sent", (double) sent[0], "received", (double) received.get());
+                "sent", (double) sent[0], "received", (double) received.get(), "open_ms", openMillis);
     }
 
     /** S4: N sessions, each with one 64 B message in flight; round trips per second. */
