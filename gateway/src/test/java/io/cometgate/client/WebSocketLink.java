@@ -25,6 +25,8 @@ final class WebSocketLink implements Link {
 
     private static final long PING_AFTER_MILLIS = 1_000;
     private static final long DEAD_AFTER_MILLIS = 5_000;
+    /** How often a slow send looks whether its connection was replaced. */
+    private static final long SEND_CHECK_MILLIS = 100;
 
     private final ClientSession session;
     private volatile WebSocket current;
@@ -138,20 +140,51 @@ final class WebSocketLink implements Link {
         }
         long sendStart = System.nanoTime();
         try {
-            sent.get(10, TimeUnit.SECONDS);
+            if (!awaitSent(sent, ws)) {
+                session.trace("a send abandoned: its connection was replaced after "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sendStart) + " ms");
+                return; // what it carried is resent from the next HELLO's ack
+            }
             long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sendStart);
             if (waited >= 500) {
                 session.trace("a batch took " + waited + " ms to go out");
             }
         } catch (ExecutionException | TimeoutException e) {
-            // This connection is unusable: end it, so the downstream side reconnects.
+            // This connection is unusable: end it, so the downstream side reconnects. Only
+            // this one: a newer connection may already have taken over.
             synchronized (session.lock()) {
                 if (ready == ws) {
                     ready = null;
                 }
             }
-            drop();
+            if (current == ws) {
+                drop();
+            }
             throw new IOException("WebSocket send failed: " + e, e);
+        }
+    }
+
+    /**
+     * Waits for a send to leave, but not for a connection that was replaced meanwhile: a send
+     * into a blackholed connection never completes (and abort() does not always fail it), and
+     * waiting out the 10 s on it held back every upload, ACKs included, on the new connection,
+     * whose downstream then stalled for want of them. False when the connection was replaced.
+     */
+    private boolean awaitSent(CompletableFuture<WebSocket> sent, WebSocket ws)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                sent.get(SEND_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (TimeoutException slow) {
+                if (current != ws) { // the receive side moved to a newer connection: this one is over
+                    return false;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw slow;
+                }
+            }
         }
     }
 
