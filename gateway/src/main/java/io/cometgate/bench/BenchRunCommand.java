@@ -47,6 +47,12 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--relay", converter = LoopbackAddress.class, paramLabel = "HOST:PORT", description = "A running bare relay (default: start one).")
     InetSocketAddress relay;
 
+    @Option(names = "--relay-pid", description = "The --relay process's PID, so S2 reports its CPU per MB.")
+    Long relayPidOption;
+
+    @Option(names = "--backend-pid", description = "The --backend process's PID, so S2 reports its CPU per MB.")
+    Long backendPidOption;
+
     @Option(names = "--no-relay", description = "Leave the bare relay out.")
     boolean noRelay;
 
@@ -250,6 +256,12 @@ public final class BenchRunCommand implements Callable<Integer> {
     private void run(Set<String> chosen, ClientContext context, List<Route> baselines, List<Route> measured,
                      Map<String, Probe> probes, Results results, PrintWriter progress) throws Exception {
         Map<String, Probe> servers = new LinkedHashMap<>(serverProbes);
+        if (relayPidOption != null) {
+            servers.put("relay", new Probe(relayPidOption));
+        }
+        if (backendPid == null) {
+            backendPid = backendPidOption;
+        }
         servers.putAll(probes);
         Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs), results, progress,
                 new Scenarios.CpuProbes(servers, backendPid == null ? null : new Probe(backendPid)));

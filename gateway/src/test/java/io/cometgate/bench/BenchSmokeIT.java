@@ -47,10 +47,12 @@ class BenchSmokeIT {
             assertTrue(medians.containsKey("S2-ratio | " + route), "no ratio to direct for " + route);
             assertTrue(number(medians, "S2-ratio | " + route, "percent_of_relay") > 0, "no ratio to the relay for " + route);
             assertTrue(number(medians, "S4-ratio | " + route + " | n=5", "percent_of_relay") > 0, "no S4 ratio to the relay for " + route);
-            // CPU per MB is read for the client, the gateway (the route's server) and the backend: all move bytes
-            for (String process : List.of("client", "server", "backend")) {
+            // CPU per MB is read for the client, the gateway (the route's server) and the backend; the backend's
+            // share of a slow route's 1 s can stay under /proc's 10 ms tick, so only its presence is checked
+            for (String process : List.of("client", "server")) {
                 assertTrue(number(medians, "S2 | " + route, process + "_cpu_ms_per_MB") > 0, route + ": no " + process + " CPU per MB");
             }
+            assertTrue(number(medians, "S2 | " + route, "backend_cpu_ms_per_MB") >= 0, route + ": no backend CPU per MB");
         }
         assertTrue(number(medians, "S2 | relay", "server_cpu_ms_per_MB") > 0, "no relay CPU per MB");
         assertTrue(!medians.get("S2 | direct").containsKey("server_cpu_ms_per_MB"), "the direct route has no server to charge");
