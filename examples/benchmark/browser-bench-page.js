@@ -11,6 +11,25 @@ const ECHO = 0x45;
 const CHUNK = 64 * 1024;
 const clients = new Map();
 
+/**
+ * WebSocket messages each way, counted for every socket of the page (js-client's and the raw
+ * route's alike): in a browser a message costs about as much as its bytes, so messages per MB
+ * is what tells two routes' upload or download apart.
+ */
+const messages = { in: 0, out: 0 };
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class CountingWebSocket extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener('message', () => { messages.in++; });
+  }
+
+  send(data) {
+    messages.out++;
+    super.send(data);
+  }
+};
+
 function header(mode, n) {
   const h = new Uint8Array(5);
   h[0] = mode;
@@ -104,12 +123,14 @@ window.bench = {
   async down(route, n) {
     const link = await open(route);
     const out = new Uint8Array(n);
+    const m0 = { ...messages };
     const t0 = performance.now();
     await link.send(header(SOURCE, n));
     await readInto(link, out, 0, n);
     const ms = performance.now() - t0;
+    const counted = { in: messages.in - m0.in, out: messages.out - m0.out };
     await link.close();
-    return { ms, sha: await sha(out) };
+    return { ms, sha: await sha(out), messages: counted };
   },
 
   /** Bulk up: n random bytes in 64 KiB writes; the clock stops when the backend's SHA-256 is back. */
@@ -118,14 +139,16 @@ window.bench = {
     const want = await sha(data);
     const link = await open(route);
     const answer = new Uint8Array(32);
+    const m0 = { ...messages };
     const t0 = performance.now();
     await link.send(header(SINK, n));
     for (let i = 0; i < n; i += CHUNK) await link.send(data.subarray(i, Math.min(n, i + CHUNK)));
     await readInto(link, answer, 0, 32);
     const ms = performance.now() - t0;
+    const counted = { in: messages.in - m0.in, out: messages.out - m0.out };
     await link.close();
     const got = Array.from(answer, (x) => x.toString(16).padStart(2, '0')).join('');
-    return { ms, sha: got, want };
+    return { ms, sha: got, want, messages: counted };
   },
 
   /** 64 B round trips through the echo, one at a time, after 10 unrecorded ones. */

@@ -28,3 +28,23 @@ export function printTable(report) {
   }
   if (report.pageErrors.length) console.log(`page errors: ${report.pageErrors.join('; ')}`);
 }
+
+/** CPU milliseconds per MB moved, by process role (medians; bulk steps only, open and close included). */
+export function printCpu(report) {
+  const roles = ['gateway', 'websockify', 'chromium renderer', 'chromium network', 'chromium other', 'bench', 'all'];
+  if (!report.rows.some((r) => Object.keys(r.cpuMsPerMB.down).length)) return;
+  console.log('\nWebSocket messages per MB moved (medians), into the page / out of it');
+  console.log('| route | down: in / out | up: in / out |');
+  console.log('|---|---|---|');
+  const m = (x) => (x ? `${x.in.toFixed(1)} / ${x.out.toFixed(1)}` : '-');
+  for (const r of report.rows) console.log(`| ${r.route} | ${m(r.messagesPerMB.down)} | ${m(r.messagesPerMB.up)} |`);
+  console.log(`\nCPU ms per MB (medians; the page also hashes what it moved; 'bench' is the backend and this script)`);
+  console.log(`| route | dir | ${roles.join(' | ')} |`);
+  console.log(`|---|---|${roles.map(() => '---').join('|')}|`);
+  for (const r of report.rows) {
+    for (const dir of ['down', 'up']) {
+      const c = r.cpuMsPerMB[dir];
+      console.log(`| ${r.route} | ${dir} | ${roles.map((x) => (c[x] === undefined ? '-' : c[x].toFixed(1))).join(' | ')} |`);
+    }
+  }
+}

@@ -19,7 +19,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBackend, sourceDigest } from './browser-bench-backend.mjs';
 import { canConnect, freePort, start, stopChildren, waitFor } from './browser-bench-processes.mjs';
-import { printTable, topFunctions } from './browser-bench-report.mjs';
+import { printTable, printCpu, topFunctions } from './browser-bench-report.mjs';
+import { cpuByRole, cpuDelta } from './browser-bench-cpu.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -33,12 +34,15 @@ const USAGE = `usage: node examples/benchmark/browser-bench.mjs [options]
   --ws-mib N            bulk size for websocket and websockify, MiB (default 64)
   --comet-mib N         bulk size for the Comet transports, MiB (default 16: they are slower)
   --round-trips N       64 B round trips per route and repeat (default 500)
+  --warmup-mib N        before the first repeat, move N MiB down and up on every route, not
+                        recorded: the gateway's JIT compiles its bulk path there instead of
+                        inside the first measurements (default 64; 0 = none)
   --transports LIST     js-client transports (default ${ALL_TRANSPORTS.join(',')})
   --client NAME=DIR     also measure the js-client modules in DIR (e.g. js-client/src), served
                         from the page's origin, beside the jar's own client (repeatable)
   --gateway-arg ARG     extra argument for 'cometgate serve' (repeatable, e.g. --gateway-arg=--window=1m)
-  --profile DIR         write Chromium CPU profiles of js-client's bulk down and up on every
-                        transport (first repeat) to DIR and print their top functions
+  --profile DIR         write Chromium CPU profiles of the bulk down and up on every route,
+                        websockify's too (first repeat), to DIR and print their top functions
   --json FILE           write every figure as JSON
   --tiny                CI size: 1 MiB, 50 round trips, one repeat
   --timeout SECONDS     stop everything after this long (default 1800)`;
@@ -46,7 +50,7 @@ const USAGE = `usage: node examples/benchmark/browser-bench.mjs [options]
 function parseArgs(argv) {
   const o = {
     jar: process.env.COMETGATE_JAR ?? path.join(ROOT, 'gateway', 'target', 'cometgate.jar'),
-    repeat: 3, wsMiB: 64, cometMiB: 16, roundTrips: 500, transports: ALL_TRANSPORTS,
+    repeat: 3, wsMiB: 64, cometMiB: 16, roundTrips: 500, warmupMiB: 64, transports: ALL_TRANSPORTS,
     clients: [], gatewayArgs: [], profile: null, json: null, timeout: 1800,
   };
   const number = (flag, v) => {
@@ -64,6 +68,7 @@ function parseArgs(argv) {
       case '--ws-mib': o.wsMiB = number(flag, value()); break;
       case '--comet-mib': o.cometMiB = number(flag, value()); break;
       case '--round-trips': o.roundTrips = Math.round(number(flag, value())); break;
+      case '--warmup-mib': o.warmupMiB = Number(value()); if (!(o.warmupMiB >= 0)) usage(`--warmup-mib: must be 0 or more`); break;
       case '--transports': o.transports = value().split(',').filter(Boolean); break;
       case '--client': {
         const v = value();
@@ -75,7 +80,7 @@ function parseArgs(argv) {
       case '--gateway-arg': o.gatewayArgs.push(value()); break;
       case '--profile': o.profile = path.resolve(value()); break;
       case '--json': o.json = path.resolve(value()); break;
-      case '--tiny': Object.assign(o, { repeat: 1, wsMiB: 1, cometMiB: 1, roundTrips: 50 }); break;
+      case '--tiny': Object.assign(o, { repeat: 1, wsMiB: 1, cometMiB: 1, roundTrips: 50, warmupMiB: 0 }); break;
       case '--timeout': o.timeout = number(flag, value()); break;
       case '-h': case '--help': console.log(USAGE); process.exit(0); break;
       default: usage(`unknown option ${argv[i]}`);
@@ -131,6 +136,18 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/**
+ * @param {Map<string, number>[]} samples CPU seconds by role, one map per repeat
+ * @returns {Record<string, number>} median CPU milliseconds per MB (10^6 bytes) by role, and 'all'
+ */
+function cpuPerMB(samples, bytes) {
+  const out = {};
+  const roles = new Set(samples.flatMap((m) => [...m.keys()]));
+  for (const r of roles) out[r] = median(samples.map((m) => m.get(r) ?? 0)) * 1000 / (bytes / 1e6);
+  if (samples.length) out.all = median(samples.map((m) => [...m.values()].reduce((a, b) => a + b, 0))) * 1000 / (bytes / 1e6);
+  return out;
+}
 
 /** Runs `fn` with a time limit, so one stuck transfer cannot hold the run. */
 async function bounded(what, ms, fn) {
@@ -190,14 +207,31 @@ async function main() {
     }
     routes.push({ name: RAW, kind: 'raw', url: `ws://127.0.0.1:${wsfyPort}/`, bytes: Math.round(o.wsMiB * MiB) });
 
-    const results = new Map(routes.map((r) => [r.name, { down: [], up: [], p50: [], p99: [], errors: [] }]));
+    const results = new Map(routes.map((r) => [r.name, { down: [], up: [], p50: [], p99: [], errors: [], cpu: { down: [], up: [] }, messages: { down: [], up: [] } }]));
+    const roles = new Map([[gateway.pid, 'gateway'], [wsfy.pid, 'websockify']]);
+    const countCpu = existsSync('/proc/self/stat');
     const stepMs = (bytes) => 60000 + bytes / 100; // at least 100 kB/s
     let cdp = null;
+    // Warm-up: a gateway runs for days, so its compiled bulk path is what users get; a
+    // cold JVM compiles during the first transfers (C2 took a core for seconds on this box).
+    if (o.warmupMiB > 0) {
+      for (const route of routes) {
+        const spec = { kind: route.kind, transport: route.transport, client: route.client, url: route.url };
+        const bytes = Math.round(Math.min(route.bytes, o.warmupMiB * MiB));
+        process.stderr.write(`browser-bench: warm-up ${route.name} (load ${loadavg()})\n`);
+        for (const dir of ['down', 'up']) {
+          await bounded(`warm-up ${route.name} ${dir}`, stepMs(bytes),
+            () => page.evaluate(([d, s, n]) => window.bench[d](s, n), [dir, spec, bytes])).catch((e) => {
+            process.stderr.write(`browser-bench: warm-up ${route.name} ${dir}: ${e.message}\n`);
+          });
+        }
+      }
+    }
     for (let rep = 1; rep <= o.repeat; rep++) {
       for (const route of routes) {
         const res = results.get(route.name);
         const spec = { kind: route.kind, transport: route.transport, client: route.client, url: route.url };
-        const profiling = o.profile && rep === 1 && route.kind === 'cometgate';
+        const profiling = o.profile && rep === 1;
         process.stderr.write(`browser-bench: repeat ${rep}/${o.repeat} ${route.name} (load ${loadavg()})\n`);
         try {
           for (const dir of ['down', 'up']) {
@@ -210,8 +244,10 @@ async function main() {
               await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
               await cdp.send('Profiler.start');
             }
+            const cpu0 = countCpu ? cpuByRole(roles) : null;
             const r = await bounded(`${route.name} ${dir}`, stepMs(route.bytes),
               () => page.evaluate(([d, s, n]) => window.bench[d](s, n), [dir, spec, route.bytes]));
+            if (cpu0) res.cpu[dir].push(cpuDelta(cpu0, cpuByRole(roles)));
             if (profiling) {
               const { profile } = await cdp.send('Profiler.stop');
               const file = path.join(o.profile, `${route.name.replace(/\W+/g, '-')}-${dir}.cpuprofile`);
@@ -221,6 +257,7 @@ async function main() {
             const want = dir === 'down' ? sourceDigest(route.bytes) : r.want;
             if (r.sha !== want) throw new Error(`${dir}: SHA-256 ${r.sha} of the bytes that arrived, expected ${want}`);
             res[dir].push(route.bytes / 1e6 / (r.ms / 1000));
+            res.messages[dir].push(r.messages);
           }
           const rt = await bounded(`${route.name} round trips`, 120000 + o.roundTrips * 200,
             () => page.evaluate(([s, n]) => window.bench.rtt(s, n), [spec, o.roundTrips]));
@@ -243,6 +280,10 @@ async function main() {
         downMBps: ok ? median(r.down) : null, upMBps: ok ? median(r.up) : null,
         rttP50Ms: ok ? median(r.p50) : null, rttP99Ms: ok ? median(r.p99) : null,
         repeats: { down: r.down, up: r.up, p50: r.p50, p99: r.p99 }, errors: r.errors,
+        messagesPerMB: Object.fromEntries(['down', 'up'].map((d) => [d, r.messages[d].length ? {
+          in: median(r.messages[d].map((m) => m.in)) / (route.bytes / 1e6), out: median(r.messages[d].map((m) => m.out)) / (route.bytes / 1e6),
+        } : null])),
+        cpuMsPerMB: Object.fromEntries(['down', 'up'].map((d) => [d, cpuPerMB(r.cpu[d], route.bytes)])),
       };
     });
     const load1 = loadavg();
@@ -251,6 +292,7 @@ async function main() {
       repeat: o.repeat, chromium: browser.version(), jar: o.jar, gatewayArgs: o.gatewayArgs, pageErrors, rows,
     };
     printTable(report);
+    printCpu(report);
     if (o.json) writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
     const failed = rows.filter((r) => !r.checksumsOk).length + pageErrors.length;
     process.exitCode = failed ? 1 : 0;

@@ -4,8 +4,14 @@
 # routing in front), then ROUNDS rounds of `bench run --scenarios S5` alternating A and B, each
 # with the direct baseline from the same client process. Prints every S5 row and the CPU
 # seconds each process used during the round (from /proc/PID/stat), so a change in the
-# per-message cost shows even on a loaded machine. Loopback only; stops what it started by PID.
+# per-message cost shows even on a loaded machine. The client also reports, over the ticking
+# phase only, CPU us per delivered tick for itself, the gateway, the backend and HAProxy
+# (--cpu-pid), their sum (path_cpu_us_per_tick) and the ceiling it implies on this machine
+# (ceiling_msg_per_s = cores x 1e6 / sum). Loopback only; stops what it started by PID.
 #
+#   BALANCER=1 SESSIONS=2000 ROUNDS=1 examples/benchmark/s5-ab.sh gateway/target/cometgate.jar   # the accounting
+#   INTERVAL_MS=250 ...                                    # 4 ticks a second per session
+#   BALANCER=1 B_HAPROXY='nbthread 1' s5-ab.sh J J       # the same jar, two HAProxy settings
 #   examples/benchmark/s5-ab.sh A.jar B.jar
 #   SESSIONS=7500 SECONDS_=10 ROUNDS=3 BALANCER=1 examples/benchmark/s5-ab.sh A.jar B.jar
 #   B_ARGS=--ack-delay-ms=1000 examples/benchmark/s5-ab.sh X.jar X.jar   # same jar, other client flags
@@ -18,12 +24,15 @@ SESSIONS=${SESSIONS:-5000}
 SECONDS_=${SECONDS_:-10}
 ROUNDS=${ROUNDS:-2}
 BALANCER=${BALANCER:-0}
+INTERVAL_MS=${INTERVAL_MS:-1000}    # between one session's ticks (--s5-interval-ms)
 BASE=${BASE:-64500}                 # ports BASE+1.. (A) and BASE+11.. (B)
 CLIENT_JVM=${CLIENT_JVM:--Xmx2g}
 A_ARGS=${A_ARGS:-}                  # extra `bench run` flags for A's client, B's
 B_ARGS=${B_ARGS:-}
 GATEWAY_JVM=${GATEWAY_JVM:--Xmx1g}
-OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-ab.XXXXXX)}
+A_HAPROXY=${A_HAPROXY:-}            # extra HAProxy `global` lines for A's, B's balancer (';' between lines), e.g. 'nbthread 1'
+B_HAPROXY=${B_HAPROXY:-}
+OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-ab.XXXXXX)}; mkdir -p "$OUT"
 ulimit -n 20000
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -56,7 +65,10 @@ start_variant() { # name jar offset
   await_port "$be_port"; await_port "$gw_port"
   if [ "$BALANCER" = 1 ]; then
     {
-      echo "global"; echo "    maxconn 9000"; echo "defaults"
+      echo "global"; echo "    maxconn 9000"
+      local extra; [ "$name" = A ] && extra=$A_HAPROXY || extra=$B_HAPROXY
+      [ -n "$extra" ] && tr ';' '\n' <<<"$extra" | sed 's/^ */    /'
+      echo "defaults"
       sed -n '/^defaults/,/^frontend/p' examples/cluster/haproxy.cfg | sed '1d;$d' | grep -v '^ *#'
       echo "frontend cometgate"; echo "    bind 127.0.0.1:$lb_port"; echo "    default_backend gw"
       echo "backend gw"; echo "    server gw-${name,,} 127.0.0.1:$gw_port"
@@ -78,7 +90,8 @@ for r in $(seq "$ROUNDS"); do
     [ "$BALANCER" = 1 ] && l0=$(cpu_ticks "${lb[$v]}")
     java -Xss512k $CLIENT_JVM -jar "$([ "$v" = A ] && echo "$A" || echo "$B")" bench run --scenarios S5 \
       --transports websocket --no-relay --via-gateway "$gw_url" --backend "$be_addr" \
-      --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --repeat 1 --gateway-pid "${gw[$v]}" \
+      --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --s5-interval-ms "$INTERVAL_MS" --repeat 1 \
+      --gateway-pid "${gw[$v]}" --cpu-pid "backend=${be[$v]}" $([ "$BALANCER" = 1 ] && echo "--cpu-pid haproxy=${lb[$v]}") \
       $([ "$v" = A ] && echo "$A_ARGS" || echo "$B_ARGS") >"$OUT/s5-$v-$r.txt" 2>&1 &
     client=$!; c_ticks=0
     while kill -0 "$client" 2>/dev/null; do c_ticks=$(cpu_ticks "$client"); sleep 0.5; done

@@ -6,6 +6,11 @@
 #
 #   examples/cluster/bench-cluster.sh                 # 30,000 sessions: 4 x 7,500
 #   GATEWAYS=2 BALANCERS=2 CLIENTS=2 SESSIONS=500 SECONDS_=10 examples/cluster/bench-cluster.sh
+#   PHASES=s5 S5_INTERVAL_MS=500 examples/cluster/bench-cluster.sh   # S5 alone at 2 msg/s per session
+#
+# The largest rate that meets S5's target (100% delivered, p99 < 100 ms): sweep S5_INTERVAL_MS
+# (aggregate rate = CLIENTS x SESSIONS x 1000 / S5_INTERVAL_MS) or SESSIONS with PHASES=s5, which
+# skips the memory and churn phases so one point costs the ramp and SECONDS_ ticks only.
 #
 # Three phases, all through the balancer: memory (every client holds SESSIONS idle sessions;
 # heap after a full GC and RSS are read from every gateway while they are held), S5 fan-out
@@ -24,6 +29,8 @@ BALANCERS=${BALANCERS:-4}
 CLIENTS=${CLIENTS:-4}
 SESSIONS=${SESSIONS:-7500}          # per client process
 SECONDS_=${SECONDS_:-20}            # S5 ticks (one message per second per session)
+S5_INTERVAL_MS=${S5_INTERVAL_MS:-1000} # between one session's ticks: 1000 is the specified 1 msg/s
+PHASES=${PHASES:-memory s5 s6}      # which phases to run, in this order
 S5_PHASING=${S5_PHASING:-spread}    # spread: each session on its own phase (N msg/s evenly); broadcast: all at once
 TRANSPORT=${TRANSPORT:-websocket}
 S6_STEADY=${S6_STEADY:-500}         # per client process
@@ -135,7 +142,10 @@ tcp_mem_kb() { awk '/^TCP:/ {for (i = 1; i < NF; i++) if ($i == "mem") print $(i
 hrss0=$(haproxy_rss_kb); tcp0=$(tcp_mem_kb)
 for g in $(seq "$GATEWAYS"); do p=${gateway_pids[$((g - 1))]}; heap0[$g]=$(heap_kb "$p"); rss0[$g]=$(rss_kb "$p"); done
 
+want_phase() { [[ " $PHASES " == *" $1 "* ]]; }
+
 # Memory per session: every client holds SESSIONS idle sessions (S1) while each gateway is measured.
+if want_phase memory; then
 echo "memory: $CLIENTS clients x $SESSIONS idle $TRANSPORT sessions through the balancer"
 clients=()
 c=0
@@ -174,15 +184,18 @@ echo "  kernel TCP buffers (whole machine: all 6 loopback sockets of a session):
   "($(( held > 0 ? (tcp - tcp0) * 1024 / held : 0 )) B/session)"
 for p in "${clients[@]}"; do wait "$p" || echo "a memory client exited $?; see $OUT" >&2; done
 for _ in $(seq 60); do [ "$(sessions_now)" -eq 0 ] && break; sleep 1; done
+fi
 
+if want_phase s5; then
 clients=()
-echo "S5: $CLIENTS clients x $SESSIONS $TRANSPORT sessions, $SECONDS_ ticks, through $BALANCERS HAProxy processes to $GATEWAYS gateways"
+echo "S5: $CLIENTS clients x $SESSIONS $TRANSPORT sessions, $SECONDS_ ticks $S5_INTERVAL_MS ms apart" \
+  "($((CLIENTS * SESSIONS * 1000 / S5_INTERVAL_MS)) msg/s), through $BALANCERS HAProxy processes to $GATEWAYS gateways"
 c=0
 for b in $backends; do
   c=$((c + 1))
   java -Xss512k -Xmx2g -jar "$JAR" bench run --scenarios S5 --transports "$TRANSPORT" --no-relay \
     --via-gateway "http://127.0.0.1:$LB_PORT/cometgate" --backend "$b" \
-    --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --s5-phasing "$S5_PHASING" --repeat 1 --json "$OUT/s5-client-$c.json" \
+    --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" --s5-phasing "$S5_PHASING" --s5-interval-ms "$S5_INTERVAL_MS" --repeat 1 --json "$OUT/s5-client-$c.json" \
     >"$OUT/s5-client-$c.txt" 2>&1 &
   pids+=($!); clients+=($!)
 done
@@ -200,7 +213,9 @@ for g in $(seq "$GATEWAYS"); do
     "RSS=$(( $(rss_kb "${gateway_pids[$((g - 1))]}") / 1024 )) MB"
 done
 grep -h "^S5 | $TRANSPORT" "$OUT"/s5-client-*.txt | sed 's/^/  client: /' || true
+fi
 
+if want_phase s6; then
 echo "S6: $CLIENTS clients x ($S6_STEADY steady + $S6_RATE new/s for 10 s) through the balancer"
 clients=()
 c=0
@@ -215,4 +230,5 @@ for b in $backends; do
 done
 for p in "${clients[@]}"; do wait "$p" || echo "a client exited $?; see $OUT" >&2; done
 grep -h "^S6 | $TRANSPORT" "$OUT"/s6-client-*.txt | sed 's/^/  client: /' || true
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); full outputs in $OUT"

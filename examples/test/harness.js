@@ -110,12 +110,41 @@ export async function stopProcess(proc, graceMs = 10000) {
   try { process.kill(group, 'SIGKILL'); } catch { /* gone */ }
 }
 
+/**
+ * {@link startProcess}, then {@link waitForPort}; if the port never opens the process (group) is
+ * stopped before the error goes on, since the caller never gets a handle to stop it with.
+ */
+export async function startListening(label, command, args, options, port, timeoutMs = 60000) {
+  const proc = startProcess(label, command, args, options);
+  try {
+    await waitForPort(port, proc, timeoutMs);
+  } catch (err) {
+    await stopProcess(proc);
+    throw err;
+  }
+  return proc;
+}
+
+/**
+ * Runs `start(started)`, which records each process it starts in `started` as soon as it has
+ * one; if it throws, every recorded process is stopped, the last started first, before the
+ * error goes on (a broker must not outlive a gateway that failed to start).
+ */
+export async function startAll(start) {
+  const started = {};
+  try {
+    await start(started);
+  } catch (err) {
+    for (const proc of Object.values(started).reverse()) await stopProcess(proc);
+    throw err;
+  }
+  return started;
+}
+
 /** Starts `java -jar cometgate.jar serve` with the example's policy and its page directory. */
 export async function startGateway({ policy, staticDir, port, dir }) {
-  const proc = startProcess('cometgate', 'java', ['-jar', JAR, 'serve', '--listen', `127.0.0.1:${port}`,
-    '--policy', policy, '--static', staticDir, '--drain-timeout', '1s'], { cwd: dir, logFile: path.join(dir, 'gateway.log') });
-  await waitForPort(port, proc, 60000);
-  return proc;
+  return startListening('cometgate', 'java', ['-jar', JAR, 'serve', '--listen', `127.0.0.1:${port}`,
+    '--policy', policy, '--static', staticDir, '--drain-timeout', '1s'], { cwd: dir, logFile: path.join(dir, 'gateway.log') }, port);
 }
 
 /** Headless Chromium from the system (never downloaded). */

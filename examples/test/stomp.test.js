@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import {
-  EXAMPLES, requireBinaries, tempDir, assertPortsFree, startProcess, waitForPort, stopProcess,
+  EXAMPLES, requireBinaries, tempDir, assertPortsFree, startListening, startAll, stopProcess,
   startGateway, launchBrowser, removeDir, RecordReader, explained,
 } from './harness.js';
 
@@ -31,15 +31,16 @@ async function stompClient() {
   return { socket, frames, send };
 }
 
+/** The broker, then the gateway; if either fails, whatever started is stopped (harness startAll). */
 async function startServers(t, tmp) {
   await assertPortsFree([STOMP_PORT, GATEWAY_PORT, ...PRIVATE_PORTS]);
-  const broker = startProcess('rabbitmq', 'sh', [path.join(dir, 'run-rabbitmq.sh'), path.join(tmp, 'rabbitmq')],
-    { cwd: tmp, logFile: path.join(tmp, 'rabbitmq.log') });
-  const started = Date.now();
-  await waitForPort(STOMP_PORT, broker, 90000);
-  t.diagnostic(`RabbitMQ STOMP listener up after ${Date.now() - started} ms`);
-  const gateway = await startGateway({ policy: path.join(dir, 'stomp.policy'), staticDir: path.join(dir, 'web'), port: GATEWAY_PORT, dir: tmp });
-  return { broker, gateway };
+  return startAll(async (started) => {
+    const begun = Date.now();
+    started.broker = await startListening('rabbitmq', 'sh', [path.join(dir, 'run-rabbitmq.sh'), path.join(tmp, 'rabbitmq')],
+      { cwd: tmp, logFile: path.join(tmp, 'rabbitmq.log') }, STOMP_PORT, 90000);
+    t.diagnostic(`RabbitMQ STOMP listener up after ${Date.now() - begun} ms`);
+    started.gateway = await startGateway({ policy: path.join(dir, 'stomp.policy'), staticDir: path.join(dir, 'web'), port: GATEWAY_PORT, dir: tmp });
+  });
 }
 
 test('the STOMP page chats with a second STOMP client through the gateway and RabbitMQ, with receipts', async (t) => {

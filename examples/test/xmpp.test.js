@@ -8,7 +8,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { execFileSync } from 'node:child_process';
 import {
-  EXAMPLES, requireBinaries, tempDir, assertPortsFree, startProcess, waitForPort, stopProcess,
+  EXAMPLES, requireBinaries, tempDir, assertPortsFree, startListening, startAll, stopProcess,
   startGateway, launchBrowser, copyInto, removeDir, cometgateCert, explained,
 } from './harness.js';
 
@@ -29,10 +29,11 @@ async function startServers(tmp) {
   for (const [user, password] of [['alice', 'alice-secret'], ['bob', 'bob-secret']]) {
     execFileSync(PROSODYCTL, ['--config', config, 'register', user, DOMAIN, password], { cwd: tmp, stdio: 'pipe' });
   }
-  const prosody = startProcess('prosody', PROSODY, ['--config', config, '-F'], { cwd: tmp, logFile: path.join(tmp, 'prosody.log') });
-  await waitForPort(XMPP_PORT, prosody, 30000);
-  const gateway = await startGateway({ policy, staticDir: path.join(dir, 'web'), port: GATEWAY_PORT, dir: tmp });
-  return { prosody, gateway };
+  return startAll(async (started) => { // prosody is stopped if the gateway fails to start
+    started.prosody = await startListening('prosody', PROSODY, ['--config', config, '-F'],
+      { cwd: tmp, logFile: path.join(tmp, 'prosody.log') }, XMPP_PORT, 30000);
+    started.gateway = await startGateway({ policy, staticDir: path.join(dir, 'web'), port: GATEWAY_PORT, dir: tmp });
+  });
 }
 
 /** A minimal XMPP client over TLS straight to prosody; `until(re)` waits for new stream text. */

@@ -78,14 +78,63 @@ export function isSequenced(type) {
  * @returns {Uint8Array}
  */
 export function encodeFrame(type, channel, seq, payload = EMPTY) {
-  const out = new Uint8Array(HEADER_SIZE + payload.length);
-  const view = new DataView(out.buffer);
+  return encodeFrameWithRoom(type, channel, seq, payload, 0);
+}
+
+/**
+ * Bytes {@link encodeFrameWithRoom} keeps free in front of a frame the client keeps for
+ * resending: room for the ACK (17 bytes) and the HEARTBEAT (13) a batch may start with.
+ */
+export const FRAME_ROOM = 32;
+
+/**
+ * {@link encodeFrame} with `room` free bytes in front of the frame, in the same buffer (the
+ * returned view starts after them), so that {@link joinBatch} can put an ACK there instead of
+ * copying the frame into a new batch.
+ * @param {number} type
+ * @param {number} channel
+ * @param {number} seq
+ * @param {Uint8Array} payload
+ * @param {number} room
+ * @returns {Uint8Array}
+ */
+export function encodeFrameWithRoom(type, channel, seq, payload, room) {
+  const out = new Uint8Array(new ArrayBuffer(room + HEADER_SIZE + payload.length), room);
+  const view = new DataView(out.buffer, room, HEADER_SIZE);
   view.setUint8(0, type);
   view.setUint32(1, channel);
   view.setUint32(5, seq);
   view.setUint32(9, payload.length);
   out.set(payload, HEADER_SIZE);
   return out;
+}
+
+/**
+ * The batch `prefix` frames then `frames`. A single frame made with {@link FRAME_ROOM} bytes of
+ * room takes the prefix in that room and is sent from there: in a bulk upload nearly every
+ * batch is one 64 KiB DATA frame, often led by an ACK, and copying the frame behind the ACK
+ * was a 64 KiB allocation and copy per such batch. What is written into the room is
+ * overwritten by the next batch that sends the frame (a resend), so the room must be used only
+ * by batches sent one at a time, as the reliable link does; the transports copy (WebSocket
+ * send, fetch bodies) or encode what they send before returning.
+ * @param {Uint8Array[]} prefix small frames that lead the batch (ACK, HEARTBEAT)
+ * @param {Uint8Array[]} frames
+ * @returns {Uint8Array}
+ */
+export function joinBatch(prefix, frames) {
+  if (prefix.length === 0) return concatBytes(frames);
+  if (frames.length === 1) {
+    const f = frames[0];
+    let n = 0;
+    for (const p of prefix) n += p.length;
+    if (n <= FRAME_ROOM && f.byteOffset === FRAME_ROOM && f.buffer.byteLength === FRAME_ROOM + f.length) {
+      const batch = new Uint8Array(f.buffer, FRAME_ROOM - n, n + f.length);
+      let at = 0;
+      for (const p of prefix) { batch.set(p, at); at += p.length; }
+      return batch;
+    }
+  }
+  return concatBytes([...prefix, ...frames]);
 }
 
 /**

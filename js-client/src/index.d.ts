@@ -28,7 +28,7 @@ export interface SessionOptions {
    * 28.5 s (long polls 26 s) with the gateway's defaults; see docs/PROTOCOL.md "Liveness".
    */
   deadAfterMs?: number;
-  /** Frames sent and nothing heard back this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding). */
+  /** Frames sent and nothing heard back this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding, at most a batch and 32 KiB of them). */
   ackTimeoutMs?: number;
   /**
    * The downstream quiet this long while the session waits for it (credit, an acknowledgement,

@@ -19,7 +19,7 @@ export const PARTITION_MARGIN_MS = 5000;
 /**
  * @typedef {object} LivenessOptions
  * @property {number} [deadAfterMs] a transport silent this long is replaced (default: see {@link livenessPlan})
- * @property {number} [ackTimeoutMs] frames sent and nothing heard this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding)
+ * @property {number} [ackTimeoutMs] frames sent and nothing heard this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding, at most a batch and 32 KiB of them)
  * @property {number} [reattachTimeoutMs] one attempt to reattach a session that had a transport (default 2000,
  *   or three times what the last successful attach took, if more)
  * @property {number} [reattachMaxDelayMs] the longest pause between reattach attempts (default 500)
@@ -96,13 +96,17 @@ export function probeDeadline(plan, unackedBytes, maxMessage) {
 
 /**
  * How long sent frames may go unanswered: over a slow uplink a large batch takes a while to
- * arrive, so 1 ms per 32 bytes outstanding is added to the plan's deadline.
+ * arrive, so 1 ms per 32 bytes outstanding is added to the plan's deadline, but only of one
+ * batch (at most `maxMessage`) and one ACK interval: the gateway acknowledges every 32 KiB it
+ * receives, so its ACK advances once that much more has arrived. A whole grown window (1 MiB:
+ * 33 s) left a blackholed transport in place that long.
  * @param {LivenessPlan} plan
  * @param {number} unackedBytes
+ * @param {number} maxMessage the gateway's largest batch (HELLO `maxMessage`)
  * @returns {number}
  */
-export function answerDeadline(plan, unackedBytes) {
-  return plan.ackTimeoutMs + Math.ceil(unackedBytes / 32);
+export function answerDeadline(plan, unackedBytes, maxMessage) {
+  return plan.ackTimeoutMs + Math.ceil(Math.min(unackedBytes, maxMessage + 32768) / 32);
 }
 
 /** @typedef {'attempt'|'silence'|'answer'|'probe'} DeadlineName */

@@ -7,7 +7,7 @@
  */
 
 import {
-  FrameType, decodeBatch, encodeFrame, concatBytes, u32Payload, readU32, HEADER_SIZE,
+  FrameType, decodeBatch, encodeFrame, concatBytes, joinBatch, u32Payload, readU32, HEADER_SIZE,
 } from './frame.js';
 import { RetransmitBuffer, ReceiveWindow, RttEstimator } from './reliable.js';
 
@@ -152,7 +152,7 @@ export class ReliableLink {
   flush() {
     const t = this.transport;
     if (!t || this.sending) return;
-    /** @type {Uint8Array[]} */
+    /** @type {Uint8Array[]} small unsequenced frames that lead the batch */
     const parts = [];
     let budget = Math.min(t.maxBatch, this.host.maxMessage());
     if (this.in.needsAck() && (this.ackDue || this.out.hasUnsent())) {
@@ -168,13 +168,12 @@ export class ReliableLink {
       this.probe = false;
     }
     const sequenced = this.out.takeUnsent(budget);
-    parts.push(...sequenced);
     if (sequenced.length > 0) this.#timeNewest();
-    if (parts.length === 0) return;
+    if (parts.length === 0 && sequenced.length === 0) return;
     this.sending = true;
     let sent;
     try {
-      sent = t.send(concatBytes(parts));
+      sent = t.send(joinBatch(parts, sequenced));
     } catch (e) {
       sent = Promise.reject(e);
     }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { encodeFrame } from './frame.js';
+import { encodeFrameWithRoom, FRAME_ROOM } from './frame.js';
 
 /**
  * @typedef {object} Outgoing
@@ -39,7 +39,8 @@ export class RetransmitBuffer {
    */
   push(type, channel, payload, onAck) {
     const seq = this.nextSeq++;
-    const bytes = encodeFrame(type, channel, seq, payload);
+    // Room in front: the batch that sends it may put an ACK there instead of copying it (joinBatch).
+    const bytes = encodeFrameWithRoom(type, channel, seq, payload, FRAME_ROOM);
     this.entries.push({ seq, bytes, onAck });
     this.bytes += bytes.length;
     return seq;

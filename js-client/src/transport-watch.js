@@ -124,7 +124,7 @@ export class TransportWatch {
    * @returns {number} how long sent frames may go unanswered on `t`
    */
   #answerMs(t) {
-    return answerDeadline(this.plan(t), this.session.link().unackedBytes);
+    return answerDeadline(this.plan(t), this.session.link().unackedBytes, this.session.hello()?.maxMessage ?? 131072);
   }
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   FrameType, FrameError, encodeFrame, encodeBatch, decodeBatch, isSequenced, closePayload,
-  readClosePayload, u32Payload, readU32, HEADER_SIZE,
+  readClosePayload, u32Payload, readU32, HEADER_SIZE, encodeFrameWithRoom, joinBatch, FRAME_ROOM,
 } from '../src/frame.js';
 import { encodeBase64, decodeBase64 } from '../src/base64.js';
 
@@ -94,3 +94,38 @@ test('base64 decoding rejects bad characters and lengths', () => {
   assert.throws(() => decodeBase64('a=bc'), /invalid character at offset 1/);
   assert.deepEqual([...decodeBase64('  AAEC\n')], [0, 1, 2]);
 });
+
+test('joinBatch puts the leading frames in the room in front of a kept frame, without copying it', () => {
+  const data = encodeFrameWithRoom(FrameType.DATA, 1, 7, new Uint8Array(1000).fill(9), FRAME_ROOM);
+  const ack = encodeFrame(FrameType.ACK, 0, 0, u32Payload(5));
+  const first = joinBatch([ack], [data]);
+  assert.equal(first.buffer, data.buffer, 'sent from the frame\'s own buffer');
+  assert.deepEqual(decodeBatch(first).map((f) => [f.type, f.seq, f.payload.length]), [[FrameType.ACK, 0, 4], [FrameType.DATA, 7, 1000]]);
+  // A resend led by something else: the room is written again, the frame itself never changes.
+  const beat = encodeFrame(FrameType.HEARTBEAT, 0, 0);
+  const again = joinBatch([u32Ack(6), beat], [data]);
+  assert.deepEqual(decodeBatch(again).map((f) => [f.type, f.type === FrameType.ACK ? readU32(f.payload) : f.seq]),
+    [[FrameType.ACK, 6], [FrameType.HEARTBEAT, 0], [FrameType.DATA, 7]]);
+  assert.deepEqual(decodeBatch(data).map((f) => [f.type, f.seq, f.payload[999]]), [[FrameType.DATA, 7, 9]]);
+  assert.deepEqual([...joinBatch([], [data])], [...data], 'nothing in front: the frame itself');
+});
+
+test('joinBatch copies when the frame has no room, or when several frames go', () => {
+  const plain = encodeFrame(FrameType.DATA, 1, 7, bytes(1, 2, 3));
+  const ack = encodeFrame(FrameType.ACK, 0, 0, u32Payload(5));
+  const batch = joinBatch([ack], [plain]);
+  assert.notEqual(batch.buffer, plain.buffer);
+  assert.deepEqual([...batch], [...ack, ...plain]);
+  // A view into someone else's buffer with bytes in front is not room: those bytes are not ours.
+  const outside = new Uint8Array(64);
+  outside.set(plain, FRAME_ROOM);
+  const view = outside.subarray(FRAME_ROOM, FRAME_ROOM + plain.length);
+  assert.deepEqual([...joinBatch([ack], [view])], [...ack, ...plain]);
+  assert.deepEqual([...outside.subarray(0, FRAME_ROOM)], new Array(FRAME_ROOM).fill(0), 'left untouched');
+  const two = [encodeFrameWithRoom(FrameType.DATA, 1, 1, bytes(1), FRAME_ROOM), encodeFrameWithRoom(FrameType.DATA, 1, 2, bytes(2), FRAME_ROOM)];
+  assert.deepEqual(decodeBatch(joinBatch([ack], two)).map((f) => f.seq), [0, 1, 2]);
+});
+
+function u32Ack(n) {
+  return encodeFrame(FrameType.ACK, 0, 0, u32Payload(n));
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TCPSocket } from '../src/tcp-socket.js';
-import { livenessPlan, probeDeadline } from '../src/liveness.js';
+import { answerDeadline, livenessPlan, probeDeadline } from '../src/liveness.js';
 import { fakeSession, randomBytes, until } from './helpers/util.js';
 
 // The gap ChaosIT found (issue 11): a downstream that dies while the client waits for credit,
@@ -30,6 +30,12 @@ test('the probe deadlines: 1 s of quiet, then 2.5 s for the answer (htmlfile 2 s
   assert.equal(probeDeadline(plan, 32000, 131072), 3500);
   assert.equal(probeDeadline(plan, 1 << 20, 131072), 7620, 'only one batch and the ACK interval count, not a whole grown window');
   assert.equal(livenessPlan(null, { probeAfterMs: 7, probeTimeoutMs: 9 }).probeTimeoutMs, 9);
+});
+
+test('the answer deadline counts one batch and one ACK interval outstanding, not a whole grown window', () => {
+  const plan = livenessPlan(null, {}, { deadAfterMs: 10000, ackTimeoutMs: 1000 });
+  assert.equal(answerDeadline(plan, 32768, 131072), 2024, '1 ms per 32 bytes');
+  assert.equal(answerDeadline(plan, 1 << 20, 98304), 5096, 'a blackhole with 1 MiB outstanding is found in 5.1 s, not 33.8 s');
 });
 
 test('a downstream blackholed while the client waits for credit is probed and replaced, and the session carries on', async () => {

@@ -33,12 +33,24 @@ final class Attackers implements AutoCloseable {
 
     private static final Pattern SESSION = Pattern.compile("\"session\":\"([^\"]+)\"");
     private static final long RETRY_MILLIS = 500;
+    /**
+     * The client-side send buffer of an attacker socket. Left to the kernel, it grows to
+     * {@code tcp_wmem}'s maximum (4 MiB) for a peer that does not read, and a pipeliner wrote
+     * some 4 MiB in 54-byte writes before blocking: 100 of them kept 100 client threads
+     * runnable for seconds, which on a shared machine starved the gateway and the canary of
+     * CPU (the canary's upgrade waited unread with the gateway's loops runnable, not busy).
+     * The gateway's side (what it reads, pins and answers) does not change with it.
+     */
+    private static final int SEND_BUFFER = 16 * 1024;
+    /** Pipelined GETs per write: one system call each, as a real pipeliner would batch them. */
+    private static final int PIPELINED_PER_WRITE = 256;
 
     private final InetSocketAddress gateway;
     private final String host;
     private final String target;
     private final List<Thread> threads = new ArrayList<>();
     private final List<Socket> sockets = new ArrayList<>();
+    private final java.util.concurrent.atomic.LongAdder written = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running = true;
 
     /** @param target what the attackers' channels open: the bench backend's host:port */
@@ -90,6 +102,7 @@ final class Attackers implements AutoCloseable {
     private Socket connect() throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
+        socket.setSendBufferSize(SEND_BUFFER);
         socket.connect(gateway, 5_000);
         synchronized (sockets) {
             sockets.add(socket);
@@ -101,9 +114,11 @@ final class Attackers implements AutoCloseable {
         OutputStream out = socket.getOutputStream();
         switch (kind) {
             case PIPELINER -> {
-                byte[] get = ("GET /js/session.js HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] burst = ("GET /js/session.js HTTP/1.1\r\nHost: " + host + "\r\n\r\n").repeat(PIPELINED_PER_WRITE)
+                        .getBytes(StandardCharsets.US_ASCII);
                 while (running) {
-                    out.write(get); // blocks for good once the gateway stops reading
+                    out.write(burst); // blocks for good once the gateway stops reading
+                    written.add(burst.length);
                 }
             }
             case UPLOADER -> {
@@ -259,6 +274,11 @@ final class Attackers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Bytes the pipeliners have written so far. */
+    long written() {
+        return written.sum();
     }
 
     @Override

@@ -113,6 +113,11 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--s8-attackers", converter = Converters.Positive.class, description = "S8 attackers per kind (default ${DEFAULT-VALUE}).")
     int s8Attackers = 100;
 
+    @Option(names = "--s8-phases", split = ",", paramLabel = "LIST",
+            description = "S8 phases to run: alone, pipeliner, uploader, ws-downloader, xhr-downloader, slowloris, ws-trickle, "
+                    + "malformed, all (default: every phase).")
+    List<String> s8Phases = List.of();
+
     @Option(names = "--s7-messages", converter = Converters.Positive.class, description = "S7 messages (default ${DEFAULT-VALUE}).")
     int s7Messages = 200;
 
@@ -141,6 +146,14 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--s5-phasing",
             description = "S5, once every session is open: spread (session i of n starts ticking at i/n of a second: n messages a second, evenly) or broadcast (all at once: a burst of n every second). Default ${DEFAULT-VALUE}.")
     FanOut.Phasing s5Phasing = FanOut.Phasing.SPREAD;
+
+    @Option(names = "--s5-interval-ms", converter = Converters.Positive.class,
+            description = "S5: milliseconds between one session's ticks (default ${DEFAULT-VALUE}, the specified 1 msg/s); lower it to find the largest aggregate rate (sessions x 1000 / interval) a setup carries.")
+    int s5IntervalMs = 1000;
+
+    @Option(names = "--cpu-pid", paramLabel = "NAME=PID",
+            description = "S5: another process on the gateway's path (haproxy, backend; repeatable) whose CPU per delivered tick is reported as NAME_cpu_us_per_tick and added to path_cpu_us_per_tick.")
+    List<String> cpuPids = new ArrayList<>();
 
     @Option(names = "--s5-ask-on-open",
             description = "S5 as before session 4: each session asks for its ticks as soon as it is open, so ticks overlap the ramp (default: all at once, once every session is open).")
@@ -267,7 +280,8 @@ public final class BenchRunCommand implements Callable<Integer> {
                 new Scenarios.CpuProbes(servers, backendPid == null ? null : new Probe(backendPid)));
         Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds,
                 s6Steady, s6Rate, s6Seconds, warmupMs), results, progress);
-        FanOut fanOut = new FanOut(context.withPostKeepAlive(false), results, progress, warmupMs, s5Phasing, s5AskOnOpen);
+        FanOut fanOut = new FanOut(context.withPostKeepAlive(false), results, progress, warmupMs, s5Phasing, s5AskOnOpen,
+                s5IntervalMs, onPathProbes());
         List<Route> all = Scenarios.withBaselines(baselines, measured);
         boolean baselinesOnly = chosen.contains("S0");
         List<Route> s2Routes = chosen.contains("S2") ? all : baselines;
@@ -315,7 +329,7 @@ public final class BenchRunCommand implements Callable<Integer> {
                 } else {
                     new HostileNeighbours(fast, results, progress, gatewayAdmin != null ? gatewayAdmin : gatewayAdminOption,
                             startedGatewayPid != null ? startedGatewayPid : gatewayPid, s8Attackers, 2 * warmupMs)
-                            .run(canary, context.gatewayTarget, r);
+                            .run(s8Phases, canary, context.gatewayTarget, r);
                 }
             }
             if (chosen.contains("S1")) {
@@ -390,6 +404,18 @@ public final class BenchRunCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             results.machine("memory", "unknown");
         }
+    }
+
+    private Map<String, Probe> onPathProbes() {
+        Map<String, Probe> out = new LinkedHashMap<>();
+        for (String entry : cpuPids) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || !entry.substring(eq + 1).matches("[0-9]+")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--cpu-pid wants NAME=PID, got '" + entry + "'");
+            }
+            out.put(entry.substring(0, eq), new Probe(Long.parseLong(entry.substring(eq + 1))));
+        }
+        return out;
     }
 
     /** {@code NAME=VALUE} or a bare {@code VALUE} (named raw-websocket), in the order given. */

@@ -6,6 +6,8 @@ import org.HdrHistogram.Recorder;
 
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,6 +40,10 @@ final class FanOut {
     private final Phasing phasing;
     /** The old way, kept to compare with: each session asks for its ticks as soon as it is open. */
     private final boolean askOnOpen;
+    /** Between one session's ticks: 1000 is S5 as specified; lower finds the largest rate a setup carries. */
+    private final int intervalMillis;
+    /** Other processes on the path (HAProxy, the backend) whose CPU per tick is reported too. */
+    private final Map<String, Probe> onPath;
 
     /** When the held sessions' ticks start, relative to one another. */
     enum Phasing {
@@ -46,19 +52,21 @@ final class FanOut {
         /** Every session starts at once: a burst of N messages every second. */
         BROADCAST;
 
-        long startDelayMicros(int index, int count) {
-            return this == SPREAD ? 1_000_000L * index / Math.max(1, count) : 0;
+        long startDelayMicros(int index, int count, int intervalMillis) {
+            return this == SPREAD ? 1_000L * intervalMillis * index / Math.max(1, count) : 0;
         }
     }
 
     FanOut(ClientContext context, Results results, PrintWriter progress, int settleMillis, Phasing phasing,
-           boolean askOnOpen) {
+           boolean askOnOpen, int intervalMillis, Map<String, Probe> onPath) {
         this.context = context;
         this.results = results;
         this.progress = progress;
         this.settleMillis = settleMillis;
         this.phasing = phasing;
         this.askOnOpen = askOnOpen;
+        this.intervalMillis = intervalMillis;
+        this.onPath = Map.copyOf(onPath);
     }
 
     private void say(String format, Object... args) {
@@ -68,12 +76,13 @@ final class FanOut {
 
     /** {@code gateway} may be null (a baseline route, or a gateway whose PID is unknown). */
     void run(Route route, Probe gateway, int sessions, int ticks, int repeat) throws Exception {
-        say("S5 fan-out %s x %d sessions, %d ticks each (repeat %d)", route.name(), sessions, ticks, repeat);
+        say("S5 fan-out %s x %d sessions, %d ticks each, one per %d ms (repeat %d)", route.name(), sessions, ticks,
+                intervalMillis, repeat);
         Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
         LongAdder delivered = new LongAdder();
         LongAccumulator firstTickMin = new LongAccumulator(Math::min, Long.MAX_VALUE);
         LongAccumulator firstTickMax = new LongAccumulator(Math::max, Long.MIN_VALUE);
-        byte[] ask = ByteBuffer.allocate(9).put(BenchBackend.TICK).putInt(ticks).putInt(1000).array();
+        byte[] ask = ByteBuffer.allocate(9).put(BenchBackend.TICK).putInt(ticks).putInt(intervalMillis).array();
         long openStart = System.nanoTime();
         Opener.Opened opened = Opener.open(context, route, sessions, () -> new Conn.Listener() {
             private final byte[] partial = new byte[BenchBackend.TICK_BYTES];
@@ -108,15 +117,18 @@ final class FanOut {
         }
         long selfCpu0 = ownCpuNanos();
         long gatewayCpu0 = gateway == null ? 0 : gateway.cpuNanos();
+        Map<String, Long> onPathCpu0 = new TreeMap<>();
+        onPath.forEach((name, probe) -> onPathCpu0.put(name, probe.cpuNanos()));
         int index = 0;
         for (Conn conn : opened.conns()) {
             if (!askOnOpen && conn.opened().isDone() && !conn.opened().isCompletedExceptionally()) {
                 conn.loop().schedule(() -> conn.send(Scenarios.copy(ask)),
-                        phasing.startDelayMicros(index++, held), TimeUnit.MICROSECONDS);
+                        phasing.startDelayMicros(index++, held, intervalMillis), TimeUnit.MICROSECONDS);
             }
         }
+        long tickingStart = System.nanoTime();
         long expected = (long) held * ticks;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ticks + 15);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos((long) ticks * intervalMillis) + TimeUnit.SECONDS.toNanos(15);
         long lastReport = System.nanoTime();
         while (delivered.sum() < expected && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -126,23 +138,50 @@ final class FanOut {
             }
         }
         long got = delivered.sum();
+        double tickingSeconds = (System.nanoTime() - tickingStart) / 1e9;
         // With askOnOpen the ramp's ticks came before this window opened: no per-tick figure then
         double selfCpuPerTick = askOnOpen ? Double.NaN : (ownCpuNanos() - selfCpu0) / 1e3 / Math.max(1, got);
         double gatewayCpuPerTick = gateway == null || askOnOpen ? Double.NaN
                 : (gateway.cpuNanos() - gatewayCpu0) / 1e3 / Math.max(1, got);
+        Map<String, Double> cpu = cpuPerTick(route, gateway, got, selfCpuPerTick, gatewayCpuPerTick, onPathCpu0);
         Opener.closeAll(opened.conns());
         Histogram h = latency.getIntervalHistogram();
         long all = (long) sessions * ticks;
         long spread = firstTickMax.get() - firstTickMin.get();
-        results.add("S5", route.name(), "n=" + sessions, repeat, Scenarios.values(
+        Map<String, Double> row = Scenarios.values(
                 "delivered_percent", 100.0 * got / all, "failed_sessions", (double) opened.failures(),
                 "p50_ms", h.getValueAtPercentile(50) / 1e6, "p99_ms", h.getValueAtPercentile(99) / 1e6,
                 "max_ms", h.getMaxValue() / 1e6,
                 "open_s", openSeconds,
                 "first_tick_spread_ms", spread < 0 ? Double.NaN : spread / 1e6,
                 "client_cpu_us_per_tick", selfCpuPerTick,
-                "gateway_cpu_us_per_tick", gatewayCpuPerTick));
+                "rate_msg_per_s", held * 1000.0 / intervalMillis, "ticking_s", tickingSeconds);
+        row.putAll(cpu);
+        results.add("S5", route.name(), "n=" + sessions, repeat, row);
         Thread.sleep(settleMillis);
+    }
+
+    /**
+     * CPU microseconds per delivered tick in each process on the path, their sum, and the
+     * ceiling it implies: the messages a second this machine's cores could carry if the path
+     * had them all ({@code cores x 1e6 / sum}). Only on the gateway's routes, whose path this is.
+     */
+    private Map<String, Double> cpuPerTick(Route route, Probe gateway, long got, double self, double ofGateway,
+                                           Map<String, Long> onPathCpu0) {
+        Map<String, Double> out = Scenarios.values("client_cpu_us_per_tick", self, "gateway_cpu_us_per_tick", ofGateway);
+        if (askOnOpen || gateway == null) { // a baseline's path (client and backend only) is not the one asked about
+            return out;
+        }
+        double sum = self + ofGateway;
+        for (Map.Entry<String, Long> e : onPathCpu0.entrySet()) {
+            double us = (onPath.get(e.getKey()).cpuNanos() - e.getValue()) / 1e3 / Math.max(1, got);
+            out.put(e.getKey() + "_cpu_us_per_tick", us);
+            sum += us;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.put("path_cpu_us_per_tick", sum);
+        out.put("ceiling_msg_per_s", got == 0 ? Double.NaN : cores * 1e6 / sum);
+        return out;
     }
 
     /** This JVM's CPU time alone (a Probe of our PID would add the backend and gateway we may have started). */

@@ -47,12 +47,24 @@ final class HostileNeighbours {
         this.settleMillis = settleMillis;
     }
 
-    void run(Route canary, String target, int repeat) throws Exception {
-        phase(canary, target, "alone", List.of(), repeat);
+    /** @param only the phases to run by name ("alone", a kind's label, "all"); empty for every phase */
+    void run(List<String> only, Route canary, String target, int repeat) throws Exception {
+        Map<String, List<Attackers.Kind>> phases = new java.util.LinkedHashMap<>();
+        phases.put("alone", List.of());
         for (Attackers.Kind kind : Attackers.Kind.values()) {
-            phase(canary, target, kind.label(), List.of(kind), repeat);
+            phases.put(kind.label(), List.of(kind));
         }
-        phase(canary, target, "all", List.of(Attackers.Kind.values()), repeat);
+        phases.put("all", List.of(Attackers.Kind.values()));
+        for (String name : only) {
+            if (!phases.containsKey(name)) {
+                throw new IllegalArgumentException("--s8-phases: no phase '" + name + "' (known: " + phases.keySet() + ")");
+            }
+        }
+        for (Map.Entry<String, List<Attackers.Kind>> phase : phases.entrySet()) {
+            if (only.isEmpty() || only.contains(phase.getKey())) {
+                phase(canary, target, phase.getKey(), phase.getValue(), repeat);
+            }
+        }
     }
 
     private void phase(Route canary, String target, String name, List<Attackers.Kind> kinds, int repeat) throws Exception {
@@ -78,6 +90,10 @@ final class HostileNeighbours {
             values.put("heap_peak_mib", heapPeak.get() / MIB);
             values.put("direct_peak_mib", directPeak.get() / MIB);
             values.put("alive", alive() ? 1.0 : 0.0);
+            if (kinds.contains(Attackers.Kind.PIPELINER)) {
+                // What one pipeliner pushed: it should block once the gateway stops reading, not spin the client's CPU.
+                values.put("pipeliner_sent_kib", group.written() / 1024.0 / attackers);
+            }
             results.add("S8", canary.name(), name, repeat, values);
         } finally {
             sampler.interrupt();

@@ -5,7 +5,6 @@ import io.cometgate.protocol.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -88,7 +87,7 @@ final class HttpCarrier implements GatewayConn.Carrier {
         String path = "/" + transport + "?s=" + conn.sessionId() + "&ack=" + conn.ackForRequest() + (binary ? "&binary=1" : "");
         if (transport.equals("xhr-polling")) {
             downLink.request(request(HttpMethod.GET, path, Unpooled.EMPTY_BUFFER, true), new Body(body -> {
-                ByteBuf batch = binary ? body.retain() : decodeBase64(body);
+                ByteBuf batch = binary ? body.retain() : Base64Lines.decode(body, body.alloc());
                 try {
                     conn.batch(batch);
                 } finally {
@@ -211,7 +210,7 @@ final class HttpCarrier implements GatewayConn.Carrier {
      * (SSE), or in {@code <script>p("...")</script>} lines (htmlfile).
      */
     private final class DownStream extends DownEvents {
-        private ByteBuf partial;
+        private CompositeByteBuf partial;
 
         @Override
         void reset() {
@@ -223,8 +222,9 @@ final class HttpCarrier implements GatewayConn.Carrier {
 
         /**
          * Splits the stream into lines. Only the new bytes are scanned for the newline; a line
-         * still incomplete is accumulated (rescanning it on every chunk made parsing quadratic
-         * in the line length, and a line is a whole base64 batch).
+         * still incomplete is held as a composite of its pieces (rescanning it on every chunk
+         * made parsing quadratic in the line length, and a line is a whole base64 batch; copying
+         * it into a growing buffer cost the load tool a copy and regrowth per batch).
          */
         @Override
         public void content(ByteBuf content) {
@@ -232,17 +232,18 @@ final class HttpCarrier implements GatewayConn.Carrier {
                 int length = content.bytesBefore((byte) '\n');
                 if (length < 0) {
                     if (partial == null) {
-                        partial = content.alloc().buffer(Math.max(256, content.readableBytes() * 2));
+                        partial = content.alloc().compositeBuffer(1024);
                     }
-                    partial.writeBytes(content);
+                    partial.addComponent(true, content.retainedSlice()); // held, not copied
+                    content.skipBytes(content.readableBytes());
                     return;
                 }
                 if (partial == null) {
                     line(content.slice(content.readerIndex(), length));
                     content.skipBytes(length + 1);
                 } else {
-                    partial.writeBytes(content, length);
-                    content.skipBytes(1);
+                    partial.addComponent(true, content.retainedSlice(content.readerIndex(), length));
+                    content.skipBytes(length + 1);
                     try {
                         line(partial);
                     } finally {
@@ -268,7 +269,7 @@ final class HttpCarrier implements GatewayConn.Carrier {
             } else if (transport.equals("eventsource") || text.getByte(text.readerIndex()) == ' ') {
                 return; // SSE comments, ids, retry; xhr-streaming's padding
             }
-            ByteBuf batch = decodeBase64(text);
+            ByteBuf batch = Base64Lines.decode(text, text.alloc());
             try {
                 conn.batch(batch);
             } finally {
@@ -376,10 +377,5 @@ final class HttpCarrier implements GatewayConn.Carrier {
             }
         }
         return true;
-    }
-
-    /** The JDK's decoder (intrinsified) rather than Netty's byte-at-a-time one: the load tool must not be the bottleneck. */
-    static ByteBuf decodeBase64(ByteBuf text) {
-        return Unpooled.wrappedBuffer(java.util.Base64.getDecoder().decode(ByteBufUtil.getBytes(text)));
     }
 }

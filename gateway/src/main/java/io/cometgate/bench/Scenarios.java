@@ -95,6 +95,7 @@ final class Scenarios {
         AtomicLong received = new AtomicLong();
         // Set once the connection is open: a handshake slower than the whole run (a loaded machine) must not leave it unmeasured
         long[] measuredFrom = {Long.MAX_VALUE};
+        long opening = System.nanoTime();
         Conn conn = one(route, new Stamped(SMALL) {
             @Override
             void message(Conn c, long stamp) {
@@ -105,6 +106,7 @@ final class Scenarios {
                 }
             }
         }, new byte[] {BenchBackend.ECHO});
+        double openMillis = (System.nanoTime() - opening) / 1e6; // S8: what a hostile neighbour does to a new session
         long start = System.nanoTime();
         long warmupEnd = start + TimeUnit.MILLISECONDS.toNanos(options.warmupMillis);
         measuredFrom[0] = warmupEnd;
@@ -146,7 +148,7 @@ final class Scenarios {
         return values(
                 "p50_us", copy.getValueAtPercentile(50) / 1e3, "p99_us", copy.getValueAtPercentile(99) / 1e3,
                 "p999_us", copy.getValueAtPercentile(99.9) / 1e3, "max_us", copy.getMaxValue() / 1e3,
-                "sent", (double) sent[0], "received", (double) received.get());
+                "sent", (double) sent[0], "received", (double) received.get(), "open_ms", openMillis);
     }
 
     /** S4: N sessions, each with one 64 B message in flight; round trips per second. */

@@ -53,6 +53,7 @@ public final class GatewayServer implements AutoCloseable {
     private UpgradeRoute upgrades;
     private TrustedSources proxyProtocolFrom;
     private EventLoopGroup adminLoop;
+    private final ConnectionPins pins = new ConnectionPins();
 
     /**
      * @param endpoints   what serves the protocol paths (the transports); the server itself knows
@@ -70,6 +71,7 @@ public final class GatewayServer implements AutoCloseable {
         lag.registerWith(context.metrics());
         context.metrics().registerSessionGauge(context.registry()::sessionCount);
         StandardSeries.register(context.metrics(), version());
+        pins.registerWith(context.metrics());
         this.scraper = new Scraper(context.metrics());
         this.ops = new OpsEndpoints(context.registry()::isDraining, scraper);
     }
@@ -158,6 +160,7 @@ public final class GatewayServer implements AutoCloseable {
                 .group(loops.acceptor(), loops.workers())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .handler(pins) // sees each accepted connection once, for the pinned-bytes gauges
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS);

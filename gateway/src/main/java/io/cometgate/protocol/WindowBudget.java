@@ -12,6 +12,8 @@ public final class WindowBudget {
 
     private final long limit;
     private long used;
+    /** The initial windows of the open channels: what {@link #used} holds beyond them is growth. */
+    private long opened;
 
     public WindowBudget(long limit) {
         this.limit = limit;
@@ -20,11 +22,13 @@ public final class WindowBudget {
     /** A channel opened with the initial window: counted, never refused (the protocol promises it). */
     public void open(long initialWindow) {
         used += initialWindow;
+        opened += initialWindow;
     }
 
     /** A channel ended: its initial window is free again (its growth comes back through {@link #free}). */
     public void close(long initialWindow) {
         free(initialWindow);
+        opened = Math.max(0, opened - initialWindow);
     }
 
     /** Takes up to {@code wanted} bytes of room; returns what it got (0 when the budget is spent). */
@@ -40,6 +44,11 @@ public final class WindowBudget {
 
     public long used() {
         return used;
+    }
+
+    /** How far the open channels' windows grew beyond their initial windows, together. */
+    public long grown() {
+        return Math.max(0, used - opened);
     }
 
     public long limit() {

@@ -321,6 +321,11 @@ public final class Session implements ChannelOwner {
         return upstreamWindows;
     }
 
+    /** What the channels' upstream windows grew by, together; 0 while none grew (no budget made for it). */
+    long upstreamGrowth() {
+        return upstreamWindows == null ? 0 : upstreamWindows.grown();
+    }
+
     @Override
     public void downstreamWindowGrew(long bytes) {
         boolean wasFull = !canReadBackends();

@@ -42,7 +42,10 @@ final class SessionOutbox {
     private long highestSent;
     /** How long an ACK with nothing to ride along may wait. */
     static final long ACK_DELAY_MILLIS = 20;
-    /** The client's retransmit buffer is freed at least this often. */
+    /**
+     * The client's retransmit buffer is freed at least this often, plus a quarter of what its
+     * upstream windows grew by ({@link #loneAckBytes}).
+     */
     static final long ACK_EVERY_BYTES = 32 * 1024;
     /**
      * The largest backend read (BackendConnector's read allocator): each open channel may have
@@ -209,7 +212,7 @@ final class SessionOutbox {
                 if (!ackPending || !receiver.takesLoneAck()) {
                     return;
                 }
-                if (bytesSinceAck < ACK_EVERY_BYTES) {
+                if (bytesSinceAck < loneAckBytes()) {
                     delayAck();
                     return;
                 }
@@ -222,6 +225,17 @@ final class SessionOutbox {
                 return;
             }
         }
+    }
+
+    /**
+     * Bytes from the client after which an ACK goes out alone: 32 KiB, plus a quarter of how far
+     * the session's upstream windows grew (docs/PROTOCOL.md, "Reliable delivery"). A page
+     * uploading through a 1 MiB window then gets no lone ACK per 64 KiB message (each is a
+     * message the browser must take in, as costly as a bulk one): the ACK rides on the CREDIT
+     * that comes every eighth of the window, and the 20 ms timer still bounds its delay.
+     */
+    private long loneAckBytes() {
+        return ACK_EVERY_BYTES + session.upstreamGrowth() / 4;
     }
 
     private ByteBuf nextBatch(int cap) {
@@ -276,7 +290,7 @@ final class SessionOutbox {
         if (ackTimer == null) {
             ackTimer = session.loop().schedule(() -> {
                 ackTimer = null;
-                bytesSinceAck = ACK_EVERY_BYTES; // due now
+                bytesSinceAck = Math.max(bytesSinceAck, loneAckBytes()); // due now
                 try {
                     flush();
                 } catch (OutOfDirectMemoryError exhausted) {

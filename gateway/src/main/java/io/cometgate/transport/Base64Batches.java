@@ -30,13 +30,26 @@ final class Base64Batches {
     private Base64Batches() {
     }
 
+    private static final byte[] NOTHING = {};
+
     /** Encodes and releases {@code batch}; the result is a new buffer the caller owns. */
     static ByteBuf encode(ByteBuf batch) {
+        return encode(batch, NOTHING, NOTHING);
+    }
+
+    /**
+     * Encodes and releases {@code batch} between {@code head} and {@code tail}, all in one buffer
+     * the caller owns: a streaming transport's framing around a batch used to be three buffers
+     * (two small ones allocated per batch) in a composite, one more iovec each in every write.
+     */
+    static ByteBuf encode(ByteBuf batch, byte[] head, byte[] tail) {
         try {
             int length = batch.readableBytes();
-            ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(4 * ((length + 2) / 3));
+            ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(head.length + 4 * ((length + 2) / 3) + tail.length);
             try {
+                out.writeBytes(head);
                 encodeInto(batch, batch.readerIndex(), batch.readerIndex() + length, out);
+                out.writeBytes(tail);
                 return out;
             } catch (RuntimeException | Error e) {
                 out.release(); // the caller gets nothing, so nothing else would release it

@@ -3,8 +3,9 @@ package io.cometgate.transport;
 import io.cometgate.config.TransportKind;
 import io.cometgate.session.Session;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@code eventsource}: Server-Sent Events. Each event's id is the highest sequence number it
@@ -27,9 +28,16 @@ final class EventSourceReceiver extends HttpStreamReceiver {
         return ascii(ch, ":" + " ".repeat(2048) + "\nretry: 500\n\n");
     }
 
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
     @Override
-    ByteBuf frame(Channel ch, ByteBuf base64, long highestSeq) {
-        String head = highestSeq > 0 ? "id: " + highestSeq + "\ndata: " : "data: ";
-        return Unpooled.wrappedBuffer(ascii(ch, head), base64, ascii(ch, "\n\n"));
+    byte[] head(long highestSeq) {
+        return highestSeq > 0 ? ("id: " + highestSeq + "\ndata: ").getBytes(StandardCharsets.US_ASCII) : DATA;
+    }
+
+    @Override
+    byte[] tail() {
+        return END;
     }
 }

@@ -3,8 +3,9 @@ package io.cometgate.transport;
 import io.cometgate.config.TransportKind;
 import io.cometgate.session.Session;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@code htmlfile}: a forever-frame. The page loads this document in a hidden iframe; each
@@ -44,8 +45,16 @@ final class HtmlFileReceiver extends HttpStreamReceiver {
         return ascii(ch, head);
     }
 
+    private static final byte[] OPEN = "<script>p(\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "\")</script>\n".getBytes(StandardCharsets.US_ASCII);
+
     @Override
-    ByteBuf frame(Channel ch, ByteBuf base64, long highestSeq) {
-        return Unpooled.wrappedBuffer(ascii(ch, "<script>p(\""), base64, ascii(ch, "\")</script>\n"));
+    byte[] head(long highestSeq) {
+        return OPEN;
+    }
+
+    @Override
+    byte[] tail() {
+        return CLOSE;
     }
 }

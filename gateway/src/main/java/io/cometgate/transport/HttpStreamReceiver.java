@@ -42,8 +42,11 @@ abstract class HttpStreamReceiver implements Receiver {
     /** What precedes the first batch (padding that makes browsers and proxies start delivering). */
     abstract ByteBuf prelude(Channel ch);
 
-    /** One batch, already base64-encoded, in this transport's framing. */
-    abstract ByteBuf frame(Channel ch, ByteBuf base64, long highestSeq);
+    /** What precedes one base64 batch in this transport's framing. */
+    abstract byte[] head(long highestSeq);
+
+    /** What follows one base64 batch in this transport's framing. */
+    abstract byte[] tail();
 
     /**
      * Whether batches go out raw: frames delimit themselves by their length field, so a binary
@@ -75,7 +78,7 @@ abstract class HttpStreamReceiver implements Receiver {
 
     @Override
     public boolean deliver(ByteBuf batch, long highestSeq) {
-        ByteBuf framed = binaryBodies() ? batch : frame(channel, Base64Batches.encode(batch), highestSeq);
+        ByteBuf framed = binaryBodies() ? batch : Base64Batches.encode(batch, head(highestSeq), tail());
         written += framed.readableBytes();
         channel.writeAndFlush(new DefaultHttpContent(framed));
         if (written >= budget) {

@@ -42,8 +42,15 @@ final class XhrStreamingReceiver extends HttpStreamReceiver {
         return binary;
     }
 
+    private static final byte[] NOTHING = {};
+
     @Override
-    ByteBuf frame(Channel ch, ByteBuf base64, long highestSeq) {
-        return Unpooled.wrappedBuffer(base64, Unpooled.wrappedBuffer(NEWLINE));
+    byte[] head(long highestSeq) {
+        return NOTHING;
+    }
+
+    @Override
+    byte[] tail() {
+        return NEWLINE;
     }
 }

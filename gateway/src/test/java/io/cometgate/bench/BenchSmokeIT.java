@@ -61,17 +61,26 @@ class BenchSmokeIT {
     @Test
     void capacityFanOutAndChurnScenariosHoldEverySessionAndReturnToBaseline() throws Exception {
         Map<String, Map<String, Object>> medians = run("--scenarios", "S1,S5,S6", "--transports", "websocket,xhr-polling",
-                "--s1-sessions", "20", "--idle-seconds", "1", "--s5-sessions", "10", "--s5-seconds", "2",
+                "--s1-sessions", "20", "--idle-seconds", "1", "--s5-sessions", "10", "--s5-seconds", "4",
+                "--s5-interval-ms", "250", "--cpu-pid", "tests=" + ProcessHandle.current().pid(),
                 "--s6-steady", "5", "--s6-rate", "10", "--s6-seconds", "1");
         for (String route : List.of("websocket", "xhr-polling")) {
             assertEquals(20.0, number(medians, "S1 | " + route + " | n=20", "held"), route + " did not hold every session");
             assertEquals(0.0, number(medians, "S1 | " + route + " | n=20", "failures"));
             assertEquals(100.0, number(medians, "S5 | " + route + " | n=10", "delivered_percent"), route + " lost ticks");
             // Every session was asked for its ticks at once, after all were open: the backend sent the first ticks together
-            // The default phasing spreads 10 sessions' first ticks over 0..900 ms of the first second
+            // The default phasing spreads 10 sessions' first ticks over 0..225 ms of the first 250 ms interval
+            // (over 0..900 ms if --s5-interval-ms were ignored), and 4 ticks 250 ms apart take about a second, not 4
             double spread = number(medians, "S5 | " + route + " | n=10", "first_tick_spread_ms");
-            assertTrue(spread >= 600 && spread < 3000, route + " first ticks not spread over a second: " + spread + " ms");
+            assertTrue(spread >= 120 && spread < 700, route + " first ticks not spread over 250 ms: " + spread + " ms");
+            double ticking = number(medians, "S5 | " + route + " | n=10", "ticking_s");
+            assertTrue(ticking < 3.0, route + ": 4 ticks 250 ms apart took " + ticking + " s");
             assertTrue(number(medians, "S5 | " + route + " | n=10", "gateway_cpu_us_per_tick") > 0, route + ": no gateway CPU per tick");
+            // --cpu-pid: this test JVM counted as a process on the path, and the path's sum includes it
+            double tests = number(medians, "S5 | " + route + " | n=10", "tests_cpu_us_per_tick");
+            assertTrue(tests > 0, route + ": no CPU per tick for --cpu-pid");
+            assertTrue(number(medians, "S5 | " + route + " | n=10", "path_cpu_us_per_tick") >= tests
+                    + number(medians, "S5 | " + route + " | n=10", "gateway_cpu_us_per_tick"), route + ": path sum misses a process");
             assertTrue(number(medians, "S6 | " + route, "churned_sessions") > 0, route + " churned nothing");
             assertTrue(number(medians, "S6 | " + route, "server_fds_after") <= number(medians, "S6 | " + route, "server_fds_before") + 2,
                     route + " kept files open after the drain");
@@ -88,6 +97,12 @@ class BenchSmokeIT {
             assertEquals(1.0, number(medians, "S8 | websocket | " + phase, "alive"), "the gateway died during " + phase);
         }
         assertEquals(1.0, number(medians, "S8 | websocket | alone", "canary_ok"));
+        // A pipeliner blocks once the gateway stops reading. With the kernel's send-buffer
+        // autotuning each wrote 2-4 MiB in 54-byte writes first: 100 of them kept the bench
+        // client's threads runnable and starved the canary and the gateway of CPU (issue 11).
+        double pipelined = number(medians, "S8 | websocket | pipeliner", "pipeliner_sent_kib");
+        assertTrue(pipelined > 0 && pipelined < 1024, "a pipeliner wrote " + pipelined + " KiB before it blocked");
+        assertTrue(number(medians, "S8 | websocket | alone", "open_ms") > 0);
         assertTrue(number(medians, "S8 | websocket | alone", "sent") > 0);
         assertEquals(number(medians, "S8 | websocket | alone", "sent"), number(medians, "S8 | websocket | alone", "received"),
                 "the canary lost echoes with no attacker running");

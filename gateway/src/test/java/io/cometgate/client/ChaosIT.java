@@ -128,7 +128,7 @@ class ChaosIT {
                 }
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 if (Boolean.getBoolean("chaos.verbose")) {
-                    printStalls(kind, start, traffic.gaps(), proxy.faults());
+                    printStalls(kind, start, traffic.gaps(), proxy.faults(), session.timeline());
                 }
                 CounterTraffic.Gap longest = traffic.longestGap();
                 return new Outcome(kind, proxy.cuts(), proxy.cutsByKind(), traffic.written(), backend.verified(),
@@ -141,8 +141,13 @@ class ChaosIT {
         }
     }
 
-    /** Each stall over 2 s with the faults made from 2 s before it to its end (times from the start). */
-    private static void printStalls(TransportKind kind, long start, List<CounterTraffic.Gap> gaps, List<FaultProxy.FaultEvent> faults) {
+    /**
+     * Each stall over 2 s with the faults made from 2 s before it to its end, then the client's
+     * timeline over the same span (deadlines, links ending, attempts, HELLOs), so the stall can
+     * be put down to a phase: noticing the cut, reconnecting, or the resume (times from the start).
+     */
+    private static void printStalls(TransportKind kind, long start, List<CounterTraffic.Gap> gaps, List<FaultProxy.FaultEvent> faults,
+                                    SessionTimeline timeline) {
         for (CounterTraffic.Gap gap : gaps) {
             if (gap.millis() < 2_000) {
                 continue;
@@ -154,6 +159,9 @@ class ChaosIT {
                     line.append(String.format(" %s#%d/%s@%d", event.fault(), event.connection(), event.direction(),
                             TimeUnit.NANOSECONDS.toMillis(event.nanos() - start)));
                 }
+            }
+            for (SessionTimeline.Event event : timeline.between(gap.fromNanos() - TimeUnit.SECONDS.toNanos(2), gap.toNanos())) {
+                line.append(String.format("%n    %d %s", TimeUnit.NANOSECONDS.toMillis(event.nanos() - start), event.what()));
             }
             System.out.println(line);
         }

@@ -48,6 +48,7 @@ public final class ClientSession implements AutoCloseable {
     private final Link link;
     private final Watchdog watchdog;
     private final UpstreamQueue upstream = new UpstreamQueue();
+    private final SessionTimeline timeline = new SessionTimeline();
     private final Map<Integer, ClientChannel> channels = new HashMap<>();
     private final CompletableFuture<Void> helloSeen = new CompletableFuture<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
@@ -146,6 +147,11 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /** How many transports the liveness deadlines declared dead (a silent network shows here). */
+    /** What the session's transports went through (deadlines, ends, attempts, HELLOs), with times. */
+    SessionTimeline timeline() {
+        return timeline;
+    }
+
     public int transportsReplaced() {
         synchronized (lock) {
             return watchdog.transportsReplaced();
@@ -220,7 +226,7 @@ public final class ClientSession implements AutoCloseable {
     /** How long a POST carrying {@code bytes} may go unanswered before it is given up and resent. */
     long answerMillis(long bytes) {
         synchronized (lock) {
-            return watchdog.plan().answerMillis(bytes);
+            return watchdog.plan().answerMillis(bytes, maxMessage);
         }
     }
 
@@ -454,6 +460,7 @@ public final class ClientSession implements AutoCloseable {
             // A new WebSocket: whatever went out on the old one after this ack was lost.
             upstream.rewind();
         }
+        timeline.add("HELLO ack=" + hello.getOrDefault("ack", "0"));
         helloSeen.complete(null);
     }
 
@@ -511,6 +518,7 @@ public final class ClientSession implements AutoCloseable {
                 synchronized (lock) {
                     watchdog.attemptStarted();
                 }
+                timeline.add("attempt");
                 link.receive(lastReceived());
                 retry.succeeded();
             } catch (GatewayRefusedException e) {
@@ -549,6 +557,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** With {@code -Dcometgate.client.trace=true}: what the transport threads and the watchdog see. */
     void trace(String event) {
+        timeline.add(event);
         if (TRACE) {
             System.err.printf("%tT.%<tL %s %s: %s%n", System.currentTimeMillis(), transport.label(), id, event);
         }

@@ -59,9 +59,20 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
         return kind == TransportKind.XHR_POLLING || kind == TransportKind.JSONP_POLLING;
     }
 
-    /** How long sent frames may go unacknowledged: a large batch takes a while over a slow uplink. */
-    long answerMillis(long unackedBytes) {
-        return ackTimeoutMillis + (unackedBytes + 31) / 32;
+    /**
+     * How long sent frames may go unacknowledged: a large batch takes a while over a slow uplink,
+     * 1 ms per 32 bytes. Only one batch (at most {@code maxMessage}) and one ACK interval count,
+     * not everything outstanding: the gateway acknowledges every 32 KiB it receives, so its ACK
+     * advances once that much more has arrived. Counting a whole grown window (1 MiB: 33 s) left
+     * a blackholed transport in place for that long (the chaos run's longest stalls).
+     */
+    long answerMillis(long unackedBytes, long maxMessage) {
+        return answerMillis(unackedBytes, maxMessage, new UplinkRate());
+    }
+
+    /** As above, the backlog at the rate this uplink has shown ({@link UplinkRate}), never slower than 1 ms per 32 bytes. */
+    long answerMillis(long unackedBytes, long maxMessage, UplinkRate uplink) {
+        return ackTimeoutMillis + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
     }
 
     /**
@@ -71,7 +82,11 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
      * per 32 bytes of at most that, not of a whole grown window (1 MiB would be 33 s).
      */
     long probeAnswerMillis(long unackedBytes, long maxMessage) {
-        long backlog = Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES);
-        return probeAnswerMillis + (backlog + 31) / 32;
+        return probeAnswerMillis(unackedBytes, maxMessage, new UplinkRate());
+    }
+
+    /** As above, the backlog at the rate this uplink has shown ({@link UplinkRate}). */
+    long probeAnswerMillis(long unackedBytes, long maxMessage, UplinkRate uplink) {
+        return probeAnswerMillis + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
     }
 }

@@ -51,7 +51,20 @@ class LivenessPlanTest {
     @Test
     void theAnswerDeadlineGrowsWithTheBytesOutstandingAndOptionsOverride() {
         LivenessPlan plan = LivenessPlan.of(25_000, 30_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS.withAckTimeout(1_000));
-        assertEquals(1_000, plan.answerMillis(0));
-        assertEquals(5_096, plan.answerMillis(131_072), "1 ms per 32 bytes");
+        assertEquals(1_000, plan.answerMillis(0, 131_072));
+        assertEquals(2_024, plan.answerMillis(32_768, 131_072), "1 ms per 32 bytes");
+    }
+
+    /**
+     * A blackholed transport is found by the answer deadline. It grew with the whole window
+     * outstanding (1 MiB: 33.8 s), which was the cause of the chaos run's longest stalls; the
+     * gateway acknowledges every 32 KiB it receives and reads a batch whole, so the ACK must
+     * advance once one batch and one ACK interval more arrived, whatever the window.
+     */
+    @Test
+    void theAnswerDeadlineCountsOneBatchAndOneAckIntervalNotAWholeGrownWindow() {
+        LivenessPlan plan = LivenessPlan.of(25_000, 30_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS.withAckTimeout(1_000));
+        assertEquals(5_096, plan.answerMillis(1 << 20, 98_304), "(96 KiB + 32 KiB) / 32 bytes per ms, not 1 MiB / 32");
+        assertEquals(plan.answerMillis(160 * 1024, 128 * 1024), plan.answerMillis(4 << 20, 128 * 1024));
     }
 }

@@ -18,6 +18,7 @@ final class UpstreamQueue {
 
     private final ArrayDeque<Pending> unacked = new ArrayDeque<>();
     private long unackedBytes;
+    private long ackedBytes;
     private long nextSeq = 1;
     private long acked;
     private long sentUpTo;
@@ -36,7 +37,9 @@ final class UpstreamQueue {
             throw new ProtocolException("ack " + ack + " for a frame never sent (last is " + (nextSeq - 1) + ")");
         }
         while (!unacked.isEmpty() && unacked.peekFirst().seq() <= ack) {
-            unackedBytes -= unacked.pollFirst().frame().length;
+            int length = unacked.pollFirst().frame().length;
+            unackedBytes -= length;
+            ackedBytes += length;
         }
         acked = Math.max(acked, ack);
         sentUpTo = Math.max(sentUpTo, acked);
@@ -54,6 +57,11 @@ final class UpstreamQueue {
     /** Whether frames went out that the gateway has not acknowledged yet (an answer is due). */
     boolean sentUnacknowledged() {
         return sentUpTo > acked;
+    }
+
+    /** Every byte of frames the gateway has acknowledged so far (the uplink's rate is read from it). */
+    long ackedBytes() {
+        return ackedBytes;
     }
 
     long unackedBytes() {

@@ -31,6 +31,7 @@ final class Watchdog implements Runnable {
     private final TransportKind kind;
     private final LivenessOptions options;
     private LivenessPlan plan;
+    private final UplinkRate uplink = new UplinkRate();
     private long lastHeard = System.nanoTime();
     private long attemptStart;
     private boolean proven;
@@ -138,6 +139,7 @@ final class Watchdog implements Runnable {
                 if (now - lastHeard > millis(plan.giveUpAfterMillis())) {
                     gaveUp = "nothing heard from the gateway for " + plan.giveUpAfterMillis() + " ms";
                 }
+                uplink.observe(session.upstream().ackedBytes(), session.upstream().sentUnacknowledged(), now);
                 dead = check(now, session.upstream());
                 if (dead != null) {
                     transportsReplaced++;
@@ -162,12 +164,14 @@ final class Watchdog implements Runnable {
         if (now - silentSince > millis(plan.deadAfterMillis())) {
             return "nothing received for " + plan.deadAfterMillis() + " ms";
         }
-        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes(), session.maxMessage());
+        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes(), session.maxMessage(), uplink);
         if (probeSince != 0 && now - probeSince > millis(probeAnswer)) {
             return "a probe got no answer on the downstream for " + probeAnswer + " ms";
         }
-        if (!proven && attemptStart != 0 && !LivenessPlan.longPolls(kind) && now - attemptStart > millis(attemptMillis())) {
-            return "no answer to a new connection within " + attemptMillis() + " ms";
+        if (!proven && attemptStart != 0 && !LivenessPlan.longPolls(kind)) {
+            // A connection still being made cannot answer frames: only the attempt deadline
+            // judges it (the answer deadline, now short on a fast link, cut slow handshakes).
+            return now - attemptStart > millis(attemptMillis()) ? "no answer to a new connection within " + attemptMillis() + " ms" : null;
         }
         // A streaming transport's ACKs come down it even when a POST answer acknowledged the
         // frames already: what was sent must be answered on the downstream.
@@ -180,7 +184,7 @@ final class Watchdog implements Runnable {
         }
         // Frames are outstanding: the transport must say something within the answer deadline,
         // counted from when they went out or from the last thing it said, whichever is later.
-        long answer = plan.answerMillis(upstream.unackedBytes());
+        long answer = plan.answerMillis(upstream.unackedBytes(), session.maxMessage(), uplink);
         return now - Math.max(answerSince, lastHeard) > millis(answer)
                 ? "sent frames got no answer for " + answer + " ms" : null;
     }

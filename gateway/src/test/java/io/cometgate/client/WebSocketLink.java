@@ -136,8 +136,13 @@ final class WebSocketLink implements Link {
             ws = ready;
             sent = ws.sendBinary(ByteBuffer.wrap(batch), true);
         }
+        long sendStart = System.nanoTime();
         try {
             sent.get(10, TimeUnit.SECONDS);
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sendStart);
+            if (waited >= 500) {
+                session.trace("a batch took " + waited + " ms to go out");
+            }
         } catch (ExecutionException | TimeoutException e) {
             // This connection is unusable: end it, so the downstream side reconnects.
             synchronized (session.lock()) {
@@ -183,6 +188,7 @@ final class WebSocketLink implements Link {
         private final CompletableFuture<Void> ended;
         private final ByteArrayOutputStream message = new ByteArrayOutputStream();
         private boolean helloSeen;
+        private boolean batchAfterHello;
         private volatile long lastHeardNanos = System.nanoTime();
         private volatile boolean abandoned;
 
@@ -210,6 +216,10 @@ final class WebSocketLink implements Link {
                 message.reset();
                 synchronized (session.lock()) {
                     session.receiveBatch(batch);
+                    if (helloSeen && !batchAfterHello) {
+                        batchAfterHello = true;
+                        session.trace("first batch after HELLO");
+                    }
                     if (!helloSeen) {
                         helloSeen = true;
                         ready = ws;
@@ -223,6 +233,9 @@ final class WebSocketLink implements Link {
 
         @Override
         public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+            if (!batchAfterHello) {
+                session.trace("pong, no batch yet after HELLO");
+            }
             lastHeardNanos = System.nanoTime();
             session.heard();
             ws.request(1);

@@ -1,6 +1,7 @@
 package io.cometgate.hostile;
 
 import io.cometgate.testing.GatewayFixture;
+import io.cometgate.testing.PlainHttp;
 import io.cometgate.testing.TestDecider;
 import io.cometgate.testing.WsClient;
 import io.netty.buffer.ByteBufAllocator;
@@ -20,8 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -109,6 +113,33 @@ class PipeliningNonReaderIT {
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertTrue(millis < 1_000, "an unrelated session's echo took " + millis + " ms");
         }
+    }
+
+    /**
+     * An operator sees a non-reader in /metrics: the bytes the gateway holds for it (written, not
+     * taken by the kernel) reach the 128 KiB high-water mark and stay there, while a connection
+     * that reads pins nothing.
+     */
+    @Test
+    void aNonReadingPipelinerShowsInThePinnedBytesGauges() throws Exception {
+        InetSocketAddress listener = new InetSocketAddress("127.0.0.1", gateway.port());
+        assertEquals(0, gauge(PlainHttp.get(listener, "/metrics", gateway.hostPort()).body(), "cometgate_connection_max_pinned_bytes"),
+                "nothing pinned before the pipeliner");
+        pipelineWithoutReading(REQUESTS);
+        Thread.sleep(3_000); // the kernel's buffers fill, then the gateway's outbound buffer
+        String scrape = PlainHttp.get(listener, "/metrics", gateway.hostPort()).body();
+        double max = gauge(scrape, "cometgate_connection_max_pinned_bytes");
+        System.out.println("PipeliningNonReaderIT: cometgate_connection_max_pinned_bytes " + (long) max);
+        assertTrue(max >= 64 * 1024, "the pipeliner pins " + (long) max + " bytes by the gauge; it never reads:\n" + scrape);
+        assertTrue(max < 8 * MIB, "one connection pins " + (long) max + " bytes, past any bound");
+        assertTrue(gauge(scrape, "cometgate_connections_pinned_bytes") >= max);
+        assertEquals(1, gauge(scrape, "cometgate_connections_unwritable"), "the pipeliner is past its high-water mark");
+    }
+
+    private static double gauge(String scrape, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
+        assertTrue(m.find(), "no " + name + " in /metrics:\n" + scrape);
+        return Double.parseDouble(m.group(1));
     }
 
     /**

@@ -10,6 +10,8 @@ import io.cometgate.protocol.CloseCode;
 import io.cometgate.protocol.Frame;
 import io.cometgate.protocol.FrameCodec;
 import io.cometgate.protocol.FrameType;
+import io.cometgate.protocol.WindowBudget;
+import io.cometgate.protocol.WindowTuner;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -337,6 +339,46 @@ class SessionTest {
         advance(2);
         assertEquals(batches + 1, receiver.batches);
         assertEquals(FrameType.ACK, receiver.frames.get(receiver.frames.size() - 1).type());
+    }
+
+    /**
+     * Issue 13: a page uploading through grown windows got a lone ACK (a WebSocket message its
+     * browser must take in) for every 64 KiB message. The spacing grows by a quarter of the
+     * upstream windows' growth, as the client's does; the delay timer still bounds it.
+     */
+    @Test
+    void anUploadThroughGrownWindowsGetsNoLoneAckPer32KiBButStillOneWithinTheDelay() throws Exception {
+        FakeReceiver receiver = new FakeReceiver(false);
+        session.attach(receiver, 0);
+        receive(FrameType.OPEN, 1, 1, OPEN_22); // denied: late DATA for channel 1 is dropped, yet acknowledged
+        String data = "x".repeat(8 * 1024 - FrameCodec.HEADER_BYTES); // 8 KiB a frame, header included
+        int batches = receiver.batches;
+        long seq = 1;
+        for (int i = 0; i < 4; i++) {
+            receive(FrameType.DATA, 1, ++seq, data);
+        }
+        assertEquals(batches + 1, receiver.batches, "no window grew: an ACK alone after 32 KiB");
+
+        WindowBudget budget = session.upstreamWindowBudget();
+        budget.open(64 * 1024);
+        WindowTuner tuner = new WindowTuner(64 * 1024, 1024 * 1024, budget, 0);
+        for (long window = 64 * 1024; window < 512 * 1024; window *= 2) {
+            tuner.consumed(window, 1, 1_000_000); // a window in 1 ns: it doubles
+        }
+        assertEquals(448 * 1024, budget.grown());
+        batches = receiver.batches;
+        int framesBeforeAck = (int) ((SessionOutbox.ACK_EVERY_BYTES + budget.grown() / 4) / (8 * 1024)); // 18
+        for (int i = 0; i < framesBeforeAck - 1; i++) {
+            receive(FrameType.DATA, 1, ++seq, data);
+        }
+        assertEquals(batches, receiver.batches, "32 KiB + a quarter of 448 KiB not reached: no ACK alone yet");
+        receive(FrameType.DATA, 1, ++seq, data);
+        assertEquals(batches + 1, receiver.batches, "reached: the ACK goes");
+        assertEquals(FrameType.ACK, receiver.frames.get(receiver.frames.size() - 1).type());
+
+        receive(FrameType.DATA, 1, ++seq, data);
+        advance(SessionOutbox.ACK_DELAY_MILLIS + 1);
+        assertEquals(batches + 2, receiver.batches, "a few bytes: acknowledged within the delay all the same");
     }
 
     @Test

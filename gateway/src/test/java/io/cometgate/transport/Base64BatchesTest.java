@@ -33,4 +33,20 @@ class Base64BatchesTest {
             text.release();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, Base64Batches.BLOCK + 2})
+    void theFramingAroundABatchIsInTheSameBuffer(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        ByteBuf text = Base64Batches.encode(Unpooled.wrappedBuffer(bytes),
+                "<script>p(\"".getBytes(StandardCharsets.US_ASCII), "\")</script>\n".getBytes(StandardCharsets.US_ASCII));
+        try {
+            assertEquals(1, text.nioBufferCount(), "one buffer, not a composite");
+            assertEquals("<script>p(\"" + Base64.getEncoder().encodeToString(bytes) + "\")</script>\n",
+                    text.toString(StandardCharsets.US_ASCII));
+        } finally {
+            text.release();
+        }
+    }
 }
