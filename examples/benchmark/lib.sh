@@ -47,6 +47,14 @@ POLICY
 start_backend() {
   java -jar "$JAR" bench backend --listen "127.0.0.1:$1" --max-lifetime 3600 > "$2/backend.log" 2>&1 &
   started $!
+  BACKEND_PID=$!
+}
+
+# start_relay PORT BACKEND_PORT OUT: the bare relay (one TCP hop, no protocol); sets RELAY_PID.
+start_relay() {
+  java -jar "$JAR" bench relay --listen "127.0.0.1:$1" --target "127.0.0.1:$2" > "$3/relay.log" 2>&1 &
+  started $!
+  RELAY_PID=$!
 }
 
 # start_gateway PORT POLICY TRANSPORTS OUT: the gateway under test; sets GATEWAY_PID.

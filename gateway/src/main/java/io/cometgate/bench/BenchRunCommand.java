@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs benchmark scenarios S0-S8 (docs/BENCHMARKS.md) against direct TCP, a bare relay and the gateway.",
-                "Without --backend/--relay/--via-gateway it starts each in its own JVM on 127.0.0.1:65001/65002/65080 "
+                "Without --backend/--relay/--via-gateway it starts each in its own JVM on a free 127.0.0.1 port "
                         + "and stops them by PID at the end. Loopback only; every run is bounded."})
 public final class BenchRunCommand implements Callable<Integer> {
 
@@ -46,6 +46,12 @@ public final class BenchRunCommand implements Callable<Integer> {
 
     @Option(names = "--relay", converter = LoopbackAddress.class, paramLabel = "HOST:PORT", description = "A running bare relay (default: start one).")
     InetSocketAddress relay;
+
+    @Option(names = "--relay-pid", description = "The --relay process's PID, so S2 reports its CPU per MB.")
+    Long relayPidOption;
+
+    @Option(names = "--backend-pid", description = "The --backend process's PID, so S2 reports its CPU per MB.")
+    Long backendPidOption;
 
     @Option(names = "--no-relay", description = "Leave the bare relay out.")
     boolean noRelay;
@@ -133,6 +139,10 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--warmup-ms", converter = Converters.NonNegative.class, description = "Warm-up and settling pauses (default ${DEFAULT-VALUE}).")
     int warmupMs = 1000;
 
+    @Option(names = "--route-warmup-s", converter = Converters.NonNegative.class,
+            description = "S2 and S4: before the first repeat, each route runs this long unrecorded, so every route's code (client and server) is compiled before it is measured, not only the first route's (default ${DEFAULT-VALUE}; 0: none).")
+    int routeWarmupSeconds = 2;
+
     @Option(names = "--s5-phasing",
             description = "S5, once every session is open: spread (session i of n starts ticking at i/n of a second: n messages a second, evenly) or broadcast (all at once: a burst of n every second). Default ${DEFAULT-VALUE}.")
     FanOut.Phasing s5Phasing = FanOut.Phasing.SPREAD;
@@ -156,10 +166,12 @@ public final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every row and the medians as JSON.")
     Path json;
 
-    private static final InetSocketAddress S8_ADMIN = new InetSocketAddress("127.0.0.1", 65081);
     /** The started gateway's admin listener (S8 only), and its PID. */
     private InetSocketAddress gatewayAdmin;
     private Long startedGatewayPid;
+    /** Started processes whose CPU S2 reads: the backend's PID, and the relay's by route name. */
+    private Long backendPid;
+    private final Map<String, Probe> serverProbes = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -189,32 +201,34 @@ public final class BenchRunCommand implements Callable<Integer> {
         try (Spawner spawner = new Spawner(List.of("-Xss512k"), progress)) {
             InetSocketAddress backendAddress = backend;
             if (backendAddress == null) {
-                backendAddress = new InetSocketAddress("127.0.0.1", 65001);
-                spawner.start("backend", backendAddress, List.of(), "bench", "backend", "--listen", "127.0.0.1:65001");
+                backendAddress = freeLoopbackPort();
+                backendPid = spawner.start("backend", backendAddress, List.of(), "bench", "backend", "--listen", hostPort(backendAddress)).pid();
             }
             InetSocketAddress relayAddress = relay;
             if (relayAddress == null && !noRelay && (chosen.contains("S0"))) {
-                relayAddress = new InetSocketAddress("127.0.0.1", 65002);
-                spawner.start("relay", relayAddress, List.of(), "bench", "relay", "--listen", "127.0.0.1:65002",
-                        "--target", hostPort(backendAddress));
+                relayAddress = freeLoopbackPort();
+                long relayPid = spawner.start("relay", relayAddress, List.of(), "bench", "relay", "--listen", hostPort(relayAddress),
+                        "--target", hostPort(backendAddress)).pid();
+                serverProbes.put("relay", new Probe(relayPid));
             }
             URI gatewayUri = gateway;
             Long gwPid = gatewayPid;
             if (gatewayUri == null && !wanted.isEmpty()) {
                 Path policy = spawner.logDir().resolve("bench.policy");
-                Files.writeString(policy, policy(backendAddress));
-                List<String> args = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:65080", "--policy", policy.toString(),
+                InetSocketAddress gatewayAddress = freeLoopbackPort();
+                Files.writeString(policy, policy(backendAddress, gatewayAddress));
+                List<String> args = new ArrayList<>(List.of("serve", "--listen", hostPort(gatewayAddress), "--policy", policy.toString(),
                         "--transports", "all", "--no-demo", "--log-level", "warn"));
                 if (gatewayThreads != null) {
                     args.addAll(List.of("--threads", gatewayThreads.toString()));
                 }
                 if (chosen.contains("S8")) { // S8 samples the gateway's memory from its /metrics
-                    args.addAll(List.of("--admin-listen", hostPort(S8_ADMIN)));
-                    gatewayAdmin = S8_ADMIN;
+                    gatewayAdmin = freeLoopbackPort();
+                    args.addAll(List.of("--admin-listen", hostPort(gatewayAdmin)));
                 }
                 args.addAll(gatewayArgs);
-                Process p = spawner.start("gateway", new InetSocketAddress("127.0.0.1", 65080), gatewayJvm, args.toArray(String[]::new));
-                gatewayUri = URI.create("http://127.0.0.1:65080/cometgate");
+                Process p = spawner.start("gateway", gatewayAddress, gatewayJvm, args.toArray(String[]::new));
+                gatewayUri = URI.create("http://" + hostPort(gatewayAddress) + "/cometgate");
                 gwPid = p.pid();
                 startedGatewayPid = gwPid;
             }
@@ -254,27 +268,51 @@ public final class BenchRunCommand implements Callable<Integer> {
 
     private void run(Set<String> chosen, ClientContext context, List<Route> baselines, List<Route> measured,
                      Map<String, Probe> probes, Results results, PrintWriter progress) throws Exception {
-        Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs), results, progress);
+        Map<String, Probe> servers = new LinkedHashMap<>(serverProbes);
+        if (relayPidOption != null) {
+            servers.put("relay", new Probe(relayPidOption));
+        }
+        if (backendPid == null) {
+            backendPid = backendPidOption;
+        }
+        servers.putAll(probes);
+        Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs), results, progress,
+                new Scenarios.CpuProbes(servers, backendPid == null ? null : new Probe(backendPid)));
         Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds,
                 s6Steady, s6Rate, s6Seconds, warmupMs), results, progress);
         FanOut fanOut = new FanOut(context.withPostKeepAlive(false), results, progress, warmupMs, s5Phasing, s5AskOnOpen,
                 s5IntervalMs, onPathProbes());
         List<Route> all = Scenarios.withBaselines(baselines, measured);
         boolean baselinesOnly = chosen.contains("S0");
-        for (int r = 1; r <= repeat; r++) {
+        List<Route> s2Routes = chosen.contains("S2") ? all : baselines;
+        if (routeWarmupSeconds > 0) {
+            Scenarios warm = fast.warmUp(routeWarmupSeconds);
             if (chosen.contains("S2") || baselinesOnly) {
-                for (Route route : chosen.contains("S2") ? all : baselines) {
+                for (Route route : s2Routes) {
+                    warm.bulk(route, 0);
+                }
+            }
+            if (chosen.contains("S4")) {
+                for (Route route : all) {
+                    warm.rate(route, s4Sessions.get(0), 0);
+                }
+            }
+        }
+        for (int r = 1; r <= repeat; r++) {
+            // Each repeat starts one route later, so no route always runs first (cold) or right after the same neighbour.
+            if (chosen.contains("S2") || baselinesOnly) {
+                for (Route route : rotated(s2Routes, r)) {
                     fast.bulk(route, r);
                 }
             }
             if (chosen.contains("S3") || baselinesOnly) {
-                for (Route route : chosen.contains("S3") ? all : baselines) {
+                for (Route route : rotated(chosen.contains("S3") ? all : baselines, r)) {
                     fast.latency(route, r);
                 }
             }
             if (chosen.contains("S4")) {
                 for (int n : s4Sessions) {
-                    for (Route route : all) {
+                    for (Route route : rotated(all, r)) {
                         fast.rate(route, n, r);
                     }
                 }
@@ -321,12 +359,29 @@ public final class BenchRunCommand implements Callable<Integer> {
         Derived.addRatios(results);
     }
 
-    static String policy(InetSocketAddress backend) {
+    /** The routes starting at the (repeat - 1)th, wrapping round. */
+    static List<Route> rotated(List<Route> routes, int repeat) {
+        List<Route> out = new ArrayList<>(routes);
+        java.util.Collections.rotate(out, -((repeat - 1) % Math.max(1, routes.size())));
+        return out;
+    }
+
+    /**
+     * A loopback port nobody listens on now. Fixed ports clashed when two benches ran at once on
+     * a shared machine: the second one's client then measured the first one's gateway.
+     */
+    static InetSocketAddress freeLoopbackPort() throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return new InetSocketAddress("127.0.0.1", probe.getLocalPort());
+        }
+    }
+
+    static String policy(InetSocketAddress backend, InetSocketAddress gateway) {
         return String.join("\n",
                 "cometgate-policy 1",
                 "# written by cometgate bench run: loopback only",
-                "host 127.0.0.1:65080",
-                "origin none http://127.0.0.1:65080", // none: the bench's requests; the address: htmlfile's (Route.origin)
+                "host " + hostPort(gateway),
+                "origin none http://" + hostPort(gateway), // none: the bench's requests; the address: htmlfile's (Route.origin)
                 "allow " + hostPort(backend) + " allow-loopback",
                 "limit max-sessions 20000",
                 "limit max-sessions-per-ip 20000",

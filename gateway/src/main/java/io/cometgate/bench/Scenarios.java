@@ -26,16 +26,36 @@ final class Scenarios {
     record Options(int durationSeconds, int s3Rate, List<Integer> s4Sessions, int s7Messages, int warmupMillis) {
     }
 
+    /**
+     * The processes S2 charges CPU to: the server each route crosses (gateway or relay, by route
+     * name; none for direct) and the backend. Either may be missing (an outside process).
+     */
+    record CpuProbes(Map<String, Probe> servers, Probe backend) {
+        static final CpuProbes NONE = new CpuProbes(Map.of(), null);
+    }
+
     private final ClientContext context;
     private final Options options;
     private final Results results;
     private final PrintWriter progress;
+    private final CpuProbes cpu;
 
     Scenarios(ClientContext context, Options options, Results results, PrintWriter progress) {
+        this(context, options, results, progress, CpuProbes.NONE);
+    }
+
+    Scenarios(ClientContext context, Options options, Results results, PrintWriter progress, CpuProbes cpu) {
         this.context = context;
         this.options = options;
         this.results = results;
         this.progress = progress;
+        this.cpu = cpu;
+    }
+
+    /** The same scenarios with another duration, writing to other results (a route's unrecorded warm-up). */
+    Scenarios warmUp(int seconds) {
+        return new Scenarios(context, new Options(seconds, options.s3Rate, options.s4Sessions, options.s7Messages, 0),
+                new Results(), progress, CpuProbes.NONE);
     }
 
     private void say(String format, Object... args) {
@@ -49,14 +69,17 @@ final class Scenarios {
         LongAdder bytes = new LongAdder();
         Conn conn = one(route, (c, data) -> bytes.add(data.readableBytes()), new byte[] {BenchBackend.SOURCE});
         Thread.sleep(options.warmupMillis / 2);
+        CpuClock clock = new CpuClock(cpu.servers().get(route.name()), cpu.backend());
         long b0 = bytes.sum();
         long t0 = System.nanoTime();
         sleepWithProgress(options.durationSeconds, () -> String.format("%.0f MB/s so far",
                 (bytes.sum() - b0) / ((System.nanoTime() - t0) / 1e9) / 1e6));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double mbps = (bytes.sum() - b0) / seconds / 1e6;
+        double megabytes = (bytes.sum() - b0) / 1e6;
+        Map<String, Double> values = values("MB_per_s", megabytes / seconds);
+        values.putAll(clock.millisPerMegabyte(megabytes));
         conn.close();
-        results.add("S2", route.name(), "", repeat, values("MB_per_s", mbps));
+        results.add("S2", route.name(), "", repeat, values);
     }
 
     /** S3: open-loop 64 B ping-pong at a fixed rate; latency from the intended send time. */
@@ -70,21 +93,24 @@ final class Scenarios {
         int rate = options.s3Rate;
         Histogram histogram = new org.HdrHistogram.SynchronizedHistogram(TimeUnit.SECONDS.toNanos(10), 3);
         AtomicLong received = new AtomicLong();
-        long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.warmupMillis);
+        // Set once the connection is open: a handshake slower than the whole run (a loaded machine) must not leave it unmeasured
+        long[] measuredFrom = {Long.MAX_VALUE};
         long opening = System.nanoTime();
         Conn conn = one(route, new Stamped(SMALL) {
             @Override
             void message(Conn c, long stamp) {
                 long now = System.nanoTime();
-                if (stamp >= warmupEnd) {
+                if (stamp >= measuredFrom[0]) {
                     histogram.recordValue(Math.max(0, now - stamp));
                     received.incrementAndGet();
                 }
             }
         }, new byte[] {BenchBackend.ECHO});
         double openMillis = (System.nanoTime() - opening) / 1e6; // S8: what a hostile neighbour does to a new session
-        long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
+        long warmupEnd = start + TimeUnit.MILLISECONDS.toNanos(options.warmupMillis);
+        measuredFrom[0] = warmupEnd;
+        long interval = 1_000_000_000L / rate;
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(options.durationSeconds);
         long[] next = {start};
         long[] sent = {0};

@@ -31,7 +31,7 @@ class BenchSmokeIT {
     @Test
     void throughputLatencyRateAndWireScenariosReportEveryRouteWithNothingLost() throws Exception {
         Map<String, Map<String, Object>> medians = run("--scenarios", "S0,S2,S3,S4,S7", "--duration", "1",
-                "--s3-rate", "200", "--s4-sessions", "5", "--s7-messages", "10");
+                "--s3-rate", "200", "--s4-sessions", "5", "--s7-messages", "10", "--route-warmup-s", "1");
         List<String> routes = List.of("direct", "relay", "websocket", "xhr-streaming", "eventsource", "htmlfile", "xhr-polling");
         for (String route : routes) {
             assertTrue(number(medians, "S2 | " + route, "MB_per_s") > 0, route + " moved no bytes");
@@ -45,7 +45,17 @@ class BenchSmokeIT {
             assertTrue(number(medians, "S7 | " + route, "down_bytes_per_msg") > Scenarios.SMALL,
                     route + " cannot carry 64 B in fewer bytes than that");
             assertTrue(medians.containsKey("S2-ratio | " + route), "no ratio to direct for " + route);
+            assertTrue(number(medians, "S2-ratio | " + route, "percent_of_relay") > 0, "no ratio to the relay for " + route);
+            assertTrue(number(medians, "S4-ratio | " + route + " | n=5", "percent_of_relay") > 0, "no S4 ratio to the relay for " + route);
+            // CPU per MB is read for the client, the gateway (the route's server) and the backend; the backend's
+            // share of a slow route's 1 s can stay under /proc's 10 ms tick, so only its presence is checked
+            for (String process : List.of("client", "server")) {
+                assertTrue(number(medians, "S2 | " + route, process + "_cpu_ms_per_MB") > 0, route + ": no " + process + " CPU per MB");
+            }
+            assertTrue(number(medians, "S2 | " + route, "backend_cpu_ms_per_MB") >= 0, route + ": no backend CPU per MB");
         }
+        assertTrue(number(medians, "S2 | relay", "server_cpu_ms_per_MB") > 0, "no relay CPU per MB");
+        assertTrue(!medians.get("S2 | direct").containsKey("server_cpu_ms_per_MB"), "the direct route has no server to charge");
     }
 
     @Test
