@@ -54,13 +54,14 @@ class ChaosIT {
 
     record Outcome(TransportKind kind, int cuts, Map<NetworkFault, Integer> byKind, long up, long upVerified,
                    long down, long downSent, String failure, String upMismatch, CounterTraffic.Gap longest,
-                   NetworkFault longestAfter, long upLongestGapMillis, int replaced, long millis) {
+                   NetworkFault longestAfter, long upLongestGapMillis, int replaced, long millis, LongStalls longStalls) {
 
         String summary() {
             return String.format("chaos %s: %d cuts %s in %.1f s; up %d bytes checked, down %d bytes checked;"
-                            + " longest downstream stall %d ms (after %s), upstream %d ms; %d transports replaced by deadlines",
+                            + " longest downstream stall %d ms (after %s), upstream %d ms; %d transports replaced by deadlines;"
+                            + " downstream stalls over 5 s: %d, of which %d not in a chain of faults (at most one fault from 2 s before to its end; longest %d ms)",
                     kind.label(), cuts, byKind, millis / 1000.0, upVerified, down, longest.millis(), longestAfter,
-                    upLongestGapMillis, replaced);
+                    upLongestGapMillis, replaced, longStalls.total(), longStalls.unchained(), longStalls.longestUnchainedMillis());
         }
     }
 
@@ -134,7 +135,7 @@ class ChaosIT {
                 return new Outcome(kind, proxy.cuts(), proxy.cutsByKind(), traffic.written(), backend.verified(),
                         traffic.received(), backend.sent(), traffic.failure(), backend.mismatch(), longest,
                         faultBefore(proxy.faults(), longest.fromNanos()), backend.longestGapMillis(),
-                        session.transportsReplaced(), millis);
+                        session.transportsReplaced(), millis, LongStalls.of(traffic.gaps(), proxy.faults()));
             } finally {
                 session.close();
             }
@@ -164,6 +165,35 @@ class ChaosIT {
                 line.append(String.format("%n    %d %s", TimeUnit.NANOSECONDS.toMillis(event.nanos() - start), event.what()));
             }
             System.out.println(line);
+        }
+    }
+
+    /**
+     * The stalls over the 5 s target, and those of them not in a chain of faults. Random faults
+     * come in clusters (two to nine within a few seconds), and a stall across several of them is
+     * the sum of their recoveries; an unchained one (at most one fault from 2 s before it to its
+     * end) is what one cut costs, or, with no fault near it, a stall of the gateway or client.
+     */
+    record LongStalls(int total, int unchained, long longestUnchainedMillis) {
+        static final long TARGET_MILLIS = 5_000;
+
+        static LongStalls of(List<CounterTraffic.Gap> gaps, List<FaultProxy.FaultEvent> faults) {
+            int total = 0;
+            int single = 0;
+            long longestSingle = 0;
+            for (CounterTraffic.Gap gap : gaps) {
+                if (gap.millis() <= TARGET_MILLIS) {
+                    continue;
+                }
+                total++;
+                long from = gap.fromNanos() - TimeUnit.SECONDS.toNanos(2);
+                long near = faults.stream().filter(f -> f.nanos() >= from && f.nanos() <= gap.toNanos()).count();
+                if (near <= 1) {
+                    single++;
+                    longestSingle = Math.max(longestSingle, gap.millis());
+                }
+            }
+            return new LongStalls(total, single, longestSingle);
         }
     }
 
