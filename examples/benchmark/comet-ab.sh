@@ -19,18 +19,8 @@ A_TRANSPORTS=${A_TRANSPORTS:-$TRANSPORTS}  # per jar: session 3's has no htmlfil
 B_TRANSPORTS=${B_TRANSPORTS:-$TRANSPORTS}
 BASE=${BASE:-24600}                 # ports BASE+1.. (A) and BASE+11.. (B)
 OUT=${OUT:-$(mktemp -d /tmp/cometgate-comet-ab.XXXXXX)}
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-await_port() {
-  for _ in $(seq 600); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { exec 3>&- 3<&- || true; return 0; }
-    sleep 0.1
-  done
-  echo "nothing listens on $1; see $OUT" >&2; exit 1
-}
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+NAME=comet-ab.sh
+. examples/benchmark/lib.sh  # pids, cleanup on exit, wait_port, cpu_ticks
 hz=$(getconf CLK_TCK)
 
 declare -A url gw jar
@@ -38,13 +28,13 @@ start_variant() { # name jar offset
   local name=$1 be_port=$((BASE + $3 + 1)) gw_port=$((BASE + $3 + 2))
   jar[$name]=$2
   java -jar "$2" bench backend --listen "127.0.0.1:$be_port" >"$OUT/backend-$name.log" 2>&1 &
-  pids+=($!)
+  started $!
   printf '%s\n' "cometgate-policy 1" "host 127.0.0.1:$gw_port" "origin none http://127.0.0.1:$gw_port" \
     "allow 127.0.0.1:$be_port allow-loopback" >"$OUT/$name.policy"
   java -jar "$2" serve --listen "127.0.0.1:$gw_port" --policy "$OUT/$name.policy" \
     --transports all --no-demo --log-level warn >"$OUT/gateway-$name.log" 2>&1 &
-  pids+=($!); gw[$name]=$!
-  await_port "$be_port"; await_port "$gw_port"
+  started $!; gw[$name]=$!
+  wait_port "$be_port"; wait_port "$gw_port"
   url[$name]="http://127.0.0.1:$gw_port/cometgate|127.0.0.1:$be_port"
 }
 

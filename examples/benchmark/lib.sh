@@ -26,6 +26,9 @@ wait_port() {
   echo "$NAME: nothing listens on 127.0.0.1:$1" >&2; exit 1
 }
 
+# cpu_ticks PID: the process's user + system CPU so far, in clock ticks (0 once it is gone).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
 # loopback_policy FILE GATEWAY_PORT BACKEND_PORT: a policy allowing only the bench backend,
 # with the limits raised so that thousands of bench sessions from one address are not refused.
 # The gateway's own address is an allowed Origin: bench run's htmlfile route sends it.

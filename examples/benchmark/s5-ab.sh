@@ -34,25 +34,15 @@ A_HAPROXY=${A_HAPROXY:-}            # extra HAProxy `global` lines for A's, B's 
 B_HAPROXY=${B_HAPROXY:-}
 OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-ab.XXXXXX)}; mkdir -p "$OUT"
 ulimit -n 20000
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-await_port() {
-  for _ in $(seq 600); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { exec 3>&- 3<&- || true; return 0; }
-    sleep 0.1
-  done
-  echo "nothing listens on $1; see $OUT" >&2; exit 1
-}
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+NAME=s5-ab.sh
+. examples/benchmark/lib.sh  # pids, cleanup on exit, wait_port, cpu_ticks
 hz=$(getconf CLK_TCK)
 
 declare -A url gw be lb
 start_variant() { # name jar offset
   local name=$1 jar=$2 be_port=$((BASE + $3 + 1)) gw_port=$((BASE + $3 + 2)) lb_port=$((BASE + $3 + 3))
   java -Xss512k -jar "$jar" bench backend --listen "127.0.0.1:$be_port" >"$OUT/backend-$name.log" 2>&1 &
-  pids+=($!); be[$name]=$!
+  started $!; be[$name]=$!
   local front=$gw_port
   [ "$BALANCER" = 1 ] && front=$lb_port
   printf '%s\n' "cometgate-policy 1" "host 127.0.0.1:$front" "origin none" "trusted-proxy 127.0.0.1/32" \
@@ -61,8 +51,8 @@ start_variant() { # name jar offset
     "limit max-connections-per-target 100000" >"$OUT/$name.policy"
   java $GATEWAY_JVM -jar "$jar" serve --listen "127.0.0.1:$gw_port" --node-id "gw-${name,,}" --policy "$OUT/$name.policy" \
     --transports all --no-demo --log-level warn >"$OUT/gateway-$name.log" 2>&1 &
-  pids+=($!); gw[$name]=$!
-  await_port "$be_port"; await_port "$gw_port"
+  started $!; gw[$name]=$!
+  wait_port "$be_port"; wait_port "$gw_port"
   if [ "$BALANCER" = 1 ]; then
     {
       echo "global"; echo "    maxconn 9000"
@@ -74,8 +64,8 @@ start_variant() { # name jar offset
       echo "backend gw"; echo "    server gw-${name,,} 127.0.0.1:$gw_port"
     } >"$OUT/haproxy-$name.cfg"
     haproxy -db -f "$OUT/haproxy-$name.cfg" >"$OUT/haproxy-$name.log" 2>&1 &
-    pids+=($!); lb[$name]=$!
-    await_port "$lb_port"
+    started $!; lb[$name]=$!
+    wait_port "$lb_port"
   fi
   url[$name]="http://127.0.0.1:$front/cometgate|127.0.0.1:$be_port"
 }
