@@ -23,6 +23,8 @@ abstract class HttpLink implements Link {
 
     final ClientSession session;
     private volatile CompletableFuture<HttpResponse<InputStream>> pending;
+    /** The upstream POST in flight: a transport declared dead takes it down too. */
+    private volatile CompletableFuture<HttpResponse<byte[]>> posting;
     private volatile InputStream body;
 
     HttpLink(ClientSession session) {
@@ -62,7 +64,18 @@ abstract class HttpLink implements Link {
         HttpRequest request = request(session.endpoint("send", "s=" + session.id()), answer)
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(batch)).build();
-        HttpResponse<byte[]> response = session.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> post = session.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        posting = post;
+        HttpResponse<byte[]> response;
+        try {
+            response = post.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (CancellationException e) {
+            throw new IOException("upstream request dropped with its transport");
+        } finally {
+            posting = null;
+        }
         int status = response.statusCode();
         if (status == 200) {
             session.receivePostAnswer(response.body());
@@ -126,6 +139,12 @@ abstract class HttpLink implements Link {
         CompletableFuture<HttpResponse<InputStream>> request = pending;
         if (request != null) {
             request.cancel(true);
+        }
+        // A POST into the same dead network would hold every upload (ACKs, CREDIT, probes)
+        // until its own deadline, after the new downstream is up: the chaos run's chains.
+        CompletableFuture<HttpResponse<byte[]>> post = posting;
+        if (post != null) {
+            post.cancel(true);
         }
         InputStream in = body;
         if (in != null) {
