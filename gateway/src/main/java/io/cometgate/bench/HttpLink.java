@@ -83,10 +83,18 @@ final class HttpLink {
         });
     }
 
+    /**
+     * Closes the connection. A response still under way hears {@code failed}, so what its
+     * events hold (a body's pieces, an unfinished line) is released: closed silently, it leaked.
+     */
     void close() {
+        Events unfinished = inResponse ? events : null;
         inResponse = false;
         if (channel != null) {
             channel.close();
+        }
+        if (unfinished != null) {
+            unfinished.failed("closed by the load tool");
         }
     }
 
