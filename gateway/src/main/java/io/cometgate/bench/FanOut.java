@@ -115,7 +115,7 @@ final class FanOut {
                     ticks, phasing.name().toLowerCase(java.util.Locale.ROOT));
             Thread.sleep(settleMillis); // the ramp's tail (its garbage, its last handshakes' work) is not the fan-out's
         }
-        long selfCpu0 = ownCpuNanos();
+        long selfCpu0 = CpuClock.ownCpuNanos();
         long gatewayCpu0 = gateway == null ? 0 : gateway.cpuNanos();
         Map<String, Long> onPathCpu0 = new TreeMap<>();
         onPath.forEach((name, probe) -> onPathCpu0.put(name, probe.cpuNanos()));
@@ -140,7 +140,7 @@ final class FanOut {
         long got = delivered.sum();
         double tickingSeconds = (System.nanoTime() - tickingStart) / 1e9;
         // With askOnOpen the ramp's ticks came before this window opened: no per-tick figure then
-        double selfCpuPerTick = askOnOpen ? Double.NaN : (ownCpuNanos() - selfCpu0) / 1e3 / Math.max(1, got);
+        double selfCpuPerTick = askOnOpen ? Double.NaN : (CpuClock.ownCpuNanos() - selfCpu0) / 1e3 / Math.max(1, got);
         double gatewayCpuPerTick = gateway == null || askOnOpen ? Double.NaN
                 : (gateway.cpuNanos() - gatewayCpu0) / 1e3 / Math.max(1, got);
         Map<String, Double> cpu = cpuPerTick(route, gateway, got, selfCpuPerTick, gatewayCpuPerTick, onPathCpu0);
@@ -182,11 +182,5 @@ final class FanOut {
         out.put("path_cpu_us_per_tick", sum);
         out.put("ceiling_msg_per_s", got == 0 ? Double.NaN : cores * 1e6 / sum);
         return out;
-    }
-
-    /** This JVM's CPU time alone (a Probe of our PID would add the backend and gateway we may have started). */
-    private static long ownCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 }
