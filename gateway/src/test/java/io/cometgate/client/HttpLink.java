@@ -68,11 +68,7 @@ abstract class HttpLink implements Link {
         posting = post;
         HttpResponse<byte[]> response;
         try {
-            response = post.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (CancellationException e) {
-            throw new IOException("upstream request dropped with its transport");
+            response = await(post, "upstream request dropped with its transport");
         } finally {
             posting = null;
         }
@@ -94,14 +90,7 @@ abstract class HttpLink implements Link {
         CompletableFuture<HttpResponse<InputStream>> sent =
                 session.http().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         pending = sent;
-        HttpResponse<InputStream> response;
-        try {
-            response = sent.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (CancellationException e) {
-            throw new IOException("downstream request dropped");
-        }
+        HttpResponse<InputStream> response = await(sent, "downstream request dropped");
         try (InputStream in = response.body()) {
             body = in;
             if (session.isFinished()) {
@@ -118,6 +107,18 @@ abstract class HttpLink implements Link {
             consume(in);
         } finally {
             body = null;
+        }
+    }
+
+    /** The response, or the request's failure as an IOException ({@code dropped} when drop() cancelled it). */
+    private static <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> request, String dropped)
+            throws IOException, InterruptedException {
+        try {
+            return request.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (CancellationException e) {
+            throw new IOException(dropped);
         }
     }
 
