@@ -64,8 +64,11 @@ for (const subprotocol of ['binary', 'base64']) {
     xvfb = await startXvfb(tmp);
     const env = { DISPLAY: xvfb.display };
     const typed = path.join(tmp, 'typed.txt');
+    // The line goes to a side file first and is renamed into place, so the file the test waits for
+    // appears with its content: '>' creates it empty before printf writes, and a poll between the
+    // two read '' (CI, stop 19).
     // The xterm fills the screen, so it is under the pointer and has the keyboard focus (no window manager).
-    xterm = startProcess('xterm', XTERM, ['-geometry', '132x46+0+0', '-e', 'sh', '-c', `IFS= read -r line; printf '%s' "$line" > '${typed}'; sleep 60`],
+    xterm = startProcess('xterm', XTERM, ['-geometry', '132x46+0+0', '-e', 'sh', '-c', `IFS= read -r line; printf '%s' "$line" > '${typed}.part' && mv '${typed}.part' '${typed}'; sleep 60`],
       { cwd: tmp, env, logFile: path.join(tmp, 'xterm.log') });
     const vncPort = await freePort();
     x11vnc = startProcess('x11vnc', X11VNC, ['-display', xvfb.display, '-rfbport', String(vncPort), '-localhost', '-nopw',
