@@ -51,9 +51,25 @@ for r in $(seq "$ROUNDS"); do
     printf '%s round %d (load %s): gateway %.1f s CPU over the run\n' "$v" "$r" \
       "$(cut -d' ' -f1 /proc/loadavg)" "$(echo "($(cpu_ticks "${gw[$v]}") - $g0) / $hz" | bc -l)"
     grep -h "^S2 " "$OUT/s2-$v-$r.txt" | sed "s/^/  $v: /" || true
-    awk '/^S2 \|/ { split($NF, kv, "="); rate[$3] = kv[2] }
+    awk '/^S2 \|/ { for (i = 4; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "MB_per_s") rate[$3] = kv[2] } }
          END { for (t in rate) if (t != "websocket" && t != "direct" && rate["websocket"] > 0)
                  printf "  %s: %s / websocket = %.1f%%\n", v, t, 100 * rate[t] / rate["websocket"] }' v="$v" "$OUT/s2-$v-$r.txt"
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Per jar and transport, the median over the rounds: the ratio to WebSocket in the same round,
+# and the CPU ms per MB of the gateway and of the bench client (what shared load moves least).
+for v in "${variants[@]}"; do
+  for f in "$OUT"/s2-"$v"-*.txt; do
+    awk '/^S2 \|/ { for (i = 4; i <= NF; i++) { split($i, kv, "="); m[$3, kv[1]] = kv[2] }; t[$3] = 1 }
+         END { for (r in t) if (r != "direct") printf "%s %s %s %s\n", r,
+                 (m["websocket", "MB_per_s"] > 0 ? 100 * m[r, "MB_per_s"] / m["websocket", "MB_per_s"] : 0),
+                 m[r, "server_cpu_ms_per_MB"], m[r, "client_cpu_ms_per_MB"] }' "$f"
+  done | sort | awk -v v="$v" '
+    function median(list,   n, a, i, j, x) { n = split(list, a, " ")
+      for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    { pct[$1] = pct[$1] " " $2; srv[$1] = srv[$1] " " $3; cli[$1] = cli[$1] " " $4 }
+    END { for (r in pct) printf "median %s %-22s %% of websocket %6.1f  gateway %5.2f ms/MB  client %5.2f ms/MB  (rounds:%s)\n",
+            v, r, median(pct[r]), median(srv[r]), median(cli[r]), pct[r] }'
+done

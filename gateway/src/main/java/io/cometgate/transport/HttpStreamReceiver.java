@@ -88,6 +88,18 @@ abstract class HttpStreamReceiver implements Receiver {
         return true;
     }
 
+    /**
+     * A streamed batch is one chunk, not a WebSocket message, so --max-message does not bound it:
+     * it gathers up to a grown window, as a poll answer does. At 128 KiB per batch the stream
+     * paid eight chunk writes per MiB, each a hand-off to the connection's own event loop (the
+     * session lives on the loop of the connection that created it) and a system call; binary
+     * xhr-streaming ran below binary xhr-polling, which answers up to a window at once.
+     */
+    @Override
+    public int maxBatchBytes(int configured) {
+        return Math.max(configured, session.context().config().maxWindow());
+    }
+
     @Override
     public boolean isWritable() {
         return !life.isEnded() && channel.isWritable();

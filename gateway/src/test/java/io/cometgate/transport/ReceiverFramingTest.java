@@ -118,6 +118,48 @@ class ReceiverFramingTest {
         return head;
     }
 
+    /**
+     * A stream's batch is one chunk, not a WebSocket message: what is waiting goes out in one
+     * chunk up to --max-window, past --max-message (at 128 KiB per chunk the stream paid a write
+     * and a hand-off to its connection's loop per 128 KiB, issue 13).
+     */
+    @Test
+    void aStreamSendsWhatIsWaitingInOneChunkPastMaxMessage() throws Exception {
+        EmbeddedChannel bulk = new EmbeddedChannel();
+        EmbeddedSessions large = new EmbeddedSessions(GatewayConfig.defaults()); // 128 KiB --max-message, 1 MiB budget and window
+        Session bulkSession = large.create(bulk);
+        try {
+            XhrStreamingReceiver stream = new XhrStreamingReceiver(bulk, bulkSession, true);
+            stream.start(headers -> { });
+            bulkSession.attach(stream, 0);
+            bulk.runPendingTasks();
+            Object greeting;
+            while ((greeting = bulk.readOutbound()) != null) {
+                ReferenceCountUtil.release(greeting); // the head and the HELLO
+            }
+            for (int i = 0; i < 3; i++) {
+                bulkSession.sendData(1, Unpooled.wrappedBuffer(new byte[64 * 1024]));
+            }
+            bulk.runPendingTasks();
+            int chunks = 0;
+            long bytes = 0;
+            Object out;
+            while ((out = bulk.readOutbound()) != null) {
+                if (out instanceof HttpContent content) {
+                    chunks++;
+                    bytes += content.content().readableBytes();
+                }
+                ReferenceCountUtil.release(out);
+            }
+            assertEquals(1, chunks, "three 64 KiB frames in one chunk");
+            assertTrue(bytes > 3 * 64 * 1024, "all three frames: " + bytes + " bytes");
+        } finally {
+            bulkSession.close(CloseCode.NORMAL, "test over");
+            bulk.runPendingTasks();
+            bulk.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void binaryXhrStreamingSendsRawBatchesBackToBackWithoutPadding() throws Exception {
         XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session, true);
