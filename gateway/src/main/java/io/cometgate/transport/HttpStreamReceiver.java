@@ -93,11 +93,14 @@ abstract class HttpStreamReceiver implements Receiver {
      * it gathers up to a grown window, as a poll answer does. At 128 KiB per batch the stream
      * paid eight chunk writes per MiB, each a hand-off to the connection's own event loop (the
      * session lives on the loop of the connection that created it) and a system call; binary
-     * xhr-streaming ran below binary xhr-polling, which answers up to a window at once.
+     * xhr-streaming ran below binary xhr-polling, which answers up to a window at once. Past
+     * --max-message it takes no more than the budget has left, so a stream still ends within
+     * one --max-message of its budget (what a browser's XHR keeps of it).
      */
     @Override
     public int maxBatchBytes(int configured) {
-        return Math.max(configured, session.context().config().maxWindow());
+        long left = budget - written;
+        return (int) Math.max(configured, Math.min(session.context().config().maxWindow(), left));
     }
 
     @Override

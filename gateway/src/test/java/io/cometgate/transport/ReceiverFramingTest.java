@@ -160,6 +160,47 @@ class ReceiverFramingTest {
         }
     }
 
+    /** A larger batch takes no more than the stream's budget has left: the stream still ends near it. */
+    @Test
+    void aStreamsBatchStopsAtWhatItsBudgetHasLeft() throws Exception {
+        EmbeddedChannel bulk = new EmbeddedChannel();
+        EmbeddedSessions budgeted = new EmbeddedSessions(GatewayConfig.defaults()
+                .withSizes(128 * 1024, 128 * 1024, 256 * 1024, 256 * 1024));
+        Session bulkSession = budgeted.create(bulk);
+        try {
+            XhrStreamingReceiver stream = new XhrStreamingReceiver(bulk, bulkSession, true);
+            stream.start(headers -> { });
+            bulkSession.attach(stream, 0);
+            for (int i = 0; i < 5; i++) {
+                bulkSession.sendData(1, Unpooled.wrappedBuffer(new byte[64 * 1024]));
+            }
+            bulk.runPendingTasks();
+            io.netty.buffer.CompositeByteBuf body = Unpooled.compositeBuffer();
+            boolean ended = false;
+            Object out;
+            while ((out = bulk.readOutbound()) != null) {
+                ended |= out instanceof LastHttpContent;
+                if (out instanceof HttpContent content) {
+                    body.addComponent(true, content.content().retain());
+                }
+                ReferenceCountUtil.release(out);
+            }
+            try {
+                List<Frame> frames = FrameCodec.decodeBatch(body, 1 << 20);
+                assertEquals(List.of(FrameType.HELLO, FrameType.DATA, FrameType.DATA, FrameType.DATA, FrameType.DATA),
+                        frames.stream().map(Frame::type).toList(), "four 64 KiB frames reach the 256 KiB budget; the fifth waits");
+                Frame.releaseAll(frames);
+            } finally {
+                body.release();
+            }
+            assertTrue(ended, "the stream ended at its budget");
+        } finally {
+            bulkSession.close(CloseCode.NORMAL, "test over");
+            bulk.runPendingTasks();
+            bulk.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void binaryXhrStreamingSendsRawBatchesBackToBackWithoutPadding() throws Exception {
         XhrStreamingReceiver stream = new XhrStreamingReceiver(http, session, true);
