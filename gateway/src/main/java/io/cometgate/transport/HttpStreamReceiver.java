@@ -89,16 +89,22 @@ abstract class HttpStreamReceiver implements Receiver {
     }
 
     /**
-     * A streamed batch is one chunk, not a WebSocket message, so --max-message does not bound it:
-     * it gathers up to a grown window, as a poll answer does. At 128 KiB per batch the stream
-     * paid eight chunk writes per MiB, each a hand-off to the connection's own event loop (the
-     * session lives on the loop of the connection that created it) and a system call; binary
-     * xhr-streaming ran below binary xhr-polling, which answers up to a window at once. Past
-     * --max-message it takes no more than the budget has left, so a stream still ends within
-     * one --max-message of its budget (what a browser's XHR keeps of it).
+     * A binary stream's batch is one chunk, not a WebSocket message, so --max-message does not
+     * bound it: it gathers up to a grown window, as a poll answer does. At 128 KiB per batch the
+     * stream paid eight chunk writes per MiB, each a hand-off to the connection's own event loop
+     * (the session lives on the loop of the connection that created it) and a system call, and
+     * binary xhr-streaming ran below binary xhr-polling, which answers up to a window at once.
+     * Its client cuts the bytes at frame ends, so the ACK at a batch's front is read as soon as it
+     * arrives. A text batch is read only once its line, event or script is whole, so on a slow
+     * link a larger one would delay its ACK past the client's liveness deadlines (htmlfile: 2 s):
+     * text keeps --max-message. Past --max-message a batch takes no more than the budget has left,
+     * so a stream still ends within one --max-message of its budget.
      */
     @Override
     public int maxBatchBytes(int configured) {
+        if (!binaryBodies()) {
+            return configured;
+        }
         long left = budget - written;
         return (int) Math.max(configured, Math.min(session.context().config().maxWindow(), left));
     }
