@@ -37,7 +37,7 @@ const USAGE = `usage: node examples/benchmark/browser-bench.mjs [options]
   --warmup-mib N        before the first repeat, move N MiB down and up on every WebSocket
                         route, in rounds of the bulk size with round trips, not recorded: the
                         gateway's JIT compiles its bulk path there instead of inside the
-                        measurements (default 256; Comet routes: one round; 0 = none)
+                        measurements (default 1024; Comet routes: one round; 0 = none)
   --transports LIST     js-client transports (default ${ALL_TRANSPORTS.join(',')})
   --client NAME=DIR     also measure the js-client modules in DIR (e.g. js-client/src), served
                         from the page's origin, beside the jar's own client (repeatable)
@@ -51,7 +51,7 @@ const USAGE = `usage: node examples/benchmark/browser-bench.mjs [options]
 function parseArgs(argv) {
   const o = {
     jar: process.env.COMETGATE_JAR ?? path.join(ROOT, 'gateway', 'target', 'cometgate.jar'),
-    repeat: 3, wsMiB: 64, cometMiB: 16, roundTrips: 500, warmupMiB: 256, transports: ALL_TRANSPORTS,
+    repeat: 3, wsMiB: 64, cometMiB: 16, roundTrips: 500, warmupMiB: 1024, transports: ALL_TRANSPORTS,
     clients: [], gatewayArgs: [], profile: null, json: null, timeout: 1800,
   };
   const number = (flag, v) => {
