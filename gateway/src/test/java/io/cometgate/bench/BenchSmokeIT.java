@@ -32,7 +32,8 @@ class BenchSmokeIT {
     void throughputLatencyRateAndWireScenariosReportEveryRouteWithNothingLost() throws Exception {
         Map<String, Map<String, Object>> medians = run("--scenarios", "S0,S2,S3,S4,S7", "--duration", "1",
                 "--s3-rate", "200", "--s4-sessions", "5", "--s7-messages", "10", "--route-warmup-s", "1");
-        List<String> routes = List.of("direct", "relay", "websocket", "xhr-streaming", "eventsource", "htmlfile", "xhr-polling");
+        List<String> routes = List.of("direct", "relay", "websocket", "xhr-streaming", "xhr-streaming-binary", "eventsource", "htmlfile",
+                "xhr-polling", "xhr-polling-binary"); // the default transports, the binary bodies included
         for (String route : routes) {
             assertTrue(number(medians, "S2 | " + route, "MB_per_s") > 0, route + " moved no bytes");
             assertEquals(number(medians, "S3 | " + route, "sent"), number(medians, "S3 | " + route, "received"),
