@@ -7,6 +7,7 @@
 #
 #   examples/benchmark/ws-ab.sh A.jar B.jar
 #   B_JVM='-Dio.netty.allocator.type=pooled' examples/benchmark/ws-ab.sh A.jar A.jar
+#   B_ARGS='--retransmit-bound 128k' examples/benchmark/ws-ab.sh A.jar A.jar   # serve flags
 #   ROUNDS=5 DURATION=5 BASE=24800 examples/benchmark/ws-ab.sh A.jar B.jar
 #
 # Per round: the relay's and the gateway's MB/s, percent_of_relay, and CPU ms per MB of the
@@ -23,6 +24,8 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-3}
 A_JVM=${A_JVM:-}
 B_JVM=${B_JVM:-}
+A_ARGS=${A_ARGS:-}
+B_ARGS=${B_ARGS:-}
 SYSCALLS=${SYSCALLS:-0}
 BASE=${BASE:-24700}                 # backend BASE+1, relay BASE+2, gateways BASE+3 (A) and BASE+4 (B)
 OUT=${OUT:-$(mktemp -d /tmp/cometgate-ws-ab.XXXXXX)}
@@ -33,17 +36,17 @@ NAME=ws-ab.sh
 start_backend $((BASE + 1)) "$OUT"
 start_relay $((BASE + 2)) $((BASE + 1)) "$OUT"
 declare -A gw jar port
-start_variant() { # name jar jvm-options port
+start_variant() { # name jar jvm-options port serve-flags
   jar[$1]=$2; port[$1]=$4
   loopback_policy "$OUT/$1.policy" "$4" $((BASE + 1))
   # shellcheck disable=SC2086 # the options are words
   java $3 -jar "$2" serve --listen "127.0.0.1:$4" --policy "$OUT/$1.policy" \
-    --transports websocket --no-demo --log-level warn > "$OUT/gateway-$1.log" 2>&1 &
+    --transports websocket --no-demo --log-level warn $5 > "$OUT/gateway-$1.log" 2>&1 &
   started $!; gw[$1]=$!
   wait_port "$4"
 }
-variants=(A); start_variant A "$A" "$A_JVM" $((BASE + 3))
-[ -n "$B" ] && { variants+=(B); start_variant B "$B" "$B_JVM" $((BASE + 4)); }
+variants=(A); start_variant A "$A" "$A_JVM" $((BASE + 3)) "$A_ARGS"
+[ -n "$B" ] && { variants+=(B); start_variant B "$B" "$B_JVM" $((BASE + 4)) "$B_ARGS"; }
 wait_port $((BASE + 1)); wait_port $((BASE + 2))
 
 syscalls_per_mb() { # pid perf-file bytes-written-before
@@ -53,7 +56,7 @@ syscalls_per_mb() { # pid perf-file bytes-written-before
     END { printf " per MB written (%s MB)\n", mb }' "$2"
 }
 
-echo "results in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg); A_JVM='$A_JVM' B_JVM='$B_JVM'"
+echo "results in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg); A_JVM='$A_JVM' B_JVM='$B_JVM' A_ARGS='$A_ARGS' B_ARGS='$B_ARGS'"
 for r in $(seq "$ROUNDS"); do
   for v in "${variants[@]}"; do
     log="$OUT/s2-$v-$r.txt"
