@@ -3,7 +3,9 @@
 # (docs/BENCHMARKS.md, issue 13): for each jar its own bench backend and gateway, then ROUNDS
 # rounds of `bench run --scenarios S2` alternating A and B, each jar with its own bench client.
 # Prints every S2 row, each transport's ratio to WebSocket in the same run, and the gateway's
-# CPU seconds over the round (from /proc/PID/stat). Loopback only; stops what it started by PID.
+# CPU seconds over the round (from /proc/PID/stat); at the end, per jar and transport, the medians over
+# the rounds of the ratio to WebSocket and of the gateway's and the client's CPU ms per MB.
+# Loopback only; stops what it started by PID.
 #
 #   examples/benchmark/comet-ab.sh A.jar B.jar
 #   ROUNDS=3 TRANSPORTS=websocket,xhr-streaming-binary examples/benchmark/comet-ab.sh A.jar B.jar
@@ -19,6 +21,7 @@ A_TRANSPORTS=${A_TRANSPORTS:-$TRANSPORTS}  # per jar: session 3's has no htmlfil
 B_TRANSPORTS=${B_TRANSPORTS:-$TRANSPORTS}
 BASE=${BASE:-24600}                 # ports BASE+1.. (A) and BASE+11.. (B)
 OUT=${OUT:-$(mktemp -d /tmp/cometgate-comet-ab.XXXXXX)}
+mkdir -p "$OUT"                     # an OUT given that does not exist yet
 NAME=comet-ab.sh
 . examples/benchmark/lib.sh  # pids, cleanup on exit, wait_port, cpu_ticks
 hz=$(getconf CLK_TCK)
