@@ -67,12 +67,16 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
      * a blackholed transport in place for that long (the chaos run's longest stalls).
      */
     long answerMillis(long unackedBytes, long maxMessage) {
-        return answerMillis(unackedBytes, maxMessage, new UplinkRate());
+        return answerMillis(unackedBytes, maxMessage, new UplinkRate(), new AnswerTime());
     }
 
-    /** As above, the backlog at the rate this uplink has shown ({@link UplinkRate}), never slower than 1 ms per 32 bytes. */
-    long answerMillis(long unackedBytes, long maxMessage, UplinkRate uplink) {
-        return ackTimeoutMillis + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
+    /**
+     * As above, with the base scaled to the answer times this link has shown ({@link AnswerTime}:
+     * at most the plan's, at least 500 ms) and the backlog at the rate this uplink has shown
+     * ({@link UplinkRate}), never slower than 1 ms per 32 bytes.
+     */
+    long answerMillis(long unackedBytes, long maxMessage, UplinkRate uplink, AnswerTime answers) {
+        return answers.deadlineMillis(ackTimeoutMillis) + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
     }
 
     /**
@@ -82,11 +86,11 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
      * per 32 bytes of at most that, not of a whole grown window (1 MiB would be 33 s).
      */
     long probeAnswerMillis(long unackedBytes, long maxMessage) {
-        return probeAnswerMillis(unackedBytes, maxMessage, new UplinkRate());
+        return probeAnswerMillis(unackedBytes, maxMessage, new UplinkRate(), new AnswerTime());
     }
 
-    /** As above, the backlog at the rate this uplink has shown ({@link UplinkRate}). */
-    long probeAnswerMillis(long unackedBytes, long maxMessage, UplinkRate uplink) {
-        return probeAnswerMillis + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
+    /** As above, the base scaled to this link's answer times ({@link AnswerTime}), the backlog at its rate ({@link UplinkRate}). */
+    long probeAnswerMillis(long unackedBytes, long maxMessage, UplinkRate uplink, AnswerTime answers) {
+        return answers.deadlineMillis(probeAnswerMillis) + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
     }
 }

@@ -32,6 +32,7 @@ final class Watchdog implements Runnable {
     private final LivenessOptions options;
     private LivenessPlan plan;
     private final UplinkRate uplink = new UplinkRate();
+    private final AnswerTime answerTime = new AnswerTime();
     private long lastHeard = System.nanoTime();
     private long attemptStart;
     private boolean proven;
@@ -84,6 +85,9 @@ final class Watchdog implements Runnable {
     void heard() {
         long now = System.nanoTime();
         lastDownstream = now;
+        if (answerSince == 0 && probeSince != 0 && proven) {
+            answerTime.sample((now - probeSince) / 1e6);
+        }
         probeSince = 0;
         heardAt(now);
     }
@@ -94,6 +98,10 @@ final class Watchdog implements Runnable {
     }
 
     private void heardAt(long now) {
+        // What a new connection took to prove itself is no answer time (it includes the connect).
+        if (answerSince != 0 && proven) {
+            answerTime.sample((now - answerSince) / 1e6);
+        }
         lastHeard = now;
         sentSinceHeard = false;
         answerSince = 0;
@@ -164,7 +172,7 @@ final class Watchdog implements Runnable {
         if (now - silentSince > millis(plan.deadAfterMillis())) {
             return "nothing received for " + plan.deadAfterMillis() + " ms";
         }
-        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes(), session.maxMessage(), uplink);
+        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes(), session.maxMessage(), uplink, answerTime);
         if (probeSince != 0 && now - probeSince > millis(probeAnswer)) {
             return "a probe got no answer on the downstream for " + probeAnswer + " ms";
         }
@@ -184,7 +192,7 @@ final class Watchdog implements Runnable {
         }
         // Frames are outstanding: the transport must say something within the answer deadline,
         // counted from when they went out or from the last thing it said, whichever is later.
-        long answer = plan.answerMillis(upstream.unackedBytes(), session.maxMessage(), uplink);
+        long answer = plan.answerMillis(upstream.unackedBytes(), session.maxMessage(), uplink, answerTime);
         return now - Math.max(answerSince, lastHeard) > millis(answer)
                 ? "sent frames got no answer for " + answer + " ms" : null;
     }
