@@ -39,6 +39,10 @@ final class Watchdog implements Runnable {
     private boolean everAttached;
     private long lastAttachNanos;
     private long answerSince;
+    /** Since when sequenced frames have been outstanding (0: none). */
+    private long owedSince;
+    /** When the gateway's acknowledgement last advanced. */
+    private long ackedAt;
     private boolean sentSinceHeard;
     private int transportsReplaced;
     /** The gateway answers probes (HELLO {@code "probe":true}); an older one does not, so none are sent. */
@@ -76,9 +80,26 @@ final class Watchdog implements Runnable {
     /** Sequenced frames went out: the gateway acknowledges them at once, so an answer is due. */
     void sent() {
         sentSinceHeard = true;
+        long now = System.nanoTime();
         if (answerSince == 0) {
-            answerSince = System.nanoTime();
+            answerSince = now;
         }
+        if (owedSince == 0) {
+            owedSince = now;
+        }
+    }
+
+    /**
+     * The gateway's acknowledgement advanced (on the downstream, in a POST answer or in HELLO):
+     * the upload lives. How long it took since frames were owed (or since the last advance) is
+     * a sample of this link's answer time.
+     */
+    void acknowledged() {
+        long now = System.nanoTime();
+        if (owedSince != 0 && proven) {
+            answerTime.sample((now - Math.max(owedSince, ackedAt)) / 1e6);
+        }
+        ackedAt = now;
     }
 
     /** Bytes arrived on the downstream: the transport lives (and a new one has proven itself). */
@@ -98,10 +119,6 @@ final class Watchdog implements Runnable {
     }
 
     private void heardAt(long now) {
-        // What a new connection took to prove itself is no answer time (it includes the connect).
-        if (answerSince != 0 && proven) {
-            answerTime.sample((now - answerSince) / 1e6);
-        }
         lastHeard = now;
         sentSinceHeard = false;
         answerSince = 0;
@@ -153,6 +170,7 @@ final class Watchdog implements Runnable {
                     transportsReplaced++;
                     attemptStart = now;
                     answerSince = 0;
+                    owedSince = 0;
                     probeSince = 0;
                 } else {
                     probeIfWaiting(now);
@@ -183,18 +201,27 @@ final class Watchdog implements Runnable {
         }
         // A streaming transport's ACKs come down it even when a POST answer acknowledged the
         // frames already: what was sent must be answered on the downstream.
-        if (!sentSinceHeard && !upstream.sentUnacknowledged()) {
+        if (!upstream.sentUnacknowledged()) {
+            owedSince = 0;
+        } else if (owedSince == 0) {
+            owedSince = now;
+        }
+        if (!sentSinceHeard && owedSince == 0) {
             answerSince = 0;
             return null;
         }
         if (answerSince == 0) {
             answerSince = now;
         }
-        // Frames are outstanding: the transport must say something within the answer deadline,
-        // counted from when they went out or from the last thing it said, whichever is later.
         long answer = plan.answerMillis(upstream.unackedBytes(), session.maxMessage(), uplink, answerTime);
-        return now - Math.max(answerSince, lastHeard) > millis(answer)
-                ? "sent frames got no answer for " + answer + " ms" : null;
+        // Frames are outstanding: the gateway's acknowledgement must advance within the answer
+        // deadline, counted from when they went out or from its last advance. Anything else heard
+        // does not count: a downstream answering probes with heartbeats while the upload is
+        // blackholed (its own connection, for the HTTP transports) kept such a transport for the
+        // POST's own deadline. Acknowledged already (by a POST answer): the downstream must still
+        // say something, from when the frames went out or from the last thing it said.
+        long since = owedSince != 0 ? Math.max(Math.max(owedSince, ackedAt), attemptStart) : Math.max(answerSince, lastHeard);
+        return now - since > millis(answer) ? "sent frames got no answer for " + answer + " ms" : null;
     }
 
     /**
