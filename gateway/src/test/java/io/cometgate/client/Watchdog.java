@@ -185,7 +185,7 @@ final class Watchdog implements Runnable {
     }
 
     /** Why the current transport is dead, or null. */
-    private String check(long now, UpstreamQueue upstream) {
+    String check(long now, UpstreamQueue upstream) {
         long silentSince = Math.max(lastHeard, attemptStart);
         if (now - silentSince > millis(plan.deadAfterMillis())) {
             return "nothing received for " + plan.deadAfterMillis() + " ms";
