@@ -19,7 +19,7 @@ export const PARTITION_MARGIN_MS = 5000;
 /**
  * @typedef {object} LivenessOptions
  * @property {number} [deadAfterMs] a transport silent this long is replaced (default: see {@link livenessPlan})
- * @property {number} [ackTimeoutMs] frames sent and nothing heard this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding, at most a batch and 32 KiB of them)
+ * @property {number} [ackTimeoutMs] frames sent and the gateway's ACK not advancing this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding, at most a batch and 32 KiB of them; once ACKs were seen, the link's answer time scales the base down, see {@link AnswerTime})
  * @property {number} [reattachTimeoutMs] one attempt to reattach a session that had a transport (default 2000,
  *   or three times what the last successful attach took, if more)
  * @property {number} [reattachMaxDelayMs] the longest pause between reattach attempts (default 500)
