@@ -80,7 +80,7 @@ export function livenessPlan(hello, options = {}, transport = {}) {
   };
 }
 
-/** The shortest answer or probe deadline however fast the link: loaded machines pause this long. */
+/** The shortest answer deadline however fast the link: loaded machines pause this long. */
 export const ANSWER_FLOOR_MS = 500;
 
 /**
@@ -89,9 +89,10 @@ export const ANSWER_FLOOR_MS = 500;
  * quarter). A sample is the time from when an answer became due (sequenced frames sent, or the
  * last advance of the gateway's ACK while more were owed) to the ACK's next advance. The
  * gateway acknowledges at once (within 20 ms), so a fast link needs no fixed 5 s to be judged:
- * the answer and probe deadlines become the estimate plus four variations, never under
+ * the answer deadline becomes the estimate plus four variations, never under
  * {@link ANSWER_FLOOR_MS} and never over the plan's own value, which stands until a sample came.
- * The Java test client does the same (`AnswerTime`).
+ * The probe deadline is not scaled: a probe's answer takes another path (on a long poll, a POST
+ * and then the held poll's answer). The Java test client does the same (`AnswerTime`).
  */
 export class AnswerTime {
   constructor() {
@@ -112,7 +113,7 @@ export class AnswerTime {
   }
 
   /**
-   * @param {number} planMs the plan's deadline (`ackTimeoutMs` or `probeTimeoutMs`)
+   * @param {number} planMs the plan's deadline (`ackTimeoutMs`)
    * @returns {number} the base of a deadline: the estimate plus four variations, within [floor, `planMs`]
    */
   deadline(planMs) {
@@ -129,12 +130,10 @@ export class AnswerTime {
  * @param {LivenessPlan} plan
  * @param {number} unackedBytes
  * @param {number} maxMessage the gateway's largest batch (HELLO `maxMessage`)
- * @param {AnswerTime} [answers] the link's answer times: the base scales down to them
  * @returns {number}
  */
-export function probeDeadline(plan, unackedBytes, maxMessage, answers) {
-  const base = answers ? answers.deadline(plan.probeTimeoutMs) : plan.probeTimeoutMs;
-  return base + Math.ceil(Math.min(unackedBytes, maxMessage + 32768) / 32);
+export function probeDeadline(plan, unackedBytes, maxMessage) {
+  return plan.probeTimeoutMs + Math.ceil(Math.min(unackedBytes, maxMessage + 32768) / 32);
 }
 
 /**

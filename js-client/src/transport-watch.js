@@ -33,7 +33,7 @@ export class TransportWatch {
     this.watchdog = new Watchdog(session.dead, (t) => this.#quiet(t));
     /** sequenced frames came down since the last probe: a transfer that stops earns one probe */
     this.flowed = false;
-    /** how fast this session's transports answer: the answer and probe deadlines scale to it */
+    /** how fast this session's transports acknowledge: the answer deadline scales to it */
     this.answers = new AnswerTime();
     /** the gateway's ACK when last looked at */
     this.ackedSeen = 0;
@@ -125,7 +125,7 @@ export class TransportWatch {
     if (!this.flowed && !link.awaitingAck && !this.session.waiting()) return;
     this.flowed = false;
     this.session.probe();
-    this.watchdog.probed(probeDeadline(this.plan(t), link.unackedBytes, this.session.hello()?.maxMessage ?? 131072, this.answers));
+    this.watchdog.probed(probeDeadline(this.plan(t), link.unackedBytes, this.session.hello()?.maxMessage ?? 131072));
   }
 
   /**

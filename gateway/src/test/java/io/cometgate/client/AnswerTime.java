@@ -3,12 +3,12 @@ package io.cometgate.client;
 /**
  * How long this session's transports take to answer, smoothed as TCP smooths its round-trip
  * time (RFC 6298: the estimate moves an eighth of the way to each sample, its variation a
- * quarter), so the answer and probe deadlines are set by what this link shows, as
+ * quarter), so the answer deadline is set by what this link shows, as
  * js-client/src/liveness.js {@code AnswerTime} does.
  *
- * <p>A sample is the time from when an answer became due (sequenced frames went out, or a probe
- * did) to when the downstream next said something. The gateway answers at once (an ACK within
- * 20 ms, a probe's answer right away), so on a fast link that is milliseconds, and a fixed 5 s
+ * <p>A sample is the time from when an answer became due (sequenced frames went out, or the
+ * gateway's ACK last advanced while more were owed) to the ACK's next advance. The gateway
+ * acknowledges at once (within 20 ms), so on a fast link that is milliseconds, and a fixed 5 s
  * (1 s in the chaos run) kept every blackholed transport that long. The deadline is the estimate
  * plus four variations, as TCP's retransmission timeout, never under {@link #FLOOR_MILLIS}
  * (scheduling and a collector's pause on a loaded machine; a false death costs a reconnect and
@@ -35,7 +35,7 @@ final class AnswerTime {
         smoothedMillis += GAIN * (millis - smoothedMillis);
     }
 
-    /** The base of an answer or probe deadline: the estimate plus four variations, within [floor, {@code planMillis}]. */
+    /** The base of the answer deadline: the estimate plus four variations, within [floor, {@code planMillis}]. */
     long deadlineMillis(long planMillis) {
         if (smoothedMillis < 0) {
             return planMillis;

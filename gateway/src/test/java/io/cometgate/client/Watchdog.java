@@ -106,9 +106,6 @@ final class Watchdog implements Runnable {
     void heard() {
         long now = System.nanoTime();
         lastDownstream = now;
-        if (answerSince == 0 && probeSince != 0 && proven) {
-            answerTime.sample((now - probeSince) / 1e6);
-        }
         probeSince = 0;
         heardAt(now);
     }
@@ -190,7 +187,7 @@ final class Watchdog implements Runnable {
         if (now - silentSince > millis(plan.deadAfterMillis())) {
             return "nothing received for " + plan.deadAfterMillis() + " ms";
         }
-        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes(), session.maxMessage(), uplink, answerTime);
+        long probeAnswer = plan.probeAnswerMillis(upstream.unackedBytes(), session.maxMessage(), uplink);
         if (probeSince != 0 && now - probeSince > millis(probeAnswer)) {
             return "a probe got no answer on the downstream for " + probeAnswer + " ms";
         }
