@@ -31,7 +31,7 @@ export interface SessionOptions {
   /**
    * Frames sent and the gateway's ACK not advancing this long: the transport is replaced (default 5000, plus 1 ms per
    * 32 bytes outstanding, at most a batch and 32 KiB of them). Once ACKs were seen the base is the link's answer time
-   * plus four variations, at least 500 ms and at most this value.
+   * plus four variations, at least 1000 ms and at most this value.
    */
   ackTimeoutMs?: number;
   /**

@@ -21,7 +21,7 @@ class AnswerTimeTest {
         }
         assertEquals(AnswerTime.FLOOR_MILLIS, answers.deadlineMillis(5_000));
         LivenessPlan plan = LivenessPlan.of(25_000, 30_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS);
-        assertEquals(500, plan.answerMillis(0, 131_072, new UplinkRate(), answers), "the default 5 s base, scaled down to the floor");
+        assertEquals(1_000, plan.answerMillis(0, 131_072, new UplinkRate(), answers), "the default 5 s base, scaled down to the floor");
         assertEquals(2_500, plan.probeAnswerMillis(0, 131_072, new UplinkRate()), "a probe's answer takes another path: not scaled");
     }
 
@@ -44,7 +44,7 @@ class AnswerTimeTest {
         long before = answers.deadlineMillis(5_000);
         answers.sample(1_500);
         long after = answers.deadlineMillis(5_000);
-        assertEquals(500, before);
+        assertEquals(AnswerTime.FLOOR_MILLIS, before);
         assertTrue(after > 1_500, "the variation jumps by a quarter of the miss, four times counted: " + after);
     }
 

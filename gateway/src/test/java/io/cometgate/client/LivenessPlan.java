@@ -72,7 +72,7 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
 
     /**
      * As above, with the base scaled to the answer times this link has shown ({@link AnswerTime}:
-     * at most the plan's, at least 500 ms) and the backlog at the rate this uplink has shown
+     * at most the plan's, at least 1 s) and the backlog at the rate this uplink has shown
      * ({@link UplinkRate}), never slower than 1 ms per 32 bytes.
      */
     long answerMillis(long unackedBytes, long maxMessage, UplinkRate uplink, AnswerTime answers) {
