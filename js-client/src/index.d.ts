@@ -28,7 +28,11 @@ export interface SessionOptions {
    * 28.5 s (long polls 26 s) with the gateway's defaults; see docs/PROTOCOL.md "Liveness".
    */
   deadAfterMs?: number;
-  /** Frames sent and nothing heard back this long: the transport is replaced (default 5000, plus 1 ms per 32 bytes outstanding, at most a batch and 32 KiB of them). */
+  /**
+   * Frames sent and the gateway's ACK not advancing this long: the transport is replaced (default 5000, plus 1 ms per
+   * 32 bytes outstanding, at most a batch and 32 KiB of them). Once ACKs were seen the base is the link's answer time
+   * plus four variations, at least 1000 ms and at most this value.
+   */
   ackTimeoutMs?: number;
   /**
    * The downstream quiet this long while the session waits for it (credit, an acknowledgement,

@@ -115,6 +115,11 @@ export class ReliableLink {
     this.rtt.acked(seq, performance.now());
   }
 
+  /** @returns {number} the gateway's cumulative acknowledgement so far */
+  get ackedSeq() {
+    return this.out.acked;
+  }
+
   /** @returns {boolean} sequenced frames went out and were not acknowledged yet */
   get awaitingAck() {
     return this.out.sent > 0;

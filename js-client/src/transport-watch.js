@@ -13,7 +13,7 @@
  * @module
  */
 
-import { Watchdog, livenessPlan, answerDeadline, probeDeadline } from './liveness.js';
+import { Watchdog, AnswerTime, livenessPlan, answerDeadline, probeDeadline } from './liveness.js';
 
 /** @typedef {import('./transports/base.js').Transport} Transport */
 /** @typedef {typeof import('./transports/base.js').Transport} TransportClass */
@@ -33,6 +33,10 @@ export class TransportWatch {
     this.watchdog = new Watchdog(session.dead, (t) => this.#quiet(t));
     /** sequenced frames came down since the last probe: a transfer that stops earns one probe */
     this.flowed = false;
+    /** how fast this session's transports acknowledge: the answer deadline scales to it */
+    this.answers = new AnswerTime();
+    /** the gateway's ACK when last looked at */
+    this.ackedSeen = 0;
   }
 
   /**
@@ -76,6 +80,9 @@ export class TransportWatch {
    */
   batchHandled(t) {
     const link = this.session.link();
+    // A streaming downstream that spoke with nothing owed any more (a POST answer acknowledged
+    // it) has answered too.
+    if (!this.#acknowledged(t) && !isPoll(t) && !link.awaitingAck) this.watchdog.answered();
     if (isPoll(t) ? link.sending : link.awaitingAck) this.watchdog.expectAnswer(this.#answerMs(t));
   }
 
@@ -95,7 +102,9 @@ export class TransportWatch {
   /** @param {Transport} t an upstream batch was answered (a POST answer, or a WebSocket send) */
   answered(t) {
     // A poll transport's answers come in POST answers; a streaming one's on its downstream.
-    if (isPoll(t) && !this.session.link().awaitingAck) this.watchdog.answered();
+    if (!isPoll(t)) return;
+    this.#acknowledged(t);
+    if (!this.session.link().awaitingAck) this.watchdog.answered();
   }
 
   stop() {
@@ -120,11 +129,32 @@ export class TransportWatch {
   }
 
   /**
+   * Whether the gateway's ACK advanced since last looked at. Only that answers sent frames:
+   * anything else heard does not (a downstream answering probes with HEARTBEATs while the
+   * upload's connection is blackholed kept such a transport until the upload's own timeout).
+   * An advance is a sample of the link's answer time, and the deadline for what is still owed
+   * starts again from it.
+   * @param {Transport} t
+   * @returns {boolean}
+   */
+  #acknowledged(t) {
+    const link = this.session.link();
+    if (link.ackedSeq === this.ackedSeen) return false;
+    this.ackedSeen = link.ackedSeq;
+    if (this.watchdog.deadlines.answer.armed && t === this.watchdog.transport) {
+      this.answers.sample(performance.now() - this.watchdog.answerSince);
+    }
+    this.watchdog.answered();
+    if (link.awaitingAck) this.watchdog.expectAnswer(this.#answerMs(t));
+    return true;
+  }
+
+  /**
    * @param {Transport} t
    * @returns {number} how long sent frames may go unanswered on `t`
    */
   #answerMs(t) {
-    return answerDeadline(this.plan(t), this.session.link().unackedBytes, this.session.hello()?.maxMessage ?? 131072);
+    return answerDeadline(this.plan(t), this.session.link().unackedBytes, this.session.hello()?.maxMessage ?? 131072, this.answers);
   }
 }
 

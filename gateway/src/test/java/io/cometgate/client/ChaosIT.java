@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Chaos per transport: a counter stream flows both ways at full speed through a {@link FaultProxy}
  * that breaks the transport's connections at random points with every kind of fault (RST, FIN,
  * half-close, blackhole), and every byte is checked at its offset at both ends: nothing lost,
- * duplicated or reordered. The longest pause in the downstream is printed with the fault before it.
+ * duplicated or reordered. The longest pause in the downstream is printed with the fault before it,
+ * the stalls over 5 s ({@link LongStalls}) and what each fault cost on its own ({@link FaultRecoveries}).
  *
  * <p>CI-sized by default; the full run is {@code -Dchaos.cuts=1000}. A blackhole is noticed by
  * the client's answer deadline, {@code -Dchaos.ackTimeoutMs} (1 s here; 5 s, htmlfile 2 s, by
@@ -54,14 +55,16 @@ class ChaosIT {
 
     record Outcome(TransportKind kind, int cuts, Map<NetworkFault, Integer> byKind, long up, long upVerified,
                    long down, long downSent, String failure, String upMismatch, CounterTraffic.Gap longest,
-                   NetworkFault longestAfter, long upLongestGapMillis, int replaced, long millis, LongStalls longStalls) {
+                   NetworkFault longestAfter, long upLongestGapMillis, int replaced, long millis, LongStalls longStalls,
+                   FaultRecoveries recoveries) {
 
         String summary() {
             return String.format("chaos %s: %d cuts %s in %.1f s; up %d bytes checked, down %d bytes checked;"
                             + " longest downstream stall %d ms (after %s), upstream %d ms; %d transports replaced by deadlines;"
                             + " downstream stalls over 5 s: %d, of which %d not in a chain of faults (at most one fault from 2 s before to its end; longest %d ms)",
                     kind.label(), cuts, byKind, millis / 1000.0, upVerified, down, longest.millis(), longestAfter,
-                    upLongestGapMillis, replaced, longStalls.total(), longStalls.unchained(), longStalls.longestUnchainedMillis());
+                    upLongestGapMillis, replaced, longStalls.total(), longStalls.unchained(), longStalls.longestUnchainedMillis())
+                    + "; " + recoveries.summary();
         }
     }
 
@@ -135,7 +138,9 @@ class ChaosIT {
                 return new Outcome(kind, proxy.cuts(), proxy.cutsByKind(), traffic.written(), backend.verified(),
                         traffic.received(), backend.sent(), traffic.failure(), backend.mismatch(), longest,
                         faultBefore(proxy.faults(), longest.fromNanos()), backend.longestGapMillis(),
-                        session.transportsReplaced(), millis, LongStalls.of(traffic.gaps(), proxy.faults()));
+                        session.transportsReplaced(), millis, LongStalls.of(traffic.gaps(), proxy.faults()),
+                        FaultRecoveries.of(proxy.faults(), traffic.gaps(), upstreamPauses(backend), traffic.lastReadNanos(),
+                                backend.lastReadNanos()));
             } finally {
                 session.close();
             }
@@ -195,6 +200,10 @@ class ChaosIT {
             }
             return new LongStalls(total, single, longestSingle);
         }
+    }
+
+    private static List<CounterTraffic.Gap> upstreamPauses(CounterBackend backend) {
+        return backend.pauses().stream().map(p -> new CounterTraffic.Gap(p.fromNanos(), p.toNanos())).toList();
     }
 
     /** The last fault made before {@code nanos} (what a stall starting then followed). */

@@ -402,6 +402,14 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    private void acknowledge(long ack) throws ProtocolException {
+        long before = upstream.acked();
+        upstream.acknowledge(ack);
+        if (upstream.acked() > before) {
+            watchdog.acknowledged();
+        }
+    }
+
     private void handle(ClientFrames.InFrame frame) throws ProtocolException {
         FrameType type = frame.type();
         if (type.sequenced()) {
@@ -420,7 +428,7 @@ public final class ClientSession implements AutoCloseable {
         }
         switch (type) {
             case HELLO -> onHello(frame.text());
-            case ACK -> upstream.acknowledge(frame.count());
+            case ACK -> acknowledge(frame.count());
             case HEARTBEAT -> { }
             case SESSION_CLOSE -> finishLocked(frame.code(), frame.reason());
             case OPENED, DATA, CLOSE, CREDIT -> {
@@ -455,7 +463,7 @@ public final class ClientSession implements AutoCloseable {
         window = intOr(hello, "window", window);
         timeoutMillis = intOr(hello, "timeoutMs", (int) timeoutMillis);
         watchdog.hello(intOr(hello, "heartbeatMs", 25_000), timeoutMillis, "true".equals(hello.get("probe")));
-        upstream.acknowledge(Long.parseLong(hello.getOrDefault("ack", "0")));
+        acknowledge(Long.parseLong(hello.getOrDefault("ack", "0")));
         if (transport == TransportKind.WEBSOCKET) {
             // A new WebSocket: whatever went out on the old one after this ack was lost.
             upstream.rewind();

@@ -33,6 +33,7 @@ final class CounterTraffic {
     private volatile boolean writing = true;
     private volatile long written;
     private volatile long received;
+    private volatile long lastReadNanos;
     private volatile String failure;
 
     /** Writes {@code chunk} bytes then pauses {@code pauseMillis} (0: as fast as credit allows). */
@@ -56,6 +57,11 @@ final class CounterTraffic {
 
     long received() {
         return received;
+    }
+
+    /** When bytes were last read (0: never). */
+    long lastReadNanos() {
+        return lastReadNanos;
     }
 
     /** The first wrong byte or failure, or null. */
@@ -132,6 +138,7 @@ final class CounterTraffic {
                     recordGap(new Gap(lastRead, now));
                 }
                 lastRead = now;
+                lastReadNanos = now;
                 int wrong = CounterStream.firstMismatch(buffer, n, received);
                 if (wrong >= 0) {
                     fail("downstream offset " + (received + wrong) + ": expected " + CounterStream.at(received + wrong)

@@ -67,12 +67,16 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
      * a blackholed transport in place for that long (the chaos run's longest stalls).
      */
     long answerMillis(long unackedBytes, long maxMessage) {
-        return answerMillis(unackedBytes, maxMessage, new UplinkRate());
+        return answerMillis(unackedBytes, maxMessage, new UplinkRate(), new AnswerTime());
     }
 
-    /** As above, the backlog at the rate this uplink has shown ({@link UplinkRate}), never slower than 1 ms per 32 bytes. */
-    long answerMillis(long unackedBytes, long maxMessage, UplinkRate uplink) {
-        return ackTimeoutMillis + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
+    /**
+     * As above, with the base scaled to the answer times this link has shown ({@link AnswerTime}:
+     * at most the plan's, at least 1 s) and the backlog at the rate this uplink has shown
+     * ({@link UplinkRate}), never slower than 1 ms per 32 bytes.
+     */
+    long answerMillis(long unackedBytes, long maxMessage, UplinkRate uplink, AnswerTime answers) {
+        return answers.deadlineMillis(ackTimeoutMillis) + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
     }
 
     /**
@@ -85,7 +89,12 @@ record LivenessPlan(long deadAfterMillis, long ackTimeoutMillis, long reattachTi
         return probeAnswerMillis(unackedBytes, maxMessage, new UplinkRate());
     }
 
-    /** As above, the backlog at the rate this uplink has shown ({@link UplinkRate}). */
+    /**
+     * As above, the backlog at the rate this uplink has shown ({@link UplinkRate}). The base is
+     * not scaled to the ACKs' answer time: a probe's answer takes another path (on a long poll a
+     * POST and then the held poll's answer), and scaled to the ACKs it replaced a healthy
+     * xhr-polling transport at load 27 (DownstreamProbeIT).
+     */
     long probeAnswerMillis(long unackedBytes, long maxMessage, UplinkRate uplink) {
         return probeAnswerMillis + uplink.millisFor(Math.min(unackedBytes, maxMessage + ACK_EVERY_BYTES));
     }

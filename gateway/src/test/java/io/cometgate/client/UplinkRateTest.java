@@ -30,7 +30,7 @@ class UplinkRateTest {
         uplink.observe(1_000_000, true, 2 * SECOND);
         assertEquals(1_000, uplink.bytesPerMilli(), 1);
         LivenessPlan plan = LivenessPlan.of(25_000, 30_000, TransportKind.WEBSOCKET, LivenessOptions.DEFAULTS.withAckTimeout(1_000));
-        assertEquals(1_656, plan.answerMillis(1 << 20, 128 * 1024, uplink), "1 s + 160 KiB at a quarter of 1,000 bytes per ms");
+        assertEquals(1_656, plan.answerMillis(1 << 20, 128 * 1024, uplink, new AnswerTime()), "1 s + 160 KiB at a quarter of 1,000 bytes per ms");
         assertEquals(6_120, plan.answerMillis(1 << 20, 128 * 1024), "with no rate known");
         assertTrue(plan.probeAnswerMillis(1 << 20, 128 * 1024, uplink) < 3_200);
     }

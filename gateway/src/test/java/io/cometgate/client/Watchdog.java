@@ -32,12 +32,17 @@ final class Watchdog implements Runnable {
     private final LivenessOptions options;
     private LivenessPlan plan;
     private final UplinkRate uplink = new UplinkRate();
+    private final AnswerTime answerTime = new AnswerTime();
     private long lastHeard = System.nanoTime();
     private long attemptStart;
     private boolean proven;
     private boolean everAttached;
     private long lastAttachNanos;
     private long answerSince;
+    /** Since when sequenced frames have been outstanding (0: none). */
+    private long owedSince;
+    /** When the gateway's acknowledgement last advanced. */
+    private long ackedAt;
     private boolean sentSinceHeard;
     private int transportsReplaced;
     /** The gateway answers probes (HELLO {@code "probe":true}); an older one does not, so none are sent. */
@@ -75,9 +80,26 @@ final class Watchdog implements Runnable {
     /** Sequenced frames went out: the gateway acknowledges them at once, so an answer is due. */
     void sent() {
         sentSinceHeard = true;
+        long now = System.nanoTime();
         if (answerSince == 0) {
-            answerSince = System.nanoTime();
+            answerSince = now;
         }
+        if (owedSince == 0) {
+            owedSince = now;
+        }
+    }
+
+    /**
+     * The gateway's acknowledgement advanced (on the downstream, in a POST answer or in HELLO):
+     * the upload lives. How long it took since frames were owed (or since the last advance) is
+     * a sample of this link's answer time.
+     */
+    void acknowledged() {
+        long now = System.nanoTime();
+        if (owedSince != 0 && proven) {
+            answerTime.sample((now - Math.max(owedSince, ackedAt)) / 1e6);
+        }
+        ackedAt = now;
     }
 
     /** Bytes arrived on the downstream: the transport lives (and a new one has proven itself). */
@@ -145,6 +167,7 @@ final class Watchdog implements Runnable {
                     transportsReplaced++;
                     attemptStart = now;
                     answerSince = 0;
+                    owedSince = 0;
                     probeSince = 0;
                 } else {
                     probeIfWaiting(now);
@@ -159,7 +182,7 @@ final class Watchdog implements Runnable {
     }
 
     /** Why the current transport is dead, or null. */
-    private String check(long now, UpstreamQueue upstream) {
+    String check(long now, UpstreamQueue upstream) {
         long silentSince = Math.max(lastHeard, attemptStart);
         if (now - silentSince > millis(plan.deadAfterMillis())) {
             return "nothing received for " + plan.deadAfterMillis() + " ms";
@@ -175,18 +198,27 @@ final class Watchdog implements Runnable {
         }
         // A streaming transport's ACKs come down it even when a POST answer acknowledged the
         // frames already: what was sent must be answered on the downstream.
-        if (!sentSinceHeard && !upstream.sentUnacknowledged()) {
+        if (!upstream.sentUnacknowledged()) {
+            owedSince = 0;
+        } else if (owedSince == 0) {
+            owedSince = now;
+        }
+        if (!sentSinceHeard && owedSince == 0) {
             answerSince = 0;
             return null;
         }
         if (answerSince == 0) {
             answerSince = now;
         }
-        // Frames are outstanding: the transport must say something within the answer deadline,
-        // counted from when they went out or from the last thing it said, whichever is later.
-        long answer = plan.answerMillis(upstream.unackedBytes(), session.maxMessage(), uplink);
-        return now - Math.max(answerSince, lastHeard) > millis(answer)
-                ? "sent frames got no answer for " + answer + " ms" : null;
+        long answer = plan.answerMillis(upstream.unackedBytes(), session.maxMessage(), uplink, answerTime);
+        // Frames are outstanding: the gateway's acknowledgement must advance within the answer
+        // deadline, counted from when they went out or from its last advance. Anything else heard
+        // does not count: a downstream answering probes with heartbeats while the upload is
+        // blackholed (its own connection, for the HTTP transports) kept such a transport for the
+        // POST's own deadline. Acknowledged already (by a POST answer): the downstream must still
+        // say something, from when the frames went out or from the last thing it said.
+        long since = owedSince != 0 ? Math.max(Math.max(owedSince, ackedAt), attemptStart) : Math.max(answerSince, lastHeard);
+        return now - since > millis(answer) ? "sent frames got no answer for " + answer + " ms" : null;
     }
 
     /**

@@ -270,7 +270,13 @@ final class WebSocketLink implements Link {
                 session.trace("pong, no batch yet after HELLO");
             }
             lastHeardNanos = System.nanoTime();
-            session.heard();
+            // The WebSocket codec answers a ping, not the session: before HELLO a pong says the
+            // connection is up, not that the gateway resumed the session on it. Counted as heard,
+            // it proved the attempt, and the attempt deadline no longer replaced a connection
+            // whose HELLO did not come (the chaos run's 4.5 s resumes, pongs every second).
+            if (helloSeen) {
+                session.heard();
+            }
             ws.request(1);
             return null;
         }

@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +20,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CounterBackend implements AutoCloseable {
 
+    /** A pause in the upstream: nothing received from {@code fromNanos} to {@code toNanos}. */
+    public record Pause(long fromNanos, long toNanos) {
+    }
+
+    private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final int MAX_PAUSES = 100_000;
+
     private final ServerSocket server;
     private final int chunk;
     private final long pauseMillis;
@@ -25,9 +34,11 @@ public final class CounterBackend implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong longestGapNanos = new AtomicLong();
     private final AtomicReference<String> mismatch = new AtomicReference<>();
+    private final List<Pause> pauses = new ArrayList<>();
     private volatile boolean sending = true;
     private volatile boolean senderDone;
     private volatile Socket socket;
+    private volatile long lastReadNanos;
 
     /** Sends {@code chunk} bytes, then pauses {@code pauseMillis} (0: as fast as the gateway takes them). */
     public CounterBackend(int chunk, long pauseMillis) throws IOException {
@@ -67,6 +78,16 @@ public final class CounterBackend implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(longestGapNanos.get());
     }
 
+    /** When bytes were last received (0: never). */
+    public long lastReadNanos() {
+        return lastReadNanos;
+    }
+
+    /** Pauses of 200 ms or more in the upstream, in order (the one under way is not included). */
+    public synchronized List<Pause> pauses() {
+        return List.copyOf(pauses);
+    }
+
     /** Stops the downstream and waits until the sender wrote its last chunk. */
     public void stopSending() throws InterruptedException {
         sending = false;
@@ -98,8 +119,12 @@ public final class CounterBackend implements AutoCloseable {
                 long now = System.nanoTime();
                 if (lastRead != 0) {
                     longestGapNanos.accumulateAndGet(now - lastRead, Math::max);
+                    if (now - lastRead >= PAUSE_NANOS) {
+                        recordPause(new Pause(lastRead, now));
+                    }
                 }
                 lastRead = now;
+                lastReadNanos = now;
                 int wrong = CounterStream.firstMismatch(buffer, n, offset);
                 if (wrong >= 0) {
                     mismatch.compareAndSet(null, "offset " + (offset + wrong) + ": expected "
@@ -111,6 +136,12 @@ public final class CounterBackend implements AutoCloseable {
             }
         } catch (IOException e) {
             // the gateway closed the channel: the test compares the counts
+        }
+    }
+
+    private synchronized void recordPause(Pause pause) {
+        if (pauses.size() < MAX_PAUSES) {
+            pauses.add(pause);
         }
     }
 
