@@ -31,7 +31,7 @@ export function printTable(report) {
 
 /** CPU milliseconds per MB moved, by process role (medians; bulk steps only, open and close included). */
 export function printCpu(report) {
-  const roles = ['gateway', 'websockify', 'chromium renderer', 'chromium network', 'chromium other', 'bench', 'all'];
+  const roles = ['gateway', 'gateway JIT', 'websockify', 'chromium renderer', 'chromium network', 'chromium other', 'bench', 'all'];
   if (!report.rows.some((r) => Object.keys(r.cpuMsPerMB.down).length)) return;
   console.log('\nWebSocket messages per MB moved (medians), into the page / out of it');
   console.log('| route | down: in / out | up: in / out |');

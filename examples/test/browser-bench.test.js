@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXAMPLES, JAR, removeDir, requireBinaries, tempDir } from './harness.js';
 
@@ -32,4 +32,12 @@ test('the browser benchmark reports every transport and websockify with exact by
     assert.equal(r.repeats.p50.length, 1, r.route);
   }
   assert.match(run.stdout, /\| websocket \| 1 MiB \| [\d.]+ \| [\d.]+ \|/);
+  if (existsSync('/proc/self/task')) {
+    // the gateway's JIT compiler threads are split from its own CPU (session 6): both present,
+    // and the gateway moved the bytes, so its own share is not zero
+    const cpu = report.rows[0].cpuMsPerMB.down;
+    assert.ok(cpu['gateway JIT'] >= 0, `websocket down: gateway JIT = ${cpu['gateway JIT']}`);
+    assert.ok(cpu.gateway > 0, `websocket down: gateway = ${cpu.gateway}`);
+    assert.match(run.stdout, /\| route \| dir \| gateway \| gateway JIT \|/);
+  }
 });
