@@ -15,6 +15,7 @@
 #   examples/benchmark/s5-ab.sh A.jar B.jar
 #   SESSIONS=7500 SECONDS_=10 ROUNDS=3 BALANCER=1 examples/benchmark/s5-ab.sh A.jar B.jar
 #   B_ARGS=--ack-delay-ms=1000 examples/benchmark/s5-ab.sh X.jar X.jar   # same jar, other client flags
+#   B_GATEWAY_ARGS='--threads 1' B_ARGS='--threads 1' s5-ab.sh X.jar X.jar   # same jar, other gateway flags
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -29,6 +30,8 @@ BASE=${BASE:-64500}                 # ports BASE+1.. (A) and BASE+11.. (B)
 CLIENT_JVM=${CLIENT_JVM:--Xmx2g}
 A_ARGS=${A_ARGS:-}                  # extra `bench run` flags for A's client, B's
 B_ARGS=${B_ARGS:-}
+A_GATEWAY_ARGS=${A_GATEWAY_ARGS:-}  # extra `serve` flags for A's gateway, B's
+B_GATEWAY_ARGS=${B_GATEWAY_ARGS:-}
 GATEWAY_JVM=${GATEWAY_JVM:--Xmx1g}
 A_HAPROXY=${A_HAPROXY:-}            # extra HAProxy `global` lines for A's, B's balancer (';' between lines), e.g. 'nbthread 1'
 B_HAPROXY=${B_HAPROXY:-}
@@ -50,7 +53,8 @@ start_variant() { # name jar offset
     "limit max-sessions-per-origin 100000" "limit opens-per-ip-per-minute 9999999" \
     "limit max-connections-per-target 100000" >"$OUT/$name.policy"
   java $GATEWAY_JVM -jar "$jar" serve --listen "127.0.0.1:$gw_port" --node-id "gw-${name,,}" --policy "$OUT/$name.policy" \
-    --transports all --no-demo --log-level warn >"$OUT/gateway-$name.log" 2>&1 &
+    --transports all --no-demo --log-level warn $([ "$name" = A ] && echo "$A_GATEWAY_ARGS" || echo "$B_GATEWAY_ARGS") \
+    >"$OUT/gateway-$name.log" 2>&1 &
   started $!; gw[$name]=$!
   wait_port "$be_port"; wait_port "$gw_port"
   if [ "$BALANCER" = 1 ]; then

@@ -40,7 +40,7 @@ JAR=${JAR:-gateway/target/cometgate.jar}
 LB_PORT=${LB_PORT:-64080}
 GW_BASE=${GW_BASE:-64100}           # gateways on GW_BASE+1 ..
 BE_BASE=${BE_BASE:-64200}           # bench backends on BE_BASE+1 ..
-OUT=${OUT:-$(mktemp -d /tmp/cometgate-cluster-bench.XXXXXX)}
+OUT=${OUT:-$(mktemp -d /tmp/cometgate-cluster-bench.XXXXXX)}; mkdir -p "$OUT"
 
 [ -f "$JAR" ] || { echo "missing $JAR: mvn -pl gateway package -DskipTests" >&2; exit 2; }
 command -v haproxy >/dev/null || { echo "haproxy missing: apt-get install haproxy" >&2; exit 2; }

@@ -10,12 +10,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +39,10 @@ final class BenchBackend implements AutoCloseable {
             Unpooled.directBuffer(SOURCE_WRITE).writeZero(SOURCE_WRITE)).asReadOnly();
 
     private final List<Channel> listeners = new ArrayList<>();
+    /** One tick queue per event loop and interval (a handful: loops x the intervals asked for). */
+    private final Map<TickQueueKey, TickQueue> tickQueues = new ConcurrentHashMap<>();
+
+    private record TickQueueKey(EventExecutor loop, int intervalMillis) { }
 
     List<InetSocketAddress> start(Loops loops, List<InetSocketAddress> addresses) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap().group(loops.group()).channel(loops.server())
@@ -46,7 +52,7 @@ final class BenchBackend implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new Job());
+                        ch.pipeline().addLast(new Job(tickQueues));
                     }
                 });
         List<InetSocketAddress> bound = new ArrayList<>();
@@ -65,10 +71,19 @@ final class BenchBackend implements AutoCloseable {
     }
 
     /** One connection: waits for the mode byte (and its arguments), then does that job. */
-    private static final class Job extends ChannelInboundHandlerAdapter {
+    private static final class Job extends ChannelInboundHandlerAdapter implements TickQueue.Ticking {
+        private final Map<TickQueueKey, TickQueue> tickQueues;
         private byte mode;
         private ByteBuf header;
-        private ScheduledFuture<?> ticker;
+        private ChannelHandlerContext ticking;
+        private int ticksLeft;
+        private int ticksSent;
+        private long intervalNanos;
+        private long dueNanos;
+
+        Job(Map<TickQueueKey, TickQueue> tickQueues) {
+            this.tickQueues = tickQueues;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -134,21 +149,36 @@ final class BenchBackend implements AutoCloseable {
         }
 
         private void startTicks(ChannelHandlerContext ctx, int count, int intervalMs) {
-            int[] sent = {0};
-            ticker = ctx.executor().scheduleAtFixedRate(() -> {
-                if (sent[0] >= count || !ctx.channel().isActive()) {
-                    ticker.cancel(false);
-                    return;
-                }
-                ctx.writeAndFlush(ctx.alloc().buffer(TICK_BYTES).writeLong(System.nanoTime()).writeInt(sent[0]++));
-            }, intervalMs, Math.max(1, intervalMs), TimeUnit.MILLISECONDS);
+            if (count <= 0) {
+                return;
+            }
+            int interval = Math.max(1, intervalMs);
+            ticking = ctx;
+            ticksLeft = count;
+            intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
+            dueNanos = System.nanoTime() + intervalNanos;
+            tickQueues.computeIfAbsent(new TickQueueKey(ctx.executor(), interval), k -> new TickQueue(k.loop())).add(this);
+        }
+
+        @Override
+        public long dueNanos() {
+            return dueNanos;
+        }
+
+        @Override
+        public boolean tick() {
+            ChannelHandlerContext ctx = ticking;
+            if (ticksLeft <= 0 || !ctx.channel().isActive()) {
+                return false;
+            }
+            ctx.writeAndFlush(ctx.alloc().buffer(TICK_BYTES).writeLong(System.nanoTime()).writeInt(ticksSent++));
+            dueNanos += intervalNanos;
+            return --ticksLeft > 0;
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (ticker != null) {
-                ticker.cancel(false);
-            }
+            ticksLeft = 0; // its queue drops it at its next due time
             if (header != null) {
                 header.release();
                 header = null;

@@ -8,6 +8,8 @@ import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,9 +28,17 @@ final class ClientContext {
     final long ackDelayMillis;
     private final InetAddress[] sources;
     private final AtomicInteger next = new AtomicInteger();
+    /** Each loop's lone-ACK queue, shared with the contexts derived from this one. */
+    private final Map<EventLoop, LoneAcks> loneAcks;
 
     ClientContext(Loops loops, int sourceAddresses, String gatewayTarget, boolean postKeepAlive, long ackDelayMillis) {
+        this(loops, sourceAddresses, gatewayTarget, postKeepAlive, ackDelayMillis, new ConcurrentHashMap<>());
+    }
+
+    private ClientContext(Loops loops, int sourceAddresses, String gatewayTarget, boolean postKeepAlive,
+                          long ackDelayMillis, Map<EventLoop, LoneAcks> loneAcks) {
         this.loops = loops;
+        this.loneAcks = loneAcks;
         this.ackDelayMillis = ackDelayMillis;
         this.gatewayTarget = gatewayTarget;
         this.postKeepAlive = postKeepAlive;
@@ -44,7 +54,12 @@ final class ClientContext {
     }
 
     ClientContext withPostKeepAlive(boolean keepAlive) {
-        return new ClientContext(loops, sources.length, gatewayTarget, keepAlive, ackDelayMillis);
+        return new ClientContext(loops, sources.length, gatewayTarget, keepAlive, ackDelayMillis, loneAcks);
+    }
+
+    /** The lone-ACK queue of {@code loop}. */
+    LoneAcks loneAcks(EventLoop loop) {
+        return loneAcks.computeIfAbsent(loop, LoneAcks::new);
     }
 
     /** A source address for a new logical connection (all of one session's sockets share it). */

@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
  * upstream batches, alone every 32 KiB, and in every downstream request's {@code ack}).
  * Lean on purpose: no retransmit buffer (a failed transport fails the run, loudly).
  */
-final class GatewayConn implements Conn {
+final class GatewayConn implements Conn, LoneAcks.Due {
 
     static final int CHANNEL = 1;
     private static final int ACK_EVERY = 32 * 1024;
@@ -68,6 +68,7 @@ final class GatewayConn implements Conn {
     private boolean channelOpen;
     private boolean finished;
     private boolean ackTimerArmed;
+    private long ackDueNanos;
 
     GatewayConn(ClientContext context, Route route, Listener listener) {
         this.context = context;
@@ -177,19 +178,29 @@ final class GatewayConn implements Conn {
     /**
      * An idle client still acknowledges what it got (so the gateway can free its retransmit
      * buffer, as it does for a browser); a busy one has acked by then with its next batch.
+     * The loop's {@link LoneAcks} times it, one timer for all of the loop's sessions.
      */
     private void armAckTimer() {
         if (ackTimerArmed || route.polling() || lastReceived <= ackSent || finished) {
             return;
         }
         ackTimerArmed = true;
-        loop.schedule(() -> {
-            ackTimerArmed = false;
-            if (!finished && lastReceived > ackSent && sessionId != null) {
-                appendAck();
-                flushUp();
-            }
-        }, context.ackDelayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ackDueNanos = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.ackDelayMillis);
+        context.loneAcks(loop).add(this);
+    }
+
+    @Override
+    public long ackDueNanos() {
+        return ackDueNanos;
+    }
+
+    @Override
+    public void ackDue() {
+        ackTimerArmed = false;
+        if (!finished && lastReceived > ackSent && sessionId != null) {
+            appendAck();
+            flushUp();
+        }
     }
 
     private void handle(Frame frame) {

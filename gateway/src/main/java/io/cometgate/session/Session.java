@@ -59,7 +59,7 @@ public final class Session implements ChannelOwner {
         this.clientAddress = clientAddress;
         this.outbox = new SessionOutbox(this, context.config().maxMessageBytes(), context.config().retransmitBound(),
                 context.config().windowBudget());
-        this.liveness = new SessionLiveness(this, loop);
+        this.liveness = new SessionLiveness(this, registry.sweepOf(loop));
     }
 
     public String id() {

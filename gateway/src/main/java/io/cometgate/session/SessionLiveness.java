@@ -1,7 +1,6 @@
 package io.cometgate.session;
 
 import io.cometgate.protocol.CloseCode;
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.OutOfDirectMemoryError;
 
@@ -9,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A session's two clocks: the periodic check that beats idle receivers and lets idle channels
- * time out, and the expiry that ends a session left with no transport attached (re-armed on
+ * time out (run for every session of the loop by its {@link LivenessSweep}), and the expiry that ends a session left with no transport attached (re-armed on
  * every detach, as vertx-web's SockJS session does). Runs on the session's loop like the session.
  *
- * <p>This object is itself the periodic task: a lambda instead would be one more object every
+ * <p>This object is itself what the sweep runs: a lambda instead would be one more object every
  * session keeps, and the heap of an idle session is a measured target (docs/BENCHMARKS.md, S1).
  * It cannot be the expiry task as well by also being a {@link java.util.concurrent.Callable}:
  * Netty's scheduled tasks call a task that is both as a Callable, periodic ones too.
@@ -29,15 +28,18 @@ final class SessionLiveness implements Runnable {
     static final long RESUME_MARGIN_MILLIS = 5_000;
 
     private final Session session;
-    private final ScheduledFuture<?> check;
+    private final LivenessSweep sweep;
+    /** Where {@link LivenessSweep} keeps this one, or -1 while it is not there. */
+    int sweepIndex = -1;
     private ScheduledFuture<?> expiry;
     private boolean everAttached;
+    private boolean stopped;
 
-    /** Starts the periodic check and the expiry of a session with no transport yet. */
-    SessionLiveness(Session session, EventLoop loop) {
+    /** Starts the periodic check (in the loop's sweep) and the expiry of a session with no transport yet. */
+    SessionLiveness(Session session, LivenessSweep sweep) {
         this.session = session;
-        long every = heartbeatCheckMillis(heartbeatMillis());
-        this.check = loop.scheduleAtFixedRate(this, every, every, TimeUnit.MILLISECONDS);
+        this.sweep = sweep;
+        sweep.join(this);
         armExpiry();
     }
 
@@ -67,8 +69,13 @@ final class SessionLiveness implements Runnable {
 
     /** The session ended: neither clock fires again. */
     void stop() {
-        check.cancel(false);
+        stopped = true;
+        sweep.leave(this);
         cancelExpiry();
+    }
+
+    boolean stopped() {
+        return stopped;
     }
 
     /** The periodic check. */

@@ -35,6 +35,8 @@ public final class SessionRegistry {
     private final ClosedSessions closed;
     private final SessionContext context;
     private final ClusterLimits cluster;
+    /** One liveness sweep per event loop that holds sessions (a handful: the loops are bounded). */
+    private final Map<EventLoop, LivenessSweep> sweeps = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
     /** A registry whose session ids name node {@code local} (tests, single-node embedding). */
@@ -53,6 +55,12 @@ public final class SessionRegistry {
         this.cluster = cluster;
         this.nodeId = nodeId;
         this.closed = new ClosedSessions(MAX_CLOSED_KEPT, context.config().sessionTimeout().toNanos());
+    }
+
+    /** The liveness sweep of the sessions on {@code loop}. */
+    LivenessSweep sweepOf(EventLoop loop) {
+        return sweeps.computeIfAbsent(loop, l -> new LivenessSweep(l,
+                SessionLiveness.heartbeatCheckMillis(context.config().heartbeat().toMillis())));
     }
 
     /** This node's id, as carried in its session ids. */

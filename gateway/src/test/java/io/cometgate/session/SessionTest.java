@@ -284,6 +284,32 @@ class SessionTest {
     }
 
     @Test
+    void theSessionsOfOneLoopShareOneSweepThatDropsAClosedSessionAndStopsWhenNoneIsLeft() throws Exception {
+        Session second = registry.create(loopHolder.eventLoop(), "https://app.example", InetAddress.getLoopbackAddress());
+        Session third = registry.create(loopHolder.eventLoop(), "https://app.example", InetAddress.getLoopbackAddress());
+        FakeReceiver first = new FakeReceiver(false);
+        FakeReceiver middle = new FakeReceiver(false);
+        FakeReceiver last = new FakeReceiver(false);
+        session.attach(first, 0);
+        second.attach(middle, 0);
+        third.attach(last, 0);
+        runTasks();
+        advance(HEARTBEAT_MILLIS);
+        assertTrue(first.has(FrameType.HEARTBEAT) && middle.has(FrameType.HEARTBEAT) && last.has(FrameType.HEARTBEAT),
+                "every session on the loop is checked");
+        second.close(CloseCode.NORMAL, "done"); // the middle one leaves: the last one takes its place
+        runTasks();
+        int firstBatches = first.batches;
+        int lastBatches = last.batches;
+        advance(HEARTBEAT_MILLIS);
+        assertTrue(first.batches > firstBatches && last.batches > lastBatches, "the others are still checked");
+        session.close(CloseCode.NORMAL, "done");
+        third.close(CloseCode.NORMAL, "done");
+        runTasks();
+        assertEquals(-1, loopHolder.runScheduledPendingTasks(), "an empty sweep leaves no timer to wake the loop");
+    }
+
+    @Test
     void everyOpenChannelIsAskedAboutIdlenessOnEachTickWithTheLoopsClock() throws Exception {
         holdChannels = true;
         session.attach(new FakeReceiver(false), 0);
