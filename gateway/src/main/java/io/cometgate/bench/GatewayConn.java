@@ -294,6 +294,13 @@ final class GatewayConn implements Conn, LoneAcks.Due {
     }
 
     private void appendUp(ByteBuf frame) {
+        if (finished) {
+            // A HELLO that arrives after close() or fail() would otherwise queue its OPEN in a
+            // batch that flushUp() never sends and nothing releases (Netty's leak check in
+            // BenchSmokeIT: GatewayConn.appendUp <- hello <- HttpCarrier.createSession).
+            frame.release();
+            return;
+        }
         if (up == null) {
             up = Unpooled.compositeBuffer(64);
             if (lastReceived > ackSent && frame.getByte(0) != FrameType.ACK.code()) {
