@@ -11,8 +11,15 @@ import java.util.concurrent.TimeUnit;
  * about 5 s even on loopback, so every blackhole in the chaos run cost 4.9-5.4 s and two in a
  * row 10 s. Here the best rate seen recently counts, with a 4x margin, and never less than that
  * 32 bytes per ms floor, so a deadline is never longer than before. A rate that drops (a slower
- * network) decays the estimate by a fifth per second it is not matched; a false death on the
+ * network) pulls the estimate down a fifth per second it is not matched; a false death on the
  * way costs a reconnect and a resend, never data.
+ *
+ * <p>A second in which frames waited and <em>nothing</em> was acknowledged leaves the rate as it
+ * is: such a link may be dead, not slower, and lowering the rate then lengthened the deadline
+ * that was to find it (up to the floor's 5.1 s for 160 KiB, the chaos run's remaining stalls).
+ * A link too slow to acknowledge anything in a second is instead found by the deaths it
+ * causes: each transport that had proven itself and was then declared dead lowers the rate a
+ * fifth ({@link #transportDied()}), so repeated false deaths end at the floor.
  */
 final class UplinkRate {
 
@@ -26,11 +33,11 @@ final class UplinkRate {
     private long ackedAtStart;
 
     /**
-     * The running total of acknowledged upstream bytes at {@code nanos}; {@code waiting}:
-     * frames are outstanding now. A second with nothing acknowledged and nothing outstanding
-     * (an idle upstream) says nothing about the link and is skipped.
+     * The running total of acknowledged upstream bytes at {@code nanos}. A second with nothing
+     * acknowledged says nothing about the link's rate and is skipped: the upstream was idle, or
+     * the link is dead (which the answer deadline, not the rate, is there to find).
      */
-    void observe(long ackedTotal, boolean waiting, long nanos) {
+    void observe(long ackedTotal, long nanos) {
         if (sampleStart == 0) {
             sampleStart = nanos;
             ackedAtStart = ackedTotal;
@@ -41,12 +48,20 @@ final class UplinkRate {
             return;
         }
         long acked = ackedTotal - ackedAtStart;
-        if (acked > 0 || waiting) {
+        if (acked > 0) {
             double sample = acked / (elapsed / 1e6);
             bytesPerMilli = Math.max(FLOOR_BYTES_PER_MILLI, Math.max(sample, bytesPerMilli * DECAY_PER_SAMPLE));
         }
         sampleStart = nanos;
         ackedAtStart = ackedTotal;
+    }
+
+    /**
+     * A transport that had proven itself was declared dead. Had the link merely slowed down, this
+     * death was false: lower the rate a fifth so the next deadline allows more.
+     */
+    void transportDied() {
+        bytesPerMilli = Math.max(FLOOR_BYTES_PER_MILLI, bytesPerMilli * DECAY_PER_SAMPLE);
     }
 
     double bytesPerMilli() {

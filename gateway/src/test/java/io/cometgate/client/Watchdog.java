@@ -161,9 +161,12 @@ final class Watchdog implements Runnable {
                 if (now - lastHeard > millis(plan.giveUpAfterMillis())) {
                     gaveUp = "nothing heard from the gateway for " + plan.giveUpAfterMillis() + " ms";
                 }
-                uplink.observe(session.upstream().ackedBytes(), session.upstream().sentUnacknowledged(), now);
+                uplink.observe(session.upstream().ackedBytes(), now);
                 dead = check(now, session.upstream());
                 if (dead != null) {
+                    if (proven) {
+                        uplink.transportDied();
+                    }
                     transportsReplaced++;
                     attemptStart = now;
                     answerSince = 0;
