@@ -39,8 +39,14 @@ final class BenchBackend implements AutoCloseable {
             Unpooled.directBuffer(SOURCE_WRITE).writeZero(SOURCE_WRITE)).asReadOnly();
 
     private final List<Channel> listeners = new ArrayList<>();
+    /**
+     * S5 ticks due within this of each other are written in the same wake-up. Each is stamped
+     * when written, so the latency the client measures is unchanged; a late pass may hold a tick
+     * back by as long as the pass was late.
+     */
+    static final long TICK_COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** One tick queue per event loop and interval (a handful: loops x the intervals asked for). */
-    private final Map<TickQueueKey, TickQueue> tickQueues = new ConcurrentHashMap<>();
+    private final Map<TickQueueKey, DueQueue> tickQueues = new ConcurrentHashMap<>();
 
     private record TickQueueKey(EventExecutor loop, int intervalMillis) { }
 
@@ -71,8 +77,8 @@ final class BenchBackend implements AutoCloseable {
     }
 
     /** One connection: waits for the mode byte (and its arguments), then does that job. */
-    private static final class Job extends ChannelInboundHandlerAdapter implements TickQueue.Ticking {
-        private final Map<TickQueueKey, TickQueue> tickQueues;
+    private static final class Job extends ChannelInboundHandlerAdapter implements DueQueue.Item {
+        private final Map<TickQueueKey, DueQueue> tickQueues;
         private byte mode;
         private ByteBuf header;
         private ChannelHandlerContext ticking;
@@ -81,7 +87,7 @@ final class BenchBackend implements AutoCloseable {
         private long intervalNanos;
         private long dueNanos;
 
-        Job(Map<TickQueueKey, TickQueue> tickQueues) {
+        Job(Map<TickQueueKey, DueQueue> tickQueues) {
             this.tickQueues = tickQueues;
         }
 
@@ -157,7 +163,7 @@ final class BenchBackend implements AutoCloseable {
             ticksLeft = count;
             intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
             dueNanos = System.nanoTime() + intervalNanos;
-            tickQueues.computeIfAbsent(new TickQueueKey(ctx.executor(), interval), k -> new TickQueue(k.loop())).add(this);
+            tickQueues.computeIfAbsent(new TickQueueKey(ctx.executor(), interval), k -> new DueQueue(k.loop(), TICK_COALESCE_NANOS)).add(this);
         }
 
         @Override
@@ -165,8 +171,9 @@ final class BenchBackend implements AutoCloseable {
             return dueNanos;
         }
 
+        /** Sends the tick due now and moves its due time on; false when it sent its last one or its connection is gone. */
         @Override
-        public boolean tick() {
+        public boolean fire() {
             ChannelHandlerContext ctx = ticking;
             if (ticksLeft <= 0 || !ctx.channel().isActive()) {
                 return false;

@@ -28,15 +28,21 @@ final class ClientContext {
     final long ackDelayMillis;
     private final InetAddress[] sources;
     private final AtomicInteger next = new AtomicInteger();
+    /**
+     * Lone ACKs due within this of each other go out in the same wake-up, so one leaves 200 to
+     * 210 ms after what it covers: what a browser's timer coalescing gives js-client's 200 ms
+     * {@code setTimeout}.
+     */
+    static final long LONE_ACK_COALESCE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
     /** Each loop's lone-ACK queue, shared with the contexts derived from this one. */
-    private final Map<EventLoop, LoneAcks> loneAcks;
+    private final Map<EventLoop, DueQueue> loneAcks;
 
     ClientContext(Loops loops, int sourceAddresses, String gatewayTarget, boolean postKeepAlive, long ackDelayMillis) {
         this(loops, sourceAddresses, gatewayTarget, postKeepAlive, ackDelayMillis, new ConcurrentHashMap<>());
     }
 
     private ClientContext(Loops loops, int sourceAddresses, String gatewayTarget, boolean postKeepAlive,
-                          long ackDelayMillis, Map<EventLoop, LoneAcks> loneAcks) {
+                          long ackDelayMillis, Map<EventLoop, DueQueue> loneAcks) {
         this.loops = loops;
         this.loneAcks = loneAcks;
         this.ackDelayMillis = ackDelayMillis;
@@ -58,8 +64,8 @@ final class ClientContext {
     }
 
     /** The lone-ACK queue of {@code loop}. */
-    LoneAcks loneAcks(EventLoop loop) {
-        return loneAcks.computeIfAbsent(loop, LoneAcks::new);
+    DueQueue loneAcks(EventLoop loop) {
+        return loneAcks.computeIfAbsent(loop, l -> new DueQueue(l, LONE_ACK_COALESCE_NANOS));
     }
 
     /** A source address for a new logical connection (all of one session's sockets share it). */

@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
  * upstream batches, alone every 32 KiB, and in every downstream request's {@code ack}).
  * Lean on purpose: no retransmit buffer (a failed transport fails the run, loudly).
  */
-final class GatewayConn implements Conn, LoneAcks.Due {
+final class GatewayConn implements Conn, DueQueue.Item {
 
     static final int CHANNEL = 1;
     private static final int ACK_EVERY = 32 * 1024;
@@ -178,7 +178,8 @@ final class GatewayConn implements Conn, LoneAcks.Due {
     /**
      * An idle client still acknowledges what it got (so the gateway can free its retransmit
      * buffer, as it does for a browser); a busy one has acked by then with its next batch.
-     * The loop's {@link LoneAcks} times it, one timer for all of the loop's sessions.
+     * The loop's lone-ACK {@link DueQueue} times it, one timer for all of the loop's sessions
+     * (every session waits the same delay, so they fall due in the order they were armed).
      */
     private void armAckTimer() {
         if (ackTimerArmed || route.polling() || lastReceived <= ackSent || finished) {
@@ -190,17 +191,19 @@ final class GatewayConn implements Conn, LoneAcks.Due {
     }
 
     @Override
-    public long ackDueNanos() {
+    public long dueNanos() {
         return ackDueNanos;
     }
 
+    /** The lone ACK fell due: sends it unless a batch carried one meanwhile. */
     @Override
-    public void ackDue() {
+    public boolean fire() {
         ackTimerArmed = false;
         if (!finished && lastReceived > ackSent && sessionId != null) {
             appendAck();
             flushUp();
         }
+        return false;
     }
 
     private void handle(Frame frame) {
