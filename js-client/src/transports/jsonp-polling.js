@@ -3,6 +3,13 @@
  * For old setups; the gateway has it off by default. The session is created with
  * `POST /session` (which carries the page's Origin), not by a poll without `s`: a script request
  * carries no Origin, and the upstream POSTs, which do, must match the session's Origin.
+ *
+ * The first poll waits for the first POST answer. A page cannot cancel a script's request
+ * (removing the element does not abort it), so every poll started on a dead network holds one
+ * of the browser's six connections to the gateway until that network answers; a few reconnect
+ * attempts during a partition used them all, and after healing the page's POSTs queued behind
+ * them, stalling the session again for an answer deadline per held connection (4.5-4.8 s in the
+ * browser partition test). A POST, which can be aborted, proves the network first.
  * @module
  */
 
@@ -27,7 +34,8 @@ export class JsonpPollingTransport extends Transport {
     this.key = `c${++counter}`;
     this.callback = `${REGISTRY}.${this.key}`;
     registry[this.key] = (text) => this.onPayload(text);
-    this.poll();
+    /** polls start after the first POST answer */
+    this.polling = false;
   }
 
   poll() {
@@ -66,8 +74,13 @@ export class JsonpPollingTransport extends Transport {
   }
 
   /** @param {Uint8Array} batch */
-  send(batch) {
-    return postBatch(this, batch);
+  async send(batch) {
+    const answer = await postBatch(this, batch);
+    if (!this.polling && !this.closed) {
+      this.polling = true;
+      this.poll();
+    }
+    return answer;
   }
 
   removeScript() {
