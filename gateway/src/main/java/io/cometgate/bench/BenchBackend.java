@@ -35,16 +35,17 @@ final class BenchBackend implements AutoCloseable {
     static final int TICK_BYTES = 12;
     static final int SOURCE_WRITE = 64 * 1024;
 
-    private static final ByteBuf CHUNK = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(SOURCE_WRITE).writeZero(SOURCE_WRITE)).asReadOnly();
-
-    private final List<Channel> listeners = new ArrayList<>();
     /**
      * S5 ticks due within this of each other are written in the same wake-up. Each is stamped
      * when written, so the latency the client measures is unchanged; a late pass may hold a tick
      * back by as long as the pass was late.
      */
     static final long TICK_COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private static final ByteBuf CHUNK = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(SOURCE_WRITE).writeZero(SOURCE_WRITE)).asReadOnly();
+
+    private final List<Channel> listeners = new ArrayList<>();
     /** One tick queue per event loop and interval (a handful: loops x the intervals asked for). */
     private final Map<TickQueueKey, DueQueue> tickQueues = new ConcurrentHashMap<>();
 

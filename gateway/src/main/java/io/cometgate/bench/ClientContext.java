@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,6 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClientContext {
 
+    /**
+     * Lone ACKs due within this of each other go out in the same wake-up, so one leaves 200 to
+     * 210 ms after what it covers: what a browser's timer coalescing gives js-client's 200 ms
+     * {@code setTimeout}.
+     */
+    static final long LONE_ACK_COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     final Loops loops;
     final WireCounter wire = new WireCounter();
     final String gatewayTarget;
@@ -28,12 +36,6 @@ final class ClientContext {
     final long ackDelayMillis;
     private final InetAddress[] sources;
     private final AtomicInteger next = new AtomicInteger();
-    /**
-     * Lone ACKs due within this of each other go out in the same wake-up, so one leaves 200 to
-     * 210 ms after what it covers: what a browser's timer coalescing gives js-client's 200 ms
-     * {@code setTimeout}.
-     */
-    static final long LONE_ACK_COALESCE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
     /** Each loop's lone-ACK queue, shared with the contexts derived from this one. */
     private final Map<EventLoop, DueQueue> loneAcks;
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DueQueueTest {
@@ -70,7 +71,7 @@ class DueQueueTest {
             List<String> seen = loop.submit(() -> List.copyOf(fired)).get();
             assertEquals(List.of("once", "thrice", "later", "thrice", "thrice"), seen);
             for (Ticker t : tickers) {
-                assertTrue(!t.early, t.name + " fired before it was due");
+                assertFalse(t.early, t.name + " fired before it was due");
             }
         } finally {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
