@@ -43,6 +43,13 @@ class ChaosIT {
     static final long ACK_TIMEOUT_MILLIS = Long.getLong("chaos.ackTimeoutMs", 1_000);
     static final double CHANCE_PER_CHUNK = Double.parseDouble(System.getProperty("chaos.chance", "0.01"));
     /**
+     * {@code -Dchaos.isolated=true}: a fault only once both directions have delivered bytes more
+     * than {@link FaultRecoveries#ONSET_MILLIS} after the last one, so each per-fault recovery is
+     * what one cut costs. By default faults come as they are drawn, in clusters (up to 25 within
+     * one stall), and a stall across a cluster is the sum of its recoveries.
+     */
+    static final boolean ISOLATED = Boolean.getBoolean("chaos.isolated");
+    /**
      * A transport that does not recover within this fails here. It was 45 s while a blackholed
      * downstream waiting for credit was found only when FaultProxy reset it (10 s, and random
      * faults put two or three of those in a row: 30.8 s on jsonp-polling). With probes such a
@@ -59,10 +66,10 @@ class ChaosIT {
                    FaultRecoveries recoveries) {
 
         String summary() {
-            return String.format("chaos %s: %d cuts %s in %.1f s; up %d bytes checked, down %d bytes checked;"
+            return String.format("chaos %s%s: %d cuts %s in %.1f s; up %d bytes checked, down %d bytes checked;"
                             + " longest downstream stall %d ms (after %s), upstream %d ms; %d transports replaced by deadlines;"
                             + " downstream stalls over 5 s: %d, of which %d not in a chain of faults (at most one fault from 2 s before to its end; longest %d ms)",
-                    kind.label(), cuts, byKind, millis / 1000.0, upVerified, down, longest.millis(), longestAfter,
+                    kind.label(), ISOLATED ? " (isolated cuts)" : "", cuts, byKind, millis / 1000.0, upVerified, down, longest.millis(), longestAfter,
                     upLongestGapMillis, replaced, longStalls.total(), longStalls.unchained(), longStalls.longestUnchainedMillis())
                     + "; " + recoveries.summary();
         }
@@ -110,6 +117,9 @@ class ChaosIT {
                 channel.opened().get(15, TimeUnit.SECONDS);
                 CounterTraffic traffic = new CounterTraffic(channel, 8 * 1024, 0).start();
                 long start = System.nanoTime();
+                if (ISOLATED) {
+                    proxy.cutOnlyWhen(() -> flowedSince(proxy.lastFaultNanos(), traffic.lastReadNanos(), backend.lastReadNanos()));
+                }
                 proxy.cutRandomly(4242 + kind.ordinal(), CUTS, CHANCE_PER_CHUNK, EnumSet.allOf(NetworkFault.class));
                 long deadline = start + TimeUnit.SECONDS.toNanos(60 + 5L * CUTS);
                 int reported = 0;
@@ -200,6 +210,15 @@ class ChaosIT {
             }
             return new LongStalls(total, single, longestSingle);
         }
+    }
+
+    /** Whether both directions delivered bytes after the onset window of the fault at {@code faultNanos} (0: none yet). */
+    static boolean flowedSince(long faultNanos, long lastDownNanos, long lastUpNanos) {
+        if (faultNanos == 0) {
+            return true;
+        }
+        long recovered = faultNanos + TimeUnit.MILLISECONDS.toNanos(FaultRecoveries.ONSET_MILLIS);
+        return lastDownNanos - recovered > 0 && lastUpNanos - recovered > 0;
     }
 
     private static List<CounterTraffic.Gap> upstreamPauses(CounterBackend backend) {

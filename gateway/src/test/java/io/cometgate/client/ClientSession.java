@@ -223,10 +223,13 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
-    /** How long a POST carrying {@code bytes} may go unanswered before it is given up and resent. */
+    /**
+     * How long a POST carrying {@code bytes} may go unanswered before it is given up and resent:
+     * the watchdog's answer deadline, scaled to this link as the ACKs' is.
+     */
     long answerMillis(long bytes) {
         synchronized (lock) {
-            return watchdog.plan().answerMillis(bytes, maxMessage);
+            return watchdog.postAnswerMillis(bytes, maxMessage);
         }
     }
 

@@ -137,6 +137,18 @@ final class Watchdog implements Runnable {
         }
     }
 
+    /**
+     * How long a POST carrying {@code bytes} may go unanswered. The gateway answers a POST at
+     * once, with the ACK for what it carried, so this is the answer deadline, scaled to this
+     * link's answer times and uplink rate. The plan's unscaled value (the 1 ms per 32 bytes
+     * floor) held a POST whose answer was blackholed 5 s for a 128 KiB batch (9 s with the default
+     * 5 s base), while its frames' ACK had come down the stream and no other deadline ran: each
+     * such cut stalled both directions that long (the isolated-cut chaos run's longest stalls).
+     */
+    long postAnswerMillis(long bytes, long maxMessage) {
+        return plan.answerMillis(bytes, maxMessage, uplink, answerTime);
+    }
+
     /** Whether the current downstream attempt has heard from the gateway. */
     boolean attemptProven() {
         return proven;
@@ -161,7 +173,7 @@ final class Watchdog implements Runnable {
                 if (now - lastHeard > millis(plan.giveUpAfterMillis())) {
                     gaveUp = "nothing heard from the gateway for " + plan.giveUpAfterMillis() + " ms";
                 }
-                uplink.observe(session.upstream().ackedBytes(), now);
+                observeUplink(now);
                 dead = check(now, session.upstream());
                 if (dead != null) {
                     if (proven) {
@@ -182,6 +194,11 @@ final class Watchdog implements Runnable {
                 session.transportDead(dead);
             }
         }
+    }
+
+    /** Samples the uplink's rate from what the gateway has acknowledged so far (caller holds the session's lock). */
+    void observeUplink(long now) {
+        uplink.observe(session.upstream().ackedBytes(), now);
     }
 
     /** Why the current transport is dead, or null. */

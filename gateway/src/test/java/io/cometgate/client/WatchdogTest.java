@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,29 @@ class WatchdogTest {
         watchdog.heardPostAnswer();
 
         assertNull(watchdog.check(System.nanoTime() + TimeUnit.SECONDS.toNanos(3), session.upstream()));
+    }
+
+    @Test
+    void aPostIsGivenTheAnswerDeadlineThisLinkHasShownNotTheSlowestLinks() throws Exception {
+        ClientSession session = session(TransportKind.HTMLFILE);
+        Watchdog watchdog = provenWatchdog(session);
+        long batch = 128 * 1024;
+        assertEquals(5_096, watchdog.postAnswerMillis(batch, batch), "no rate known yet: 1 s + 128 KiB at 32 bytes per ms");
+        long start = System.nanoTime();
+        synchronized (session.lock()) {
+            watchdog.observeUplink(start);
+            for (int i = 0; i < 16; i++) { // 1 MiB acknowledged within the second sampled
+                long seq = session.upstream().add(FrameType.DATA, 1, new byte[64 * 1024], 0, 64 * 1024);
+                session.upstream().nextBatch(null, 128 * 1024);
+                session.upstream().acknowledge(seq);
+            }
+            watchdog.observeUplink(start + 1_000 * MS);
+        }
+
+        long scaled = watchdog.postAnswerMillis(batch, batch);
+
+        // A quarter of 1 MiB/s is 262 bytes per ms: 128 KiB in 500 ms (a little less: frame headers).
+        assertTrue(scaled > 1_490 && scaled <= 1_500, "1 s + 128 KiB at a quarter of the rate shown: " + scaled);
     }
 
     private static ClientSession session(TransportKind kind) {

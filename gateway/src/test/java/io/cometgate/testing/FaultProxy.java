@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of the gateway that breaks connections the ways real
@@ -56,6 +57,8 @@ public final class FaultProxy implements AutoCloseable {
     private int randomLeft;
     private double chancePerChunk;
     private NetworkFault[] kinds = new NetworkFault[0];
+    private volatile BooleanSupplier faultAllowed = () -> true;
+    private volatile long lastFaultNanos;
 
     /** A faithful proxy until told otherwise. */
     public FaultProxy(int targetPort) throws IOException {
@@ -86,6 +89,20 @@ public final class FaultProxy implements AutoCloseable {
             this.chancePerChunk = chancePerChunk;
             this.kinds = kinds.toArray(NetworkFault[]::new);
         }
+    }
+
+    /**
+     * From now on a random fault is made only while {@code allowed} says so (asked before each
+     * chunk's draw), e.g. only once the flow has recovered from the last fault, so that each
+     * fault's cost is measured on its own rather than as part of a chain.
+     */
+    public void cutOnlyWhen(BooleanSupplier allowed) {
+        this.faultAllowed = allowed;
+    }
+
+    /** When the last fault was made ({@link System#nanoTime()}), 0 if none was. */
+    public long lastFaultNanos() {
+        return lastFaultNanos;
     }
 
     /** Every connection, present and new, goes silent for {@code length}, then heals. */
@@ -141,7 +158,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Breaks a chosen connection now (logged like a random fault). */
     public void apply(ProxiedConnection connection, NetworkFault fault, ProxiedConnection.Direction direction) {
-        faults.add(new FaultEvent(fault, connection.id(), direction, System.nanoTime()));
+        record(new FaultEvent(fault, connection.id(), direction, System.nanoTime()));
         connection.apply(fault, direction);
     }
 
@@ -149,14 +166,19 @@ public final class FaultProxy implements AutoCloseable {
     NetworkFault randomFault(ProxiedConnection connection, ProxiedConnection.Direction direction) {
         NetworkFault fault;
         synchronized (this) {
-            if (randomLeft <= 0 || random.nextDouble() >= chancePerChunk) {
+            if (randomLeft <= 0 || !faultAllowed.getAsBoolean() || random.nextDouble() >= chancePerChunk) {
                 return null;
             }
             randomLeft--;
             fault = kinds[random.nextInt(kinds.length)];
+            record(new FaultEvent(fault, connection.id(), direction, System.nanoTime()));
         }
-        faults.add(new FaultEvent(fault, connection.id(), direction, System.nanoTime()));
         return fault;
+    }
+
+    private void record(FaultEvent event) {
+        faults.add(event);
+        lastFaultNanos = event.nanos();
     }
 
     void closeLater(ProxiedConnection connection, boolean reset) {
