@@ -9,7 +9,10 @@ export interface SessionOptions {
   transports?: TransportName | TransportName[] | string | string[];
   /** Per attempt: how long a transport may take to prove itself (default 10000). */
   connectTimeoutMs?: number;
-  /** One upstream POST (default 40000). Long polls time out with the liveness deadline instead. */
+  /**
+   * The longest one upstream POST may take (default 40000); the answer deadline for its size
+   * (see `ackTimeoutMs`) ends it sooner. Long polls time out with the liveness deadline instead.
+   */
   requestTimeoutMs?: number;
   /** Reconnect backoff start (default 250) and ceiling (default 10000). */
   minDelayMs?: number;
@@ -277,6 +280,8 @@ export interface TransportContext {
   onBatch(batch: Uint8Array): void;
   onDown(info: DownInfo): void;
   requestTimeoutMs: number;
+  /** How long a POST of `bytes` may take on this link (the answer deadline); `requestTimeoutMs` caps it. */
+  postTimeoutMs?(bytes: number): number;
   pollTimeoutMs: number;
 }
 

@@ -10,7 +10,7 @@
  * @typedef {object} SessionOptions
  * @property {string|string[]} [transports] one forced transport or an ordered list (default: all available)
  * @property {number} [connectTimeoutMs] per attempt until a transport first worked (default 10000)
- * @property {number} [requestTimeoutMs] one upstream POST (default 40000)
+ * @property {number} [requestTimeoutMs] the longest one upstream POST may take (default 40000); the answer deadline for its size ends it sooner
  * @property {number} [minDelayMs] reconnect backoff start (default 250)
  * @property {number} [maxDelayMs] reconnect backoff ceiling (default 10000)
  * @property {number} [lingerMs] keep an idle session this long after its last socket closed (default 5000)

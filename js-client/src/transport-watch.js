@@ -107,6 +107,20 @@ export class TransportWatch {
     if (!this.session.link().awaitingAck) this.watchdog.answered();
   }
 
+  /**
+   * How long one upstream POST of `bytes` from `t` may go unanswered: the gateway answers a POST
+   * at once with the ACK for what it carried, so this is the answer deadline, scaled to the link.
+   * On a streaming transport whose ACK for the POST's frames already came down the stream, no
+   * other deadline runs while the POST's answer is lost: the upload waited for the request's own
+   * timeout (`requestTimeoutMs`, 40 s), and every ACK and CREDIT queued behind it.
+   * @param {Transport} t
+   * @param {number} bytes
+   * @returns {number}
+   */
+  postTimeoutMs(t, bytes) {
+    return answerDeadline(this.plan(t), bytes, this.session.hello()?.maxMessage ?? 131072, this.answers);
+  }
+
   stop() {
     this.watchdog.stop();
   }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnswerTime, ANSWER_FLOOR_MS, answerDeadline, livenessPlan } from '../src/liveness.js';
 import { TransportWatch } from '../src/transport-watch.js';
+import { postTimeout } from '../src/transports/base.js';
 
 /** A streaming transport's class as TransportWatch sees it (not a long poll). */
 class Stream {}
@@ -75,4 +76,14 @@ test('the answer deadline scales to the answer times the link has shown, within 
   late.sample(1500);
   assert.ok(late.deadline(5000) > 1500, 'one late answer widens it at once');
   assert.equal(late.deadline(1000), 1000, 'never over the plan (or a tuned ackTimeoutMs)');
+});
+
+test('a POST gets the answer deadline for its size, scaled to the link and capped by requestTimeoutMs', () => {
+  const { watch, t } = watched(5000);
+  const batch = 131072;
+  assert.equal(watch.postTimeoutMs(t, batch), 5000 + 4096, 'no answer seen yet: the plan base + 1 ms per 32 bytes');
+  for (let i = 0; i < 20; i++) watch.answers.sample(10);
+  assert.equal(watch.postTimeoutMs(t, batch), ANSWER_FLOOR_MS + 4096, 'a fast link: the floor + the backlog');
+  assert.equal(postTimeout({ requestTimeoutMs: 3000, postTimeoutMs: (b) => watch.postTimeoutMs(t, b) }, batch), 3000);
+  assert.equal(postTimeout({ requestTimeoutMs: 40000 }, batch), 40000, 'no deadline known: requestTimeoutMs');
 });

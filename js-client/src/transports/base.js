@@ -22,7 +22,9 @@
  * @property {() => number} takeAck the ack to put in a downstream request (recorded as sent)
  * @property {(batch: Uint8Array) => void} onBatch
  * @property {(info: DownInfo) => void} onDown
- * @property {number} requestTimeoutMs how long one upstream POST may take
+ * @property {number} requestTimeoutMs how long one upstream POST may take at most
+ * @property {(bytes: number) => number} [postTimeoutMs] how long a POST of `bytes` may take on this
+ *   link (the answer deadline); `requestTimeoutMs` caps it
  * @property {number} pollTimeoutMs how long one long poll may take (the gateway answers within its
  *   heartbeat, so a poll still open after this is dead)
  */
@@ -176,7 +178,7 @@ export async function postBatch(transport, batch) {
     method: 'POST',
     headers: { 'Content-Type': 'text/plain' },
     body: batch,
-  }, transport.ctx.requestTimeoutMs);
+  }, postTimeout(transport.ctx, batch.length));
   if (!res.ok) {
     const text = await res.text().catch(() => '');
     throw new TransportError(`POST send answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, res.status);
@@ -188,6 +190,15 @@ export async function postBatch(transport, batch) {
     throw new TransportError(`POST send answer failed: ${/** @type {Error} */ (e).message}`);
   }
   return body;
+}
+
+/**
+ * @param {TransportContext} ctx
+ * @param {number} bytes the POST's body
+ * @returns {number} how long the POST may go unanswered
+ */
+export function postTimeout(ctx, bytes) {
+  return ctx.postTimeoutMs ? Math.min(ctx.requestTimeoutMs, ctx.postTimeoutMs(bytes)) : ctx.requestTimeoutMs;
 }
 
 /**
