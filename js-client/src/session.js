@@ -299,7 +299,7 @@ export class Session extends EventTarget {
       gateway: this.gateway,
       sessionId: this.id,
       requestTimeoutMs: this.requestTimeoutMs,
-      postTimeoutMs: (/** @type {number} */ bytes) => this.watch.postTimeoutMs(t, bytes),
+      postTimeoutMs: (/** @type {number} */ bytes) => this.watch.answerMs(t, bytes),
       pollTimeoutMs: plan.pollTimeoutMs,
       takeAck: () => this.link.takeAck(),
       onBatch: (/** @type {Uint8Array} */ b) => this._onBatch(t, b),

@@ -83,7 +83,7 @@ export class TransportWatch {
     // A streaming downstream that spoke with nothing owed any more (a POST answer acknowledged
     // it) has answered too.
     if (!this.#acknowledged(t) && !isPoll(t) && !link.awaitingAck) this.watchdog.answered();
-    if (isPoll(t) ? link.sending : link.awaitingAck) this.watchdog.expectAnswer(this.#answerMs(t));
+    if (isPoll(t) ? link.sending : link.awaitingAck) this.watchdog.expectAnswer(this.answerMs(t, link.unackedBytes));
   }
 
   /**
@@ -94,7 +94,7 @@ export class TransportWatch {
     // The gateway acknowledges sequenced frames at once (on the downstream, or in the POST
     // answer for polls): a transport that stays silent after them is dead.
     if (sequenced > 0 && t === this.watchdog.transport) {
-      this.watchdog.expectAnswer(this.#answerMs(t));
+      this.watchdog.expectAnswer(this.answerMs(t, this.session.link().unackedBytes));
       if (this.#probes()) this.watchdog.quiet(this.plan(t).probeAfterMs);
     }
   }
@@ -108,8 +108,9 @@ export class TransportWatch {
   }
 
   /**
-   * How long one upstream POST of `bytes` from `t` may go unanswered: the gateway answers a POST
-   * at once with the ACK for what it carried, so this is the answer deadline, scaled to the link.
+   * How long `bytes` of sent frames from `t` may go unanswered (the answer deadline, scaled to the
+   * link); also one upstream POST's timeout: the gateway answers a POST at once with the ACK for
+   * what it carried.
    * On a streaming transport whose ACK for the POST's frames already came down the stream, no
    * other deadline runs while the POST's answer is lost: the upload waited for the request's own
    * timeout (`requestTimeoutMs`, 40 s), and every ACK and CREDIT queued behind it.
@@ -117,8 +118,8 @@ export class TransportWatch {
    * @param {number} bytes
    * @returns {number}
    */
-  postTimeoutMs(t, bytes) {
-    return answerDeadline(this.plan(t), bytes, this.session.hello()?.maxMessage ?? 131072, this.answers);
+  answerMs(t, bytes) {
+    return answerDeadline(this.plan(t), bytes, this.#maxMessage(), this.answers);
   }
 
   stop() {
@@ -139,7 +140,7 @@ export class TransportWatch {
     if (!this.flowed && !link.awaitingAck && !this.session.waiting()) return;
     this.flowed = false;
     this.session.probe();
-    this.watchdog.probed(probeDeadline(this.plan(t), link.unackedBytes, this.session.hello()?.maxMessage ?? 131072));
+    this.watchdog.probed(probeDeadline(this.plan(t), link.unackedBytes, this.#maxMessage()));
   }
 
   /**
@@ -159,16 +160,13 @@ export class TransportWatch {
       this.answers.sample(performance.now() - this.watchdog.answerSince);
     }
     this.watchdog.answered();
-    if (link.awaitingAck) this.watchdog.expectAnswer(this.#answerMs(t));
+    if (link.awaitingAck) this.watchdog.expectAnswer(this.answerMs(t, link.unackedBytes));
     return true;
   }
 
-  /**
-   * @param {Transport} t
-   * @returns {number} how long sent frames may go unanswered on `t`
-   */
-  #answerMs(t) {
-    return answerDeadline(this.plan(t), this.session.link().unackedBytes, this.session.hello()?.maxMessage ?? 131072, this.answers);
+  /** @returns {number} the gateway's largest batch (HELLO `maxMessage`; 128 KiB before HELLO) */
+  #maxMessage() {
+    return this.session.hello()?.maxMessage ?? 131072;
   }
 }
 
