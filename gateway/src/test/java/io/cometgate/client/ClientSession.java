@@ -282,7 +282,7 @@ public final class ClientSession implements AutoCloseable {
                     boolean ack = ackDue();
                     byte[] lead = lead(ack);
                     boolean sequenced = upstream.hasUnsent();
-                    byte[] batch = upstream.nextBatch(lead, maxMessage);
+                    byte[] batch = upstream.nextBatch(lead, watchdog.batchLimit(maxMessage));
                     if (batch != null && sequenced) {
                         watchdog.sent();
                     }

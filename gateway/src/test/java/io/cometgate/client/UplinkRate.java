@@ -29,6 +29,8 @@ final class UplinkRate {
     private static final double DECAY_PER_SAMPLE = 0.8;
 
     private double bytesPerMilli = FLOOR_BYTES_PER_MILLI;
+    /** A second with something acknowledged has been sampled: the rate is this link's, not the floor's guess. */
+    private boolean known;
     private long sampleStart;
     private long ackedAtStart;
 
@@ -49,6 +51,7 @@ final class UplinkRate {
         }
         long acked = ackedTotal - ackedAtStart;
         if (acked > 0) {
+            known = true;
             double sample = acked / (elapsed / 1e6);
             bytesPerMilli = Math.max(FLOOR_BYTES_PER_MILLI, Math.max(sample, bytesPerMilli * DECAY_PER_SAMPLE));
         }
@@ -62,6 +65,11 @@ final class UplinkRate {
      */
     void transportDied() {
         bytesPerMilli = Math.max(FLOOR_BYTES_PER_MILLI, bytesPerMilli * DECAY_PER_SAMPLE);
+    }
+
+    /** Whether this link has shown a rate yet (until then deadlines allow the floor's 1 ms per 32 bytes). */
+    boolean known() {
+        return known;
     }
 
     double bytesPerMilli() {

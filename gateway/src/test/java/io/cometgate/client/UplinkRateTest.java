@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UplinkRateTest {
@@ -16,6 +17,16 @@ class UplinkRateTest {
     @Test
     void untilTheLinkShowsItsRateABacklogIsAllowedOneMillisecondPer32Bytes() {
         assertEquals(5_120, new UplinkRate().millisFor(BACKLOG));
+    }
+
+    @Test
+    void theRateIsKnownOnlyOnceASecondWithSomethingAcknowledgedWasSampled() {
+        UplinkRate uplink = new UplinkRate();
+        uplink.observe(0, SECOND);
+        uplink.observe(0, 2 * SECOND);
+        assertFalse(uplink.known(), "an idle (or dead) second says nothing about the link");
+        uplink.observe(64 * 1024, 3 * SECOND);
+        assertTrue(uplink.known());
     }
 
     /**

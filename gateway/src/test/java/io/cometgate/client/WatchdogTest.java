@@ -94,6 +94,27 @@ class WatchdogTest {
         assertTrue(scaled > 1_490 && scaled <= 1_500, "1 s + 128 KiB at a quarter of the rate shown: " + scaled);
     }
 
+    @Test
+    void untilTheUplinkShowsItsRateABatchIsAtMost32KiBSoALostOneIsFoundWithinTwoSeconds() throws Exception {
+        ClientSession session = session(TransportKind.XHR_STREAMING);
+        Watchdog watchdog = provenWatchdog(session);
+        int maxMessage = 128 * 1024;
+        int limit = watchdog.batchLimit(maxMessage);
+        assertEquals(32 * 1024, limit, "no rate known yet: a batch the floor allows 1 s for");
+        assertTrue(watchdog.postAnswerMillis(limit, maxMessage) <= 2_024,
+                "a lost first batch is found within 1 s + 1 s: " + watchdog.postAnswerMillis(limit, maxMessage));
+        long start = System.nanoTime();
+        synchronized (session.lock()) {
+            watchdog.observeUplink(start);
+            long seq = session.upstream().add(FrameType.DATA, 1, new byte[limit], 0, limit);
+            session.upstream().nextBatch(null, limit);
+            session.upstream().acknowledge(seq);
+            watchdog.observeUplink(start + 1_000 * MS);
+        }
+
+        assertEquals(maxMessage, watchdog.batchLimit(maxMessage), "a second with acknowledgements sampled: whole batches");
+    }
+
     private static ClientSession session(TransportKind kind) {
         return new ClientSession(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:9/"), kind, TestDecider.ORIGIN, ONE_SECOND);
     }
