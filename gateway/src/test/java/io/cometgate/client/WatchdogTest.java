@@ -76,7 +76,7 @@ class WatchdogTest {
         ClientSession session = session(TransportKind.HTMLFILE);
         Watchdog watchdog = provenWatchdog(session);
         long batch = 128 * 1024;
-        assertEquals(5_096, watchdog.postAnswerMillis(batch, batch), "no rate known yet: 1 s + 128 KiB at 32 bytes per ms");
+        assertEquals(3_048, watchdog.postAnswerMillis(batch, batch), "no rate known yet: 1 s + a 32 KiB batch and an ACK interval at 32 bytes per ms");
         long start = System.nanoTime();
         synchronized (session.lock()) {
             watchdog.observeUplink(start);
@@ -113,6 +113,27 @@ class WatchdogTest {
         }
 
         assertEquals(maxMessage, watchdog.batchLimit(maxMessage), "a second with acknowledgements sampled: whole batches");
+    }
+
+    @Test
+    void untilTheUplinkShowsItsRateTheBacklogCountsOneSmallBatchSoAHalfClosedWebSocketIsFoundInThreeSeconds() throws Exception {
+        ClientSession session = session(TransportKind.WEBSOCKET);
+        Watchdog watchdog = provenWatchdog(session);
+        synchronized (session.lock()) {
+            for (int i = 0; i < 5; i++) { // a WebSocket sends message after message: 160 KiB outstanding
+                session.upstream().add(FrameType.DATA, 1, new byte[32 * 1024], 0, 32 * 1024);
+                session.upstream().nextBatch(null, 32 * 1024);
+            }
+        }
+        watchdog.sent();
+        long sent = System.nanoTime();
+
+        // 1 s + (32 KiB batch + 32 KiB ACK interval) at 32 bytes per ms = 3.05 s; counting
+        // maxMessage (128 KiB) + 32 KiB instead, it was 6.1 s.
+        synchronized (session.lock()) {
+            assertNull(watchdog.check(sent + 2_900 * MS, session.upstream()), "within the deadline");
+            assertNotNull(watchdog.check(sent + 3_200 * MS, session.upstream()), "1 s + 64 KiB at the floor");
+        }
     }
 
     private static ClientSession session(TransportKind kind) {
