@@ -127,17 +127,100 @@ export class AnswerTime {
 }
 
 /**
+ * How fast the gateway has acknowledged this session's upstream lately, so the answer and probe
+ * deadlines allow the backlog the time this link needs, not the time the slowest would (a
+ * 256 kbit/s uplink: 1 ms per 32 bytes, which kept a blackholed transport about 5 s even on a
+ * fast link). The best one-second rate counts, with a 4x margin, never slower than that floor, so
+ * no deadline is longer than before. A rate that is not matched again falls a fifth per second
+ * sampled; seconds with nothing acknowledged say nothing (the link may be dead, not slower) and
+ * are skipped; each death of a transport that had proven itself lowers the rate a fifth, so
+ * repeated false deaths end at the floor. Until a second with acknowledgements has been sampled
+ * the rate is unknown, and batches stay small ({@link SLOW_START_BATCH_BYTES}) so that the
+ * floor's allowance for them is short. The Java test client does the same (`UplinkRate`).
+ */
+export class UplinkRate {
+  constructor() {
+    /** bytes per ms, the best recent one-second rate */
+    this.bytesPerMs = UPLINK_FLOOR_BYTES_PER_MS;
+    /** a second with acknowledgements was sampled */
+    this.known = false;
+    this.sampleStart = -1;
+    this.ackedAtStart = 0;
+  }
+
+  /**
+   * The running total of acknowledged upstream bytes at `nowMs`. Called whenever the gateway's
+   * ACK advances (and may be called more often): a window of one to two seconds with something
+   * acknowledged is a sample; a longer one held seconds with nothing acknowledged and is skipped.
+   * @param {number} ackedTotal
+   * @param {number} nowMs
+   */
+  observe(ackedTotal, nowMs) {
+    if (this.sampleStart < 0) {
+      this.sampleStart = nowMs;
+      this.ackedAtStart = ackedTotal;
+      return;
+    }
+    const elapsed = nowMs - this.sampleStart;
+    if (elapsed < UPLINK_SAMPLE_MS) return;
+    const acked = ackedTotal - this.ackedAtStart;
+    if (acked > 0 && elapsed <= 2 * UPLINK_SAMPLE_MS) {
+      this.known = true;
+      this.bytesPerMs = Math.max(UPLINK_FLOOR_BYTES_PER_MS, acked / elapsed, this.bytesPerMs * UPLINK_DECAY);
+    }
+    this.sampleStart = nowMs;
+    this.ackedAtStart = ackedTotal;
+  }
+
+  /** A transport that had proven itself was declared dead: had the link merely slowed, allow more next time. */
+  transportDied() {
+    this.bytesPerMs = Math.max(UPLINK_FLOOR_BYTES_PER_MS, this.bytesPerMs * UPLINK_DECAY);
+  }
+
+  /**
+   * @param {number} bytes
+   * @returns {number} the ms `bytes` may take over this link: a quarter of its recent rate, at least 32 bytes per ms
+   */
+  millisFor(bytes) {
+    return Math.ceil(bytes / Math.max(UPLINK_FLOOR_BYTES_PER_MS, this.bytesPerMs / UPLINK_MARGIN));
+  }
+
+  /**
+   * @param {number} maxMessage the gateway's largest batch
+   * @returns {number} the largest batch to send now: {@link SLOW_START_BATCH_BYTES} until the rate is known
+   */
+  batchLimit(maxMessage) {
+    return this.known ? maxMessage : Math.min(maxMessage, SLOW_START_BATCH_BYTES);
+  }
+}
+
+/** The slowest uplink the deadlines allow for: 1 ms per 32 bytes (256 kbit/s). */
+const UPLINK_FLOOR_BYTES_PER_MS = 32;
+const UPLINK_MARGIN = 4;
+const UPLINK_SAMPLE_MS = 1000;
+const UPLINK_DECAY = 0.8;
+/** A batch's size until the uplink's rate is known: the floor allows it 1 s. */
+export const SLOW_START_BATCH_BYTES = 32768;
+
+/** @param {number} bytes @param {UplinkRate} [uplink] @returns {number} */
+function backlogMs(bytes, uplink) {
+  return uplink ? uplink.millisFor(bytes) : Math.ceil(bytes / UPLINK_FLOOR_BYTES_PER_MS);
+}
+
+/**
  * How long a probe may go unanswered: it queues behind what is outstanding, but the gateway
  * acknowledges at least every 32 KiB it receives and reads a batch (at most `maxMessage`) whole,
  * so something comes down once that much more has arrived: 1 ms per 32 bytes of at most that,
  * not of a whole grown window (1 MiB would be 33 s).
  * @param {LivenessPlan} plan
  * @param {number} unackedBytes
- * @param {number} maxMessage the gateway's largest batch (HELLO `maxMessage`)
+ * @param {number} maxMessage the gateway's largest batch (HELLO `maxMessage`, or the smaller
+ *   batch of a slow start: {@link UplinkRate.batchLimit})
+ * @param {UplinkRate} [uplink] the link's recent rate: the backlog's allowance scales to it
  * @returns {number}
  */
-export function probeDeadline(plan, unackedBytes, maxMessage) {
-  return plan.probeTimeoutMs + Math.ceil(Math.min(unackedBytes, maxMessage + 32768) / 32);
+export function probeDeadline(plan, unackedBytes, maxMessage, uplink) {
+  return plan.probeTimeoutMs + backlogMs(Math.min(unackedBytes, maxMessage + 32768), uplink);
 }
 
 /**
@@ -150,11 +233,12 @@ export function probeDeadline(plan, unackedBytes, maxMessage) {
  * @param {number} unackedBytes
  * @param {number} maxMessage the gateway's largest batch (HELLO `maxMessage`)
  * @param {AnswerTime} [answers] the link's answer times: the base scales down to them
+ * @param {UplinkRate} [uplink] the link's recent rate: the backlog's allowance scales to it
  * @returns {number}
  */
-export function answerDeadline(plan, unackedBytes, maxMessage, answers) {
+export function answerDeadline(plan, unackedBytes, maxMessage, answers, uplink) {
   const base = answers ? answers.deadline(plan.ackTimeoutMs) : plan.ackTimeoutMs;
-  return base + Math.ceil(Math.min(unackedBytes, maxMessage + 32768) / 32);
+  return base + backlogMs(Math.min(unackedBytes, maxMessage + 32768), uplink);
 }
 
 /** @typedef {'attempt'|'silence'|'answer'|'probe'} DeadlineName */

@@ -27,6 +27,8 @@ export class RetransmitBuffer {
     this.sent = 0;
     this.acked = 0;
     this.bytes = 0;
+    /** bytes of frames acknowledged so far, all told (the uplink's rate is read from it) */
+    this.ackedBytes = 0;
   }
 
   /**
@@ -63,6 +65,7 @@ export class RetransmitBuffer {
     this.sent = Math.max(0, this.sent - n);
     for (const e of done) {
       this.bytes -= e.bytes.length;
+      this.ackedBytes += e.bytes.length;
       if (e.onAck) e.onAck();
     }
   }

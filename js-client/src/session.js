@@ -77,6 +77,7 @@ export class Session extends EventTarget {
     this.windowBudget = new WindowBudget(options.windowBudget);
     this.link = new ReliableLink(options, {
       maxMessage: () => this.hello?.maxMessage ?? Infinity,
+      batchLimit: () => this.watch.batchLimit(this.hello?.maxMessage ?? Infinity),
       maxFrame: () => this.hello?.maxFrame ?? DEFAULT_MAX_FRAME,
       sent: (t, sequenced) => this.watch.sent(t, sequenced),
       answered: (t) => {

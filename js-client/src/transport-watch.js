@@ -13,7 +13,7 @@
  * @module
  */
 
-import { Watchdog, AnswerTime, livenessPlan, answerDeadline, probeDeadline } from './liveness.js';
+import { Watchdog, AnswerTime, UplinkRate, livenessPlan, answerDeadline, probeDeadline } from './liveness.js';
 
 /** @typedef {import('./transports/base.js').Transport} Transport */
 /** @typedef {typeof import('./transports/base.js').Transport} TransportClass */
@@ -30,7 +30,15 @@ export class TransportWatch {
   constructor(options, session) {
     this.options = options;
     this.session = session;
-    this.watchdog = new Watchdog(session.dead, (t) => this.#quiet(t));
+    this.watchdog = new Watchdog((t, reason) => {
+      // Had the link merely slowed down, this death was false: the next deadlines allow more.
+      if (t === this.provenTransport) this.uplink.transportDied();
+      session.dead(t, reason);
+    }, (t) => this.#quiet(t));
+    /** how fast the gateway acknowledges the upload: the deadlines' backlog allowance scales to it */
+    this.uplink = new UplinkRate();
+    /** @type {Transport|null} the transport that last proved itself */
+    this.provenTransport = null;
     /** sequenced frames came down since the last probe: a transfer that stops earns one probe */
     this.flowed = false;
     /** how fast this session's transports acknowledge: the answer deadline scales to it */
@@ -59,6 +67,15 @@ export class TransportWatch {
   /** The transport proved itself; only silence and missing answers can condemn it now. */
   proven() {
     this.watchdog.proven();
+    this.provenTransport = this.watchdog.transport;
+  }
+
+  /**
+   * @param {number} maxMessage the gateway's largest batch
+   * @returns {number} the largest upstream batch to send now (smaller until the uplink's rate is known)
+   */
+  batchLimit(maxMessage) {
+    return this.uplink.batchLimit(maxMessage);
   }
 
   /** @param {Transport} t bytes arrived on it: its silence deadline starts again */
@@ -119,7 +136,7 @@ export class TransportWatch {
    * @returns {number}
    */
   answerMs(t, bytes) {
-    return answerDeadline(this.plan(t), bytes, this.#maxMessage(), this.answers);
+    return answerDeadline(this.plan(t), bytes, this.#batchMax(), this.answers, this.uplink);
   }
 
   stop() {
@@ -140,7 +157,7 @@ export class TransportWatch {
     if (!this.flowed && !link.awaitingAck && !this.session.waiting()) return;
     this.flowed = false;
     this.session.probe();
-    this.watchdog.probed(probeDeadline(this.plan(t), link.unackedBytes, this.#maxMessage()));
+    this.watchdog.probed(probeDeadline(this.plan(t), link.unackedBytes, this.#batchMax(), this.uplink));
   }
 
   /**
@@ -156,6 +173,7 @@ export class TransportWatch {
     const link = this.session.link();
     if (link.ackedSeq === this.ackedSeen) return false;
     this.ackedSeen = link.ackedSeq;
+    this.uplink.observe(link.ackedBytes, performance.now());
     if (this.watchdog.deadlines.answer.armed && t === this.watchdog.transport) {
       this.answers.sample(performance.now() - this.watchdog.answerSince);
     }
@@ -164,9 +182,12 @@ export class TransportWatch {
     return true;
   }
 
-  /** @returns {number} the gateway's largest batch (HELLO `maxMessage`; 128 KiB before HELLO) */
-  #maxMessage() {
-    return this.session.hello()?.maxMessage ?? 131072;
+  /**
+   * @returns {number} the largest batch the backlog allowance counts: the gateway's (HELLO
+   * `maxMessage`; 128 KiB before HELLO), or the smaller one sent until the uplink's rate is known
+   */
+  #batchMax() {
+    return this.uplink.batchLimit(this.session.hello()?.maxMessage ?? 131072);
   }
 }
 

@@ -81,9 +81,15 @@ test('the answer deadline scales to the answer times the link has shown, within 
 test('a POST gets the answer deadline for its size, scaled to the link and capped by requestTimeoutMs', () => {
   const { watch, t } = watched(5000);
   const batch = 131072;
-  assert.equal(watch.answerMs(t, batch), 5000 + 4096, 'no answer seen yet: the plan base + 1 ms per 32 bytes');
+  // Until the uplink's rate is known batches are 32 KiB: the backlog is one of them and an ACK
+  // interval, at 1 ms per 32 bytes.
+  assert.equal(watch.answerMs(t, batch), 5000 + 2048, 'no answer seen yet: the plan base + 64 KiB at 1 ms per 32 bytes');
   for (let i = 0; i < 20; i++) watch.answers.sample(10);
-  assert.equal(watch.answerMs(t, batch), ANSWER_FLOOR_MS + 4096, 'a fast link: the floor + the backlog');
+  assert.equal(watch.answerMs(t, batch), ANSWER_FLOOR_MS + 2048, 'a fast link: the floor + the backlog');
   assert.equal(postTimeout({ requestTimeoutMs: 3000, postTimeoutMs: (b) => watch.answerMs(t, b) }, batch), 3000);
+  watch.uplink.observe(0, 0);
+  watch.uplink.observe(1_000_000, 1000);
+  assert.equal(watch.answerMs(t, batch), ANSWER_FLOOR_MS + Math.ceil(131072 / 250),
+    'a megabyte a second acknowledged: whole batches, at a quarter of that rate');
   assert.equal(postTimeout({ requestTimeoutMs: 40000 }, batch), 40000, 'no deadline known: requestTimeoutMs');
 });
