@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * duplicated or reordered. The longest pause in the downstream is printed with the fault before it,
  * the stalls over 5 s ({@link LongStalls}) and what each fault cost on its own ({@link FaultRecoveries}).
  *
- * <p>CI-sized by default; the full run is {@code -Dchaos.cuts=1000}. A blackhole is noticed by
+ * <p>CI-sized by default (100 faults per transport, six transports at once: about 2.5 min); the
+ * full run is {@code -Dchaos.cuts=1000}. A blackhole is noticed by
  * the client's answer deadline, {@code -Dchaos.ackTimeoutMs} (1 s here; 5 s, htmlfile 2 s, by
  * default), or, when the client has nothing outstanding (it waits for credit), by a probe of its
  * quiet downstream (1 s of quiet, then 2.5 s for the answer; docs/PROTOCOL.md "Liveness"), so it
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ChaosIT {
 
     static final String SELECTED = System.getProperty("chaos.transports", "websocket,xhr-streaming,eventsource,htmlfile,xhr-polling,jsonp-polling");
-    static final int CUTS = Integer.getInteger("chaos.cuts", 30);
+    static final int CUTS = Integer.getInteger("chaos.cuts", 100);
     static final long ACK_TIMEOUT_MILLIS = Long.getLong("chaos.ackTimeoutMs", 1_000);
     static final double CHANCE_PER_CHUNK = Double.parseDouble(System.getProperty("chaos.chance", "0.01"));
     /**
