@@ -14,9 +14,8 @@ import { RetransmitBuffer, ReceiveWindow, RttEstimator } from './reliable.js';
 /**
  * What the link reports to its session.
  * @typedef {object} LinkHost
- * @property {() => number} maxMessage largest batch the gateway takes (HELLO `maxMessage`)
- * @property {() => number} [batchLimit] largest batch to send now (at most `maxMessage`; smaller
- *   until the uplink's rate is known, see `UplinkRate` in liveness.js)
+ * @property {() => number} batchLimit largest batch to send now: the gateway's (HELLO
+ *   `maxMessage`), or less until the uplink's rate is known (`UplinkRate` in liveness.js)
  * @property {() => number} maxFrame largest frame payload (HELLO `maxFrame`)
  * @property {(t: import('./transports/base.js').Transport, sequenced: number) => void} sent
  *   a batch went out carrying `sequenced` bytes of sequenced frames
@@ -166,7 +165,7 @@ export class ReliableLink {
     if (!t || this.sending) return;
     /** @type {Uint8Array[]} small unsequenced frames that lead the batch */
     const parts = [];
-    let budget = Math.min(t.maxBatch, this.host.batchLimit?.() ?? this.host.maxMessage());
+    let budget = Math.min(t.maxBatch, this.host.batchLimit());
     if (this.in.needsAck() && (this.ackDue || this.out.hasUnsent())) {
       parts.push(encodeFrame(FrameType.ACK, 0, 0, u32Payload(this.in.takeAck())));
       budget -= HEADER_SIZE + 4;

@@ -76,7 +76,6 @@ export class Session extends EventTarget {
     /** the sum of this session's channel receive windows grows no further (docs/PROTOCOL.md, "Growing windows") */
     this.windowBudget = new WindowBudget(options.windowBudget);
     this.link = new ReliableLink(options, {
-      maxMessage: () => this.hello?.maxMessage ?? Infinity,
       batchLimit: () => this.watch.batchLimit(this.hello?.maxMessage ?? Infinity),
       maxFrame: () => this.hello?.maxFrame ?? DEFAULT_MAX_FRAME,
       sent: (t, sequenced) => this.watch.sent(t, sequenced),

@@ -18,7 +18,7 @@ const KIB = 1024;
 function recordingLink(ackSlack) {
   const batches = [];
   const link = new ReliableLink({ ackDelayMs: 60000 }, {
-    maxMessage: () => 131072, maxFrame: () => 65536, sent: () => {}, answered: () => {},
+    batchLimit: () => 131072, maxFrame: () => 65536, sent: () => {}, answered: () => {},
     sendFailed: (t, e) => { throw e; }, protocolError: (m) => { throw new Error(m); }, ackSlack,
   });
   link.attach({ maxBatch: Infinity, send: (b) => { batches.push(decodeBatch(b, { from: 'client' })); return Promise.resolve(); } }, false);

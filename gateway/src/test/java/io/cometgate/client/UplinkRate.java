@@ -26,6 +26,8 @@ final class UplinkRate {
     static final double FLOOR_BYTES_PER_MILLI = 32;
     static final int MARGIN = 4;
     static final long SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A batch's size until the rate is known ({@link #batchLimit}): 1 s at the floor's 32 bytes per ms. */
+    static final int SLOW_START_BATCH_BYTES = 32 * 1024;
     private static final double DECAY_PER_SAMPLE = 0.8;
 
     private double bytesPerMilli = FLOOR_BYTES_PER_MILLI;
@@ -70,6 +72,11 @@ final class UplinkRate {
     /** Whether this link has shown a rate yet (until then deadlines allow the floor's 1 ms per 32 bytes). */
     boolean known() {
         return known;
+    }
+
+    /** The largest batch to send now: {@link #SLOW_START_BATCH_BYTES} until the rate is known, then {@code maxMessage}. */
+    int batchLimit(int maxMessage) {
+        return known ? maxMessage : Math.min(maxMessage, SLOW_START_BATCH_BYTES);
     }
 
     double bytesPerMilli() {

@@ -26,8 +26,6 @@ import java.util.concurrent.TimeUnit;
 final class Watchdog implements Runnable {
 
     static final long CHECK_EVERY_MILLIS = 100;
-    /** A batch's size until the uplink's rate is known ({@link #batchLimit}): 1 s at the floor's 32 bytes per ms. */
-    static final int SLOW_START_BATCH_BYTES = 32 * 1024;
 
     private final ClientSession session;
     private final TransportKind kind;
@@ -147,15 +145,15 @@ final class Watchdog implements Runnable {
      * 5 s base), while its frames' ACK had come down the stream and no other deadline ran: each
      * such cut stalled both directions that long (the isolated-cut chaos run's longest stalls).
      */
-    long postAnswerMillis(long bytes, long maxMessage) {
-        return plan.answerMillis(bytes, batchLimit((int) maxMessage), uplink, answerTime);
+    long postAnswerMillis(long bytes, int maxMessage) {
+        return plan.answerMillis(bytes, batchLimit(maxMessage), uplink, answerTime);
     }
 
     /**
      * The largest batch to send now. Until the uplink has shown its rate, a batch's deadline
      * allows the floor's 1 ms per 32 bytes, so a full {@code maxMessage} batch lost at the start
      * of a session (the isolated-cut chaos run: a blackhole 32 ms in) held both directions 5.2 s
-     * before its 5.1 s deadline found it. Batches start at {@link #SLOW_START_BATCH_BYTES} (1 s
+     * before its 5.1 s deadline found it. Batches start at {@link UplinkRate#SLOW_START_BATCH_BYTES} (1 s
      * of the floor's allowance) and take {@code maxMessage} once a second with acknowledgements
      * has been sampled: the first second of a bulk upload goes in smaller POSTs, nothing waits.
      * The deadlines count the backlog as one batch of this size plus an ACK interval (the gateway
@@ -163,7 +161,7 @@ final class Watchdog implements Runnable {
      * half-closed 50 ms in, with its 160 KiB counted at the floor, was kept 5.1 s.
      */
     int batchLimit(int maxMessage) {
-        return uplink.known() ? maxMessage : Math.min(maxMessage, SLOW_START_BATCH_BYTES);
+        return uplink.batchLimit(maxMessage);
     }
 
     /** Whether the current downstream attempt has heard from the gateway. */

@@ -75,7 +75,7 @@ class WatchdogTest {
     void aPostIsGivenTheAnswerDeadlineThisLinkHasShownNotTheSlowestLinks() throws Exception {
         ClientSession session = session(TransportKind.HTMLFILE);
         Watchdog watchdog = provenWatchdog(session);
-        long batch = 128 * 1024;
+        int batch = 128 * 1024;
         assertEquals(3_048, watchdog.postAnswerMillis(batch, batch), "no rate known yet: 1 s + a 32 KiB batch and an ACK interval at 32 bytes per ms");
         long start = System.nanoTime();
         synchronized (session.lock()) {
