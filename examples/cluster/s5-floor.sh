@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# S5's floor on this machine: the same fan-out as bench-cluster.sh (CLIENTS bench clients x
+# SESSIONS sessions, one tick per S5_INTERVAL_MS each), with no gateway and no balancer, in two
+# rounds (docs/SCALING.md, "What the machine itself allows"):
+#
+#   direct   client -> backend                     (2 processes touch each message)
+#   relay    client -> bare relay -> backend       (3: one extra hop, cometgate's bare Netty relay)
+#   haproxy  client -> HAProxy (TCP) -> backend    (3: one extra hop, Debian's haproxy in TCP mode)
+#
+# Through the gateway a message crosses 4 processes (backend, gateway, HAProxy, client), each
+# doing at least what the bare relay does. If the relay round already misses S5's target (100%
+# delivered, p99 < 100 ms), no gateway behind a balancer can meet it on this machine.
+#
+#   examples/cluster/s5-floor.sh                       # 4 x 7,500 sessions, 20 ticks: 30,000 msg/s
+#   CLIENTS=2 SESSIONS=1000 SECONDS_=5 examples/cluster/s5-floor.sh
+#
+# One bench backend, one `bench relay` and one HAProxy process per client (a relay holds 2 files per session, so
+# 7,500 sessions fit in 20,000 open files). Loopback only; everything is stopped by PID.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+JAR=${JAR:-gateway/target/cometgate.jar}
+CLIENTS=${CLIENTS:-4}
+SESSIONS=${SESSIONS:-7500}          # per client process
+SECONDS_=${SECONDS_:-20}            # ticks per session
+S5_INTERVAL_MS=${S5_INTERVAL_MS:-1000}
+ROUNDS=${ROUNDS:-direct relay haproxy}
+BE_BASE=${BE_BASE:-64400}           # backends on BE_BASE+1 .., relays on BE_BASE+101 .., HAProxy on BE_BASE+201 ..
+OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-floor.XXXXXX)}; mkdir -p "$OUT"
+NAME=s5-floor.sh
+. examples/benchmark/lib.sh         # started, cleanup by PID on exit, wait_port, cpu_ticks
+
+[ -f "$JAR" ] || { echo "$NAME: no jar at $JAR (mvn -q -pl policy,gateway package -DskipTests)" >&2; exit 2; }
+command -v haproxy >/dev/null || { echo "$NAME: haproxy missing (Debian package 'haproxy')" >&2; exit 2; }
+ulimit -n 20000
+
+echo "results in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "S5 floor: $CLIENTS clients x $SESSIONS sessions, $SECONDS_ ticks $S5_INTERVAL_MS ms apart" \
+  "($((CLIENTS * SESSIONS * 1000 / S5_INTERVAL_MS)) msg/s)"
+relay_pids=(); haproxy_pids=()
+for c in $(seq "$CLIENTS"); do
+  java -Xss512k -jar "$JAR" bench backend --listen "127.0.0.1:$((BE_BASE + c))" > "$OUT/backend-$c.log" 2>&1 &
+  started $!
+  java -Xss512k -jar "$JAR" bench relay --listen "127.0.0.1:$((BE_BASE + 100 + c))" \
+    --target "127.0.0.1:$((BE_BASE + c))" > "$OUT/relay-$c.log" 2>&1 &
+  started $!; relay_pids+=($!)
+  cat > "$OUT/haproxy-$c.cfg" <<CFG
+global
+    maxconn 9000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 120s
+    timeout server 120s
+listen hop
+    bind 127.0.0.1:$((BE_BASE + 200 + c))
+    server backend 127.0.0.1:$((BE_BASE + c))
+CFG
+  haproxy -db -f "$OUT/haproxy-$c.cfg" > "$OUT/haproxy-$c.log" 2>&1 &
+  started $!; haproxy_pids+=($!)
+done
+for c in $(seq "$CLIENTS"); do
+  wait_port $((BE_BASE + c)); wait_port $((BE_BASE + 100 + c)); wait_port $((BE_BASE + 200 + c))
+done
+
+for round in $ROUNDS; do
+  case $round in direct) offset=0; hop=() ;; relay) offset=100; hop=("${relay_pids[@]}") ;;
+    haproxy) offset=200; hop=("${haproxy_pids[@]}") ;; *) echo "$NAME: unknown round $round" >&2; exit 2 ;; esac
+  before=(); for p in "${hop[@]}"; do before+=("$(cpu_ticks "$p")"); done
+  clients=()
+  for c in $(seq "$CLIENTS"); do
+    # --transports none: only the direct route, which here dials the relay in the relay round
+    java -Xss512k -Xmx2g -jar "$JAR" bench run --scenarios S5 --transports none --no-relay \
+      --backend "127.0.0.1:$((BE_BASE + offset + c))" --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" \
+      --s5-interval-ms "$S5_INTERVAL_MS" --repeat 1 > "$OUT/$round-client-$c.txt" 2>&1 &
+    started $!; clients+=($!)
+  done
+  for p in "${clients[@]}"; do wait "$p" || echo "$NAME: a $round client exited $?; see $OUT" >&2; done
+  echo "$round round (load after: $(cut -d' ' -f1-3 /proc/loadavg)):"
+  grep -h "^S5 | direct" "$OUT"/"$round"-client-*.txt | sed "s/^S5 | direct/  $round/" || true
+  if [ "$round" = relay ]; then
+    ticks=0; i=0
+    for p in "${relay_pids[@]}"; do ticks=$((ticks + $(cpu_ticks "$p") - before[i])); i=$((i + 1)); done
+    ms=$((ticks * 1000 / $(getconf CLK_TCK)))
+    echo "  relay processes' CPU over the round (opening included): $ms ms," \
+      "$((ms * 1000 / (CLIENTS * SESSIONS * SECONDS_))) us per tick asked"
+  fi
+done
