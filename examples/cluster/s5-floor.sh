@@ -66,7 +66,6 @@ done
 for round in $ROUNDS; do
   case $round in direct) offset=0; hop=() ;; relay) offset=100; hop=("${relay_pids[@]}") ;;
     haproxy) offset=200; hop=("${haproxy_pids[@]}") ;; *) echo "$NAME: unknown round $round" >&2; exit 2 ;; esac
-  before=(); for p in "${hop[@]}"; do before+=("$(cpu_ticks "$p")"); done
   clients=()
   for c in $(seq "$CLIENTS"); do
     # --transports none: only the direct route, which here dials the relay in the relay round
@@ -75,14 +74,21 @@ for round in $ROUNDS; do
       --s5-interval-ms "$S5_INTERVAL_MS" --repeat 1 > "$OUT/$round-client-$c.txt" 2>&1 &
     started $!; clients+=($!)
   done
+  # The hop's CPU is counted from when every client has opened all its sessions and starts
+  # asking for ticks, so the opening storm is left out.
+  for _ in $(seq 3000); do
+    [ "$(cat "$OUT"/"$round"-client-*.txt | grep -c "asking every one")" -ge "$CLIENTS" ] && break
+    sleep 0.1
+  done
+  before=(); for p in "${hop[@]}"; do before+=("$(cpu_ticks "$p")"); done
   for p in "${clients[@]}"; do wait "$p" || echo "$NAME: a $round client exited $?; see $OUT" >&2; done
   echo "$round round (load after: $(cut -d' ' -f1-3 /proc/loadavg)):"
   grep -h "^S5 | direct" "$OUT"/"$round"-client-*.txt | sed "s/^S5 | direct/  $round/" || true
-  if [ "$round" = relay ]; then
+  if [ "${#hop[@]}" -gt 0 ]; then
     ticks=0; i=0
-    for p in "${relay_pids[@]}"; do ticks=$((ticks + $(cpu_ticks "$p") - before[i])); i=$((i + 1)); done
+    for p in "${hop[@]}"; do ticks=$((ticks + $(cpu_ticks "$p") - before[i])); i=$((i + 1)); done
     ms=$((ticks * 1000 / $(getconf CLK_TCK)))
-    echo "  relay processes' CPU over the round (opening included): $ms ms," \
+    echo "  $round processes' CPU from the first tick to the end (the closes included): $ms ms," \
       "$((ms * 1000 / (CLIENTS * SESSIONS * SECONDS_))) us per tick asked"
   fi
 done
