@@ -6,6 +6,8 @@
 #   direct   client -> backend                     (2 processes touch each message)
 #   relay    client -> bare relay -> backend       (3: one extra hop, cometgate's bare Netty relay)
 #   haproxy  client -> HAProxy (TCP) -> backend    (3: one extra hop, Debian's haproxy in TCP mode)
+#   haproxy2 client -> HAProxy -> HAProxy -> backend  (4, like the gateway's path, with a second
+#            HAProxy TCP hop standing in for a gateway as lean as HAProxy that speaks no protocol)
 #
 # Through the gateway a message crosses 4 processes (backend, gateway, HAProxy, client), each
 # doing at least what the bare relay does. If the relay round already misses S5's target (100%
@@ -14,7 +16,7 @@
 #   examples/cluster/s5-floor.sh                       # 4 x 7,500 sessions, 20 ticks: 30,000 msg/s
 #   CLIENTS=2 SESSIONS=1000 SECONDS_=5 examples/cluster/s5-floor.sh
 #
-# One bench backend, one `bench relay` and one HAProxy process per client (a relay holds 2 files per session, so
+# One bench backend, one `bench relay` and two HAProxy processes per client (a relay holds 2 files per session, so
 # 7,500 sessions fit in 20,000 open files). Loopback only; everything is stopped by PID.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,8 +26,8 @@ CLIENTS=${CLIENTS:-4}
 SESSIONS=${SESSIONS:-7500}          # per client process
 SECONDS_=${SECONDS_:-20}            # ticks per session
 S5_INTERVAL_MS=${S5_INTERVAL_MS:-1000}
-ROUNDS=${ROUNDS:-direct relay haproxy}
-BE_BASE=${BE_BASE:-64400}           # backends on BE_BASE+1 .., relays on BE_BASE+101 .., HAProxy on BE_BASE+201 ..
+ROUNDS=${ROUNDS:-direct relay haproxy haproxy2}
+BE_BASE=${BE_BASE:-64400}           # backends on BE_BASE+1 .., relays on +101 .., HAProxy on +201 .., its second hop on +301 ..
 OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-floor.XXXXXX)}; mkdir -p "$OUT"
 NAME=s5-floor.sh
 . examples/benchmark/lib.sh         # started, cleanup by PID on exit, wait_port, cpu_ticks
@@ -37,14 +39,9 @@ ulimit -n 20000
 echo "results in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "S5 floor: $CLIENTS clients x $SESSIONS sessions, $SECONDS_ ticks $S5_INTERVAL_MS ms apart" \
   "($((CLIENTS * SESSIONS * 1000 / S5_INTERVAL_MS)) msg/s)"
-relay_pids=(); haproxy_pids=()
-for c in $(seq "$CLIENTS"); do
-  java -Xss512k -jar "$JAR" bench backend --listen "127.0.0.1:$((BE_BASE + c))" > "$OUT/backend-$c.log" 2>&1 &
-  started $!
-  java -Xss512k -jar "$JAR" bench relay --listen "127.0.0.1:$((BE_BASE + 100 + c))" \
-    --target "127.0.0.1:$((BE_BASE + c))" > "$OUT/relay-$c.log" 2>&1 &
-  started $!; relay_pids+=($!)
-  cat > "$OUT/haproxy-$c.cfg" <<CFG
+# start_tcp_hop FILE-STEM LISTEN-PORT TARGET-PORT: one HAProxy process relaying TCP as it comes.
+start_tcp_hop() {
+  cat > "$1.cfg" <<CFG
 global
     maxconn 9000
 defaults
@@ -53,19 +50,31 @@ defaults
     timeout client 120s
     timeout server 120s
 listen hop
-    bind 127.0.0.1:$((BE_BASE + 200 + c))
-    server backend 127.0.0.1:$((BE_BASE + c))
+    bind 127.0.0.1:$2
+    server next 127.0.0.1:$3
 CFG
-  haproxy -db -f "$OUT/haproxy-$c.cfg" > "$OUT/haproxy-$c.log" 2>&1 &
-  started $!; haproxy_pids+=($!)
+  haproxy -db -f "$1.cfg" > "$1.log" 2>&1 &
+  started $!
+}
+
+relay_pids=(); haproxy_pids=(); haproxy2_pids=()
+for c in $(seq "$CLIENTS"); do
+  java -Xss512k -jar "$JAR" bench backend --listen "127.0.0.1:$((BE_BASE + c))" > "$OUT/backend-$c.log" 2>&1 &
+  started $!
+  java -Xss512k -jar "$JAR" bench relay --listen "127.0.0.1:$((BE_BASE + 100 + c))" \
+    --target "127.0.0.1:$((BE_BASE + c))" > "$OUT/relay-$c.log" 2>&1 &
+  started $!; relay_pids+=($!)
+  start_tcp_hop "$OUT/haproxy-$c" $((BE_BASE + 200 + c)) $((BE_BASE + c)); haproxy_pids+=($!)
+  start_tcp_hop "$OUT/haproxy2-$c" $((BE_BASE + 300 + c)) $((BE_BASE + 200 + c)); haproxy2_pids+=($!)
 done
 for c in $(seq "$CLIENTS"); do
-  wait_port $((BE_BASE + c)); wait_port $((BE_BASE + 100 + c)); wait_port $((BE_BASE + 200 + c))
+  for h in 0 100 200 300; do wait_port $((BE_BASE + h + c)); done
 done
 
 for round in $ROUNDS; do
   case $round in direct) offset=0; hop=() ;; relay) offset=100; hop=("${relay_pids[@]}") ;;
-    haproxy) offset=200; hop=("${haproxy_pids[@]}") ;; *) echo "$NAME: unknown round $round" >&2; exit 2 ;; esac
+    haproxy) offset=200; hop=("${haproxy_pids[@]}") ;;
+    haproxy2) offset=300; hop=("${haproxy_pids[@]}" "${haproxy2_pids[@]}") ;; *) echo "$NAME: unknown round $round" >&2; exit 2 ;; esac
   clients=()
   for c in $(seq "$CLIENTS"); do
     # --transports none: only the direct route, which here dials the relay in the relay round
