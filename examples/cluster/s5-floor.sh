@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # S5's floor on this machine: the same fan-out as bench-cluster.sh (CLIENTS bench clients x
-# SESSIONS sessions, one tick per S5_INTERVAL_MS each), with no gateway and no balancer, in two
-# rounds (docs/SCALING.md, "What the machine itself allows"):
+# SESSIONS sessions, one tick per S5_INTERVAL_MS each), with no gateway and no balancer, in
+# rounds that add bare hops (docs/SCALING.md, "What the machine itself allows"):
 #
 #   direct   client -> backend                     (2 processes touch each message)
 #   relay    client -> bare relay -> backend       (3: one extra hop, cometgate's bare Netty relay)
@@ -9,15 +9,16 @@
 #   haproxy2 client -> HAProxy -> HAProxy -> backend  (4, like the gateway's path, with a second
 #            HAProxy TCP hop standing in for a gateway as lean as HAProxy that speaks no protocol)
 #
-# Through the gateway a message crosses 4 processes (backend, gateway, HAProxy, client), each
-# doing at least what the bare relay does. If the relay round already misses S5's target (100%
+# Through the gateway a message crosses 4 processes (backend, gateway, HAProxy, client), and the
+# gateway does more than any hop here. If the haproxy2 round already misses S5's target (100%
 # delivered, p99 < 100 ms), no gateway behind a balancer can meet it on this machine.
 #
 #   examples/cluster/s5-floor.sh                       # 4 x 7,500 sessions, 20 ticks: 30,000 msg/s
-#   CLIENTS=2 SESSIONS=1000 SECONDS_=5 examples/cluster/s5-floor.sh
+#   CLIENTS=2 SESSIONS=1000 SECONDS_=5 ROUNDS="direct haproxy2" examples/cluster/s5-floor.sh
 #
-# One bench backend, one `bench relay` and two HAProxy processes per client (a relay holds 2 files per session, so
-# 7,500 sessions fit in 20,000 open files). Loopback only; everything is stopped by PID.
+# One bench backend, one `bench relay` and two HAProxy processes per client (each hop holds 2
+# files per session, so 7,500 sessions fit in 20,000 open files). Loopback only; everything is
+# stopped by PID.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -30,7 +31,7 @@ ROUNDS=${ROUNDS:-direct relay haproxy haproxy2}
 BE_BASE=${BE_BASE:-64400}           # backends on BE_BASE+1 .., relays on +101 .., HAProxy on +201 .., its second hop on +301 ..
 OUT=${OUT:-$(mktemp -d /tmp/cometgate-s5-floor.XXXXXX)}; mkdir -p "$OUT"
 NAME=s5-floor.sh
-. examples/benchmark/lib.sh         # started, cleanup by PID on exit, wait_port, cpu_ticks
+. examples/benchmark/lib.sh         # started, cleanup by PID on exit, wait_port, cpu_ticks, start_backend, start_relay
 
 [ -f "$JAR" ] || { echo "$NAME: no jar at $JAR (mvn -q -pl policy,gateway package -DskipTests)" >&2; exit 2; }
 command -v haproxy >/dev/null || { echo "$NAME: haproxy missing (Debian package 'haproxy')" >&2; exit 2; }
@@ -59,11 +60,9 @@ CFG
 
 relay_pids=(); haproxy_pids=(); haproxy2_pids=()
 for c in $(seq "$CLIENTS"); do
-  java -Xss512k -jar "$JAR" bench backend --listen "127.0.0.1:$((BE_BASE + c))" > "$OUT/backend-$c.log" 2>&1 &
-  started $!
-  java -Xss512k -jar "$JAR" bench relay --listen "127.0.0.1:$((BE_BASE + 100 + c))" \
-    --target "127.0.0.1:$((BE_BASE + c))" > "$OUT/relay-$c.log" 2>&1 &
-  started $!; relay_pids+=($!)
+  mkdir -p "$OUT/$c"
+  start_backend $((BE_BASE + c)) "$OUT/$c"
+  start_relay $((BE_BASE + 100 + c)) $((BE_BASE + c)) "$OUT/$c"; relay_pids+=("$RELAY_PID")
   start_tcp_hop "$OUT/haproxy-$c" $((BE_BASE + 200 + c)) $((BE_BASE + c)); haproxy_pids+=($!)
   start_tcp_hop "$OUT/haproxy2-$c" $((BE_BASE + 300 + c)) $((BE_BASE + 200 + c)); haproxy2_pids+=($!)
 done
@@ -77,7 +76,7 @@ for round in $ROUNDS; do
     haproxy2) offset=300; hop=("${haproxy_pids[@]}" "${haproxy2_pids[@]}") ;; *) echo "$NAME: unknown round $round" >&2; exit 2 ;; esac
   clients=()
   for c in $(seq "$CLIENTS"); do
-    # --transports none: only the direct route, which here dials the relay in the relay round
+    # --transports none: only the direct route, which here dials the round's first hop
     java -Xss512k -Xmx2g -jar "$JAR" bench run --scenarios S5 --transports none --no-relay \
       --backend "127.0.0.1:$((BE_BASE + offset + c))" --s5-sessions "$SESSIONS" --s5-seconds "$SECONDS_" \
       --s5-interval-ms "$S5_INTERVAL_MS" --repeat 1 > "$OUT/$round-client-$c.txt" 2>&1 &
