@@ -60,7 +60,7 @@ public final class NettyLeakExtension implements BeforeEachCallback, AfterEachCa
     }
 
     /** Makes unreachable unreleased buffers show up as reports now (paranoid level: every allocation checks). */
-    static void collect() {
+    public static void collect() {
         for (int i = 0; i < 3; i++) {
             System.gc();
             System.runFinalization();
@@ -71,7 +71,8 @@ public final class NettyLeakExtension implements BeforeEachCallback, AfterEachCa
         }
     }
 
-    static List<String> drain() {
+    /** The leaks reported since the last drain (a test that checks for them itself, in another package). */
+    public static List<String> drain() {
         synchronized (LEAKS) {
             List<String> copy = new ArrayList<>(LEAKS);
             LEAKS.clear();
