@@ -1,12 +1,14 @@
 package io.cometgate.bench;
 
 import io.cometgate.testing.NettyLeakExtension;
+import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,10 +33,11 @@ class GatewayConnTest {
         try (ServerSocket silent = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
             ClientContext context = new ClientContext(loops, 1, "127.0.0.1:9", false, 200);
             Route route = Route.gateway(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/cometgate"), "xhr-polling");
-            List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> closed = new CopyOnWriteArrayList<>();
             GatewayConn conn = new GatewayConn(context, route, new Conn.Listener() {
                 @Override
-                public void onData(Conn c, io.netty.buffer.ByteBuf data) {
+                public void onData(Conn c, ByteBuf data) {
+                    // never called: no data comes (and the connection releases what it passes here)
                 }
 
                 @Override
