@@ -40,8 +40,8 @@ started $COMETGATE_PID
 start_websockify $WSFY_PORT $BACKEND_PORT "$OUT"
 wait_port $BACKEND_PORT; wait_port $COMETGATE_PORT; wait_port $WSFY_PORT
 
-baselines=(--no-relay --transports none)   # bench run starts its own relay and gateway for these
-[ "$BASELINES" = 1 ] && baselines=(--transports websocket)
+baselines=(--no-relay --transports none)   # only the two raw WebSocket routes (and direct TCP)
+[ "$BASELINES" = 1 ] && baselines=(--transports websocket)   # bench run also starts its own bare relay and gateway
 java -jar "$JAR" bench run --backend 127.0.0.1:$BACKEND_PORT --backend-pid "$BACKEND_PID" "${baselines[@]}" \
   --raw-websocket cometgate-websockify=ws://127.0.0.1:$COMETGATE_PORT/websockify --raw-websocket-pid cometgate-websockify=$COMETGATE_PID \
   --raw-websocket websockify=ws://127.0.0.1:$WSFY_PORT/websockify --raw-websocket-pid websockify=$WSFY_PID \

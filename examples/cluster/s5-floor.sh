@@ -40,7 +40,8 @@ ulimit -n 20000 2>/dev/null || echo "$NAME: could not raise open files to 20,000
 echo "results in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "S5 floor: $CLIENTS clients x $SESSIONS sessions, $SECONDS_ ticks $S5_INTERVAL_MS ms apart" \
   "($((CLIENTS * SESSIONS * 1000 / S5_INTERVAL_MS)) msg/s)"
-# start_tcp_hop FILE-STEM LISTEN-PORT TARGET-PORT: one HAProxy process relaying TCP as it comes.
+# start_tcp_hop FILE-STEM LISTEN-PORT TARGET-PORT: one HAProxy process relaying TCP as it comes;
+# sets HOP_PID (as lib.sh's start_relay sets RELAY_PID).
 start_tcp_hop() {
   cat > "$1.cfg" <<CFG
 global
@@ -55,7 +56,8 @@ listen hop
     server next 127.0.0.1:$3
 CFG
   haproxy -db -f "$1.cfg" > "$1.log" 2>&1 &
-  started $!
+  HOP_PID=$!
+  started $HOP_PID
 }
 
 relay_pids=(); haproxy_pids=(); haproxy2_pids=()
@@ -63,8 +65,8 @@ for c in $(seq "$CLIENTS"); do
   mkdir -p "$OUT/$c"
   start_backend $((BE_BASE + c)) "$OUT/$c"
   start_relay $((BE_BASE + 100 + c)) $((BE_BASE + c)) "$OUT/$c"; relay_pids+=("$RELAY_PID")
-  start_tcp_hop "$OUT/haproxy-$c" $((BE_BASE + 200 + c)) $((BE_BASE + c)); haproxy_pids+=($!)
-  start_tcp_hop "$OUT/haproxy2-$c" $((BE_BASE + 300 + c)) $((BE_BASE + 200 + c)); haproxy2_pids+=($!)
+  start_tcp_hop "$OUT/haproxy-$c" $((BE_BASE + 200 + c)) $((BE_BASE + c)); haproxy_pids+=("$HOP_PID")
+  start_tcp_hop "$OUT/haproxy2-$c" $((BE_BASE + 300 + c)) $((BE_BASE + 200 + c)); haproxy2_pids+=("$HOP_PID")
 done
 for c in $(seq "$CLIENTS"); do
   for h in 0 100 200 300; do wait_port $((BE_BASE + h + c)); done
