@@ -46,7 +46,8 @@ final class BackendInitializer extends ChannelInitializer<SocketChannel> {
                     : decision.address().getAddress().getHostAddress();
             pipeline.addLast(TLS, extras.tls().newHandler(ch.alloc(), name, decision.address()));
         }
-        ch.config().setRecvByteBufAllocator(new CreditBoundReads(BackendConnector.READ_SIZES, channel::canTakeAnotherRead));
+        ch.config().setRecvByteBufAllocator(new CreditBoundReads(BackendConnector.READ_SIZES, channel::canTakeAnotherRead,
+                channel::readAllowance));
         pipeline.addLast(RELAY, new BackendHandler(channel));
     }
 }

@@ -7,62 +7,86 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
- * How a backend connection reads: Netty's adaptive read sizes (shared), and after each read
- * another one in the same {@code read()} request, up to {@link #MAX_READS}, while the socket
- * may have more and the channel can pass more on (credit left, nothing held, the session
- * keeping up). Netty's own handles read once per request when auto-read is off (ours is),
- * which cost a trip through the event loop per 64 KiB in bulk; reading on while credit lasts
- * lets one loop turn move several reads and one flush batch several frames, and a channel
- * still holds at most one read beyond its credit.
+ * How a backend connection reads: Netty's adaptive read sizes (shared), each read no larger
+ * than the channel's allowance (its credit, and the room below its session's retransmit
+ * bound), and after each read another one in the same {@code read()}
+ * request, up to {@link #MAX_READS} and {@link #MAX_BYTES} together, while the socket may have
+ * more and the channel can pass more on (credit left, nothing held, the session keeping up).
+ * Netty's own handles read once per request when auto-read is off (ours is), which cost a trip
+ * through the event loop per read in bulk; reading on while credit lasts lets one loop turn
+ * move several reads and one flush batch several frames. A read sized to the allowance brings
+ * nothing the client cannot take yet, so a channel holds nothing beyond its credit and a
+ * session keeps nothing beyond its bound (but the tail Netty drains after a backend's EOF).
  */
 final class CreditBoundReads implements RecvByteBufAllocator {
 
     /** Reads per request at most, so that one busy channel cannot keep its loop from others for long (Netty's default too). */
     static final int MAX_READS = 16;
+    /** Bytes per request at most, for the same reason: what 16 reads brought when a read was at most 64 KiB. */
+    static final long MAX_BYTES = 1024 * 1024;
 
     private final RecvByteBufAllocator sizes;
     private final BooleanSupplier canTakeMore;
+    private final LongSupplier credit;
 
-    /** {@code sizes} must hand out extended handles (every Netty allocator does). */
-    CreditBoundReads(RecvByteBufAllocator sizes, BooleanSupplier canTakeMore) {
+    /**
+     * {@code sizes} must hand out extended handles (every Netty allocator does); {@code credit}
+     * is what the channel may pass on now, in bytes (its allowance).
+     */
+    CreditBoundReads(RecvByteBufAllocator sizes, BooleanSupplier canTakeMore, LongSupplier credit) {
         this.sizes = sizes;
         this.canTakeMore = canTakeMore;
+        this.credit = credit;
     }
 
     @Override
     public Handle newHandle() {
-        return new BoundHandle((ExtendedHandle) sizes.newHandle(), canTakeMore);
+        return new BoundHandle((ExtendedHandle) sizes.newHandle(), canTakeMore, credit);
     }
 
-    /** The sizing handle's sizes; "read again" is decided here, by the channel. */
+    /** The sizing handle's sizes, cut to the allowance; "read again" is decided here, by the channel. */
     private static final class BoundHandle implements ExtendedHandle {
         private final ExtendedHandle sizes;
         private final BooleanSupplier canTakeMore;
+        private final LongSupplier credit;
         private int reads;
+        private long bytes;
 
-        BoundHandle(ExtendedHandle sizes, BooleanSupplier canTakeMore) {
+        BoundHandle(ExtendedHandle sizes, BooleanSupplier canTakeMore, LongSupplier credit) {
             this.sizes = sizes;
             this.canTakeMore = canTakeMore;
+            this.credit = credit;
+        }
+
+        private boolean withinRequest() {
+            return reads < MAX_READS && bytes < MAX_BYTES;
         }
 
         @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreData) {
-            return reads < MAX_READS && lastBytesRead() > 0 && maybeMoreData.get() && canTakeMore.getAsBoolean();
+            return withinRequest() && lastBytesRead() > 0 && maybeMoreData.get() && canTakeMore.getAsBoolean();
         }
 
         @Override
         public boolean continueReading() {
             // No supplier here: this runs after every read on the event loop, and a capturing
             // lambda would be an allocation per read
-            return reads < MAX_READS && lastBytesRead() > 0 && attemptedBytesRead() == lastBytesRead()
+            return withinRequest() && lastBytesRead() > 0 && attemptedBytesRead() == lastBytesRead()
                     && canTakeMore.getAsBoolean();
         }
 
+        /**
+         * The adaptive size, or the allowance if that is less. Without any (Netty drains a
+         * half-closed socket regardless of read requests) the adaptive size stands.
+         */
         @Override
         public ByteBuf allocate(ByteBufAllocator alloc) {
-            return sizes.allocate(alloc);
+            int guess = sizes.guess();
+            long left = credit.getAsLong();
+            return alloc.ioBuffer(left > 0 && left < guess ? (int) left : guess);
         }
 
         @Override
@@ -73,6 +97,7 @@ final class CreditBoundReads implements RecvByteBufAllocator {
         @Override
         public void reset(ChannelConfig config) {
             reads = 0;
+            bytes = 0;
             sizes.reset(config);
         }
 
@@ -83,8 +108,11 @@ final class CreditBoundReads implements RecvByteBufAllocator {
         }
 
         @Override
-        public void lastBytesRead(int bytes) {
-            sizes.lastBytesRead(bytes);
+        public void lastBytesRead(int read) {
+            if (read > 0) {
+                bytes += read;
+            }
+            sizes.lastBytesRead(read);
         }
 
         @Override

@@ -205,10 +205,11 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     }
 
     /**
-     * A read request reads again only while nothing is held ({@link CreditBoundReads}), so this
-     * holds at most one read. When the
-     * backend half-closes, Netty drains the socket to EOF regardless of read requests; that
-     * tail (at most the kernel's receive buffer) is appended rather than lost.
+     * A read is no larger than the credit ({@link #readAllowance}), and a request reads again
+     * only while credit is left and nothing is held ({@link CreditBoundReads}), so data is held
+     * only when the backend half-closes: Netty then drains the socket to EOF regardless of credit
+     * and read requests, and that tail (at most the kernel's receive buffer) is appended rather
+     * than lost.
      */
     private void hold(ByteBuf data) {
         if (heldDown == null) {
@@ -264,6 +265,14 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
         if (canTakeAnotherRead()) {
             backend.read();
         }
+    }
+
+    /**
+     * The most the next backend read may bring (CreditBoundReads): what the client's credit
+     * and the session's retransmit bound both leave room for, so nothing read waits for either.
+     */
+    long readAllowance() {
+        return Math.min(downCredit, session.backendReadRoom());
     }
 
     /** Whether another backend read would go straight out: open, credit left, nothing held, the client keeping up. */

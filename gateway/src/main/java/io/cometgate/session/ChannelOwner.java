@@ -39,6 +39,15 @@ public interface ChannelOwner {
     /** Whether the client is keeping up: backends are read, and upstream credit granted, only while this holds. */
     boolean canReadBackends();
 
+    /**
+     * How many bytes the owner can take from its backends before the client must catch up (what
+     * its retransmit bound leaves); a backend read is no larger. Unlimited for an owner that
+     * keeps nothing.
+     */
+    default long backendReadRoom() {
+        return Long.MAX_VALUE;
+    }
+
     /** The channel finished (it already told the client what it had to); forget it. */
     void channelClosed(int channelId);
 

@@ -288,6 +288,11 @@ public final class Session implements ChannelOwner {
     }
 
     @Override
+    public long backendReadRoom() {
+        return closed ? 0 : outbox.roomBelowBound();
+    }
+
+    @Override
     public void sendData(int channelId, ByteBuf payload) {
         outbox.enqueue(FrameType.DATA, channelId, payload);
     }

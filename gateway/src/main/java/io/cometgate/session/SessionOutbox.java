@@ -48,10 +48,12 @@ final class SessionOutbox {
      */
     static final long ACK_EVERY_BYTES = 32 * 1024;
     /**
-     * The largest backend read (BackendConnector's read allocator): each open channel may have
-     * one under way when the bound is reached, so that much per channel overshoots it legitimately.
+     * Slack per open channel for what the bound does not stop: a backend read is no larger than
+     * the room below the bound (BackendConnector, CreditBoundReads), but frame headers and the
+     * last bytes a backend sent before it closed still go out. It was one backend read while a
+     * read could overshoot the bound, and stays that size.
      */
-    static final long ONE_READ = 64 * 1024;
+    static final long SLACK_PER_CHANNEL = 64 * 1024;
 
     private boolean ackPending;
     private long bytesSinceAck;
@@ -112,6 +114,11 @@ final class SessionOutbox {
         return frames.bytes() < bound;
     }
 
+    /** Bytes that may still be kept before {@link #belowBound} fails: a backend read is no larger. */
+    long roomBelowBound() {
+        return Math.max(0, bound - frames.bytes());
+    }
+
     /**
      * A client's channel grew (or, closing, gave back) its downstream window by {@code bytes}:
      * the gateway may keep as much more unacknowledged as all of them grew together, or the
@@ -133,7 +140,7 @@ final class SessionOutbox {
         if (frames.bytes() <= 2 * bound) {
             closeBound = bound; // caught up: the smaller bound applies again
         }
-        return 2 * closeBound + session.openChannels() * ONE_READ;
+        return 2 * closeBound + session.openChannels() * SLACK_PER_CHANNEL;
     }
 
     void enqueue(FrameType type, int channelId, ByteBuf payload) {

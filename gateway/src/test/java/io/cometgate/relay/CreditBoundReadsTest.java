@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,8 +20,23 @@ class CreditBoundReadsTest {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final AtomicBoolean canTakeMore = new AtomicBoolean(true);
-    private final RecvByteBufAllocator.ExtendedHandle handle = (RecvByteBufAllocator.ExtendedHandle)
-            new CreditBoundReads(new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 64 * 1024), canTakeMore::get).newHandle();
+    private final AtomicLong credit = new AtomicLong(Long.MAX_VALUE);
+    private RecvByteBufAllocator.ExtendedHandle handle = handleReadingUpTo(64 * 1024);
+
+    private RecvByteBufAllocator.ExtendedHandle handleReadingUpTo(int maxRead) {
+        return (RecvByteBufAllocator.ExtendedHandle) new CreditBoundReads(new AdaptiveRecvByteBufAllocator(512, maxRead, maxRead),
+                canTakeMore::get, credit::get).newHandle();
+    }
+
+    /** The size of the buffer the next read gets. */
+    private int nextReadSize() {
+        ByteBuf buffer = handle.allocate(ByteBufAllocator.DEFAULT);
+        try {
+            return buffer.writableBytes();
+        } finally {
+            buffer.release();
+        }
+    }
 
     @AfterEach
     void tearDown() {
@@ -58,7 +74,32 @@ class CreditBoundReadsTest {
     }
 
     @Test
+    void aReadIsNoLargerThanTheCreditSoNothingIsHeldBeyondIt() {
+        handle = handleReadingUpTo(256 * 1024);
+        channel.config().setAutoRead(false);
+        handle.reset(channel.config());
+        assertEquals(256 * 1024, nextReadSize(), "credit to spare: the adaptive size");
+        credit.set(1000);
+        assertEquals(1000, nextReadSize(), "less credit than that: the credit");
+        credit.set(0);
+        assertEquals(256 * 1024, nextReadSize(), "no credit (Netty draining a half-closed socket): the adaptive size, nothing is lost");
+    }
+
+    @Test
+    void readsAtMostAMegabytePerRequestWhateverTheReadSize() {
+        handle = handleReadingUpTo(256 * 1024);
+        channel.config().setAutoRead(false);
+        handle.reset(channel.config());
+        int reads = 1;
+        while (read(Integer.MAX_VALUE)) {
+            reads++;
+        }
+        assertEquals(CreditBoundReads.MAX_BYTES / (256 * 1024), reads);
+    }
+
+    @Test
     void readsAtMostSixteenTimesPerRequestSoOtherChannelsOnTheLoopGetTheirTurn() {
+        handle = handleReadingUpTo(16 * 1024); // 16 reads of this are well under the byte limit
         channel.config().setAutoRead(false);
         handle.reset(channel.config());
         int reads = 1;

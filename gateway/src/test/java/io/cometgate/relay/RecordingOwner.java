@@ -22,6 +22,7 @@ final class RecordingOwner implements ChannelOwner {
     final List<Long> credits = new ArrayList<>();
     final List<Integer> forgotten = new ArrayList<>();
     boolean keepingUp = true;
+    long readRoom = Long.MAX_VALUE;
     int allocationFailures;
     private final EventLoop loop;
 
@@ -68,6 +69,11 @@ final class RecordingOwner implements ChannelOwner {
     @Override
     public boolean canReadBackends() {
         return keepingUp;
+    }
+
+    @Override
+    public long backendReadRoom() {
+        return readRoom;
     }
 
     @Override

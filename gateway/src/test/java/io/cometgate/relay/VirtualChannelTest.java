@@ -144,6 +144,18 @@ class VirtualChannelTest {
     }
 
     @Test
+    void aBackendReadMayBringNoMoreThanTheCreditAndTheSessionsRoomBothLeave() {
+        channel.opened(null, Duration.ZERO);
+        assertEquals(WINDOW, channel.readAllowance(), "the initial window, the session having room to spare");
+        backend.writeInbound(text("0123"));
+        assertEquals(WINDOW - 4, channel.readAllowance(), "credit spent");
+        owner.readRoom = 3;
+        assertEquals(3, channel.readAllowance(), "the session's bound leaves less than the credit");
+        owner.readRoom = 0;
+        assertEquals(0, channel.readAllowance());
+    }
+
+    @Test
     void theBackendIsNotReadWhileTheSessionLags() {
         channel.opened(null, Duration.ZERO);
         owner.keepingUp = false;

@@ -77,6 +77,19 @@ class SessionOutboxTest {
     }
 
     @Test
+    void aBackendReadGetsTheRoomTheBoundLeavesAndNoMore() throws Exception {
+        assertEquals(BOUND, session.backendReadRoom(), "nothing kept: the whole bound");
+        session.sendData(1, Unpooled.wrappedBuffer(new byte[1000]));
+        loop.runPendingTasks();
+        assertEquals(BOUND - 1000 - FrameCodec.HEADER_BYTES, session.backendReadRoom(), "the frame kept, header and all");
+        long last = sendUnacknowledged(CHUNK); // past the bound, within the close limit (twice the bound)
+        assertFalse(session.isClosed());
+        assertEquals(0, session.backendReadRoom(), "past the bound: none (never negative)");
+        clientAcknowledges(last);
+        assertEquals(BOUND, session.backendReadRoom(), "all acknowledged: the whole bound again");
+    }
+
+    @Test
     void aChannelThatGivesItsGrowthBackLeavesTheGrownLimitUntilTheClientCatchesUpThenTheSmallOneHolds() throws Exception {
         session.downstreamWindowGrew(GROWTH); // bound 4 KiB + 64 KiB: the close limit is twice that
         long last = sendUnacknowledged(100 * 1024);
