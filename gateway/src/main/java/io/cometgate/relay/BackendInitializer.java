@@ -46,8 +46,7 @@ final class BackendInitializer extends ChannelInitializer<SocketChannel> {
                     : decision.address().getAddress().getHostAddress();
             pipeline.addLast(TLS, extras.tls().newHandler(ch.alloc(), name, decision.address()));
         }
-        ch.config().setRecvByteBufAllocator(new CreditBoundReads(BackendConnector.READ_SIZES, channel::canTakeAnotherRead,
-                channel::readAllowance));
+        ch.config().setRecvByteBufAllocator(new CreditBoundReads(BackendConnector.READ_SIZES, channel));
         pipeline.addLast(RELAY, new BackendHandler(channel));
     }
 }

@@ -6,8 +6,6 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 
-import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * How a backend connection reads: Netty's adaptive read sizes (shared), each read no larger
@@ -28,37 +26,42 @@ final class CreditBoundReads implements RecvByteBufAllocator {
     /** Bytes per request at most, for the same reason: what 16 reads brought when a read was at most 64 KiB. */
     static final long MAX_BYTES = 1024 * 1024;
 
-    private final RecvByteBufAllocator sizes;
-    private final BooleanSupplier canTakeMore;
-    private final LongSupplier credit;
-
     /**
-     * {@code sizes} must hand out extended handles (every Netty allocator does); {@code credit}
-     * is what the channel may pass on now, in bytes (its allowance).
+     * What the channel tells its reads. Implemented by the channel itself rather than passed as
+     * two method references: those were two more objects in every idle session's heap.
      */
-    CreditBoundReads(RecvByteBufAllocator sizes, BooleanSupplier canTakeMore, LongSupplier credit) {
+    interface Allowance {
+        /** Whether another read would go straight out (credit left, nothing held, the session keeping up). */
+        boolean canTakeAnotherRead();
+
+        /** The most the next read may bring, in bytes. */
+        long readAllowance();
+    }
+
+    private final RecvByteBufAllocator sizes;
+    private final Allowance channel;
+
+    /** {@code sizes} must hand out extended handles (every Netty allocator does). */
+    CreditBoundReads(RecvByteBufAllocator sizes, Allowance channel) {
         this.sizes = sizes;
-        this.canTakeMore = canTakeMore;
-        this.credit = credit;
+        this.channel = channel;
     }
 
     @Override
     public Handle newHandle() {
-        return new BoundHandle((ExtendedHandle) sizes.newHandle(), canTakeMore, credit);
+        return new BoundHandle((ExtendedHandle) sizes.newHandle(), channel);
     }
 
     /** The sizing handle's sizes, cut to the allowance; "read again" is decided here, by the channel. */
     private static final class BoundHandle implements ExtendedHandle {
         private final ExtendedHandle sizes;
-        private final BooleanSupplier canTakeMore;
-        private final LongSupplier credit;
+        private final Allowance channel;
         private int reads;
         private long bytes;
 
-        BoundHandle(ExtendedHandle sizes, BooleanSupplier canTakeMore, LongSupplier credit) {
+        BoundHandle(ExtendedHandle sizes, Allowance channel) {
             this.sizes = sizes;
-            this.canTakeMore = canTakeMore;
-            this.credit = credit;
+            this.channel = channel;
         }
 
         private boolean withinRequest() {
@@ -67,7 +70,7 @@ final class CreditBoundReads implements RecvByteBufAllocator {
 
         @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreData) {
-            return withinRequest() && lastBytesRead() > 0 && maybeMoreData.get() && canTakeMore.getAsBoolean();
+            return withinRequest() && lastBytesRead() > 0 && maybeMoreData.get() && channel.canTakeAnotherRead();
         }
 
         @Override
@@ -75,7 +78,7 @@ final class CreditBoundReads implements RecvByteBufAllocator {
             // No supplier here: this runs after every read on the event loop, and a capturing
             // lambda would be an allocation per read
             return withinRequest() && lastBytesRead() > 0 && attemptedBytesRead() == lastBytesRead()
-                    && canTakeMore.getAsBoolean();
+                    && channel.canTakeAnotherRead();
         }
 
         /**
@@ -85,7 +88,7 @@ final class CreditBoundReads implements RecvByteBufAllocator {
         @Override
         public ByteBuf allocate(ByteBufAllocator alloc) {
             int guess = sizes.guess();
-            long left = credit.getAsLong();
+            long left = channel.readAllowance();
             return alloc.ioBuffer(left > 0 && left < guess ? (int) left : guess);
         }
 

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * upstream credit and window bookkeeping is its base class's, {@link UpstreamCredit}.
  * Runs entirely on its session's event loop.
  */
-final class VirtualChannel extends UpstreamCredit implements SessionChannel {
+final class VirtualChannel extends UpstreamCredit implements SessionChannel, CreditBoundReads.Allowance {
 
     private static final Logger LOG = LoggerFactory.getLogger(VirtualChannel.class);
 
@@ -268,15 +268,17 @@ final class VirtualChannel extends UpstreamCredit implements SessionChannel {
     }
 
     /**
-     * The most the next backend read may bring (CreditBoundReads): what the client's credit
-     * and the session's retransmit bound both leave room for, so nothing read waits for either.
+     * The most the next backend read may bring: no more than the client's credit, so nothing
+     * read waits for credit, and no more than the session's room ({@link ChannelOwner#backendReadRoom}).
      */
-    long readAllowance() {
+    @Override
+    public long readAllowance() {
         return Math.min(downCredit, session.backendReadRoom());
     }
 
     /** Whether another backend read would go straight out: open, credit left, nothing held, the client keeping up. */
-    boolean canTakeAnotherRead() {
+    @Override
+    public boolean canTakeAnotherRead() {
         return state == State.OPEN && !backendEof && heldDown == null && downCredit > 0 && session.canReadBackends();
     }
 

@@ -40,8 +40,8 @@ public interface ChannelOwner {
     boolean canReadBackends();
 
     /**
-     * How many bytes the owner can take from its backends before the client must catch up (what
-     * its retransmit bound leaves); a backend read is no larger. Unlimited for an owner that
+     * The most one backend read may bring the owner now (what its retransmit bound leaves, plus
+     * the slack it allows a channel past it); a read is no larger. Unlimited for an owner that
      * keeps nothing.
      */
     default long backendReadRoom() {

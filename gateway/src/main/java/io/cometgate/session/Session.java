@@ -289,7 +289,7 @@ public final class Session implements ChannelOwner {
 
     @Override
     public long backendReadRoom() {
-        return closed ? 0 : outbox.roomBelowBound();
+        return closed ? 0 : outbox.backendReadRoom();
     }
 
     @Override

@@ -48,10 +48,9 @@ final class SessionOutbox {
      */
     static final long ACK_EVERY_BYTES = 32 * 1024;
     /**
-     * Slack per open channel for what the bound does not stop: a backend read is no larger than
-     * the room below the bound (BackendConnector, CreditBoundReads), but frame headers and the
-     * last bytes a backend sent before it closed still go out. It was one backend read while a
-     * read could overshoot the bound, and stays that size.
+     * How far one channel's backend read may take the session past its bound: each open channel
+     * may have one read under way when the bound is reached, so that much per channel overshoots
+     * it legitimately ({@link #backendReadRoom} holds reads to it).
      */
     static final long SLACK_PER_CHANNEL = 64 * 1024;
 
@@ -114,9 +113,14 @@ final class SessionOutbox {
         return frames.bytes() < bound;
     }
 
-    /** Bytes that may still be kept before {@link #belowBound} fails: a backend read is no larger. */
-    long roomBelowBound() {
-        return Math.max(0, bound - frames.bytes());
+    /**
+     * The most one backend read may add now: the room left below the bound, plus the slack a
+     * channel may overshoot it by ({@link #SLACK_PER_CHANNEL}, what a read at most brought when
+     * reads were 64 KiB). Reads stop once the bound is passed ({@link #belowBound}), so a session
+     * keeps at most the bound plus that slack per channel, as before reads grew to 256 KiB.
+     */
+    long backendReadRoom() {
+        return Math.max(0, bound - frames.bytes()) + SLACK_PER_CHANNEL;
     }
 
     /**

@@ -24,8 +24,19 @@ class CreditBoundReadsTest {
     private RecvByteBufAllocator.ExtendedHandle handle = handleReadingUpTo(64 * 1024);
 
     private RecvByteBufAllocator.ExtendedHandle handleReadingUpTo(int maxRead) {
+        CreditBoundReads.Allowance channel = new CreditBoundReads.Allowance() {
+            @Override
+            public boolean canTakeAnotherRead() {
+                return canTakeMore.get();
+            }
+
+            @Override
+            public long readAllowance() {
+                return credit.get();
+            }
+        };
         return (RecvByteBufAllocator.ExtendedHandle) new CreditBoundReads(new AdaptiveRecvByteBufAllocator(512, maxRead, maxRead),
-                canTakeMore::get, credit::get).newHandle();
+                channel).newHandle();
     }
 
     /** The size of the buffer the next read gets. */
