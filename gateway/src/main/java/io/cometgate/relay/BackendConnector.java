@@ -29,9 +29,10 @@ public final class BackendConnector {
 
     /**
      * The most one read brings. 256 KiB rather than 64 KiB: a quarter of the receive calls per MB
-     * took about 9% off the gateway's CPU per MB in S2 (docs/BENCHMARKS.md, "Issue 13, session
+     * took 9-16% off the gateway's CPU per MB in S2 (docs/BENCHMARKS.md, "Issue 13, session
      * 12"). It costs no memory a client did not ask for: a read is never larger than the
-     * channel's credit and the room below its session's retransmit bound ({@link CreditBoundReads}).
+     * channel's credit, nor goes more than 64 KiB past its session's retransmit bound
+     * ({@link CreditBoundReads}).
      */
     static final int MAX_READ_BYTES = 256 * 1024;
 

@@ -6,18 +6,18 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 
-
 /**
  * How a backend connection reads: Netty's adaptive read sizes (shared), each read no larger
- * than the channel's allowance (its credit, and the room below its session's retransmit
- * bound), and after each read another one in the same {@code read()}
- * request, up to {@link #MAX_READS} and {@link #MAX_BYTES} together, while the socket may have
+ * than the channel's allowance (its credit, and the room below its session's retransmit bound
+ * plus 64 KiB), and after each read another one in the same {@code read()} request, up to
+ * {@link #MAX_READS} and {@link #MAX_BYTES} together, while the socket may have
  * more and the channel can pass more on (credit left, nothing held, the session keeping up).
  * Netty's own handles read once per request when auto-read is off (ours is), which cost a trip
  * through the event loop per read in bulk; reading on while credit lasts lets one loop turn
  * move several reads and one flush batch several frames. A read sized to the allowance brings
- * nothing the client cannot take yet, so a channel holds nothing beyond its credit and a
- * session keeps nothing beyond its bound (but the tail Netty drains after a backend's EOF).
+ * nothing the client cannot take yet, so a channel holds nothing beyond its credit (but the
+ * tail Netty drains after a backend's EOF), and a session goes past its bound by at most
+ * 64 KiB per channel, as when reads were at most 64 KiB.
  */
 final class CreditBoundReads implements RecvByteBufAllocator {
 
