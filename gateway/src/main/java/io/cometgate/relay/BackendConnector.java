@@ -29,7 +29,7 @@ public final class BackendConnector {
 
     /**
      * The most one read brings. 256 KiB rather than 64 KiB: a quarter of the receive calls per MB
-     * took 9-16% off the gateway's CPU per MB in S2 (docs/BENCHMARKS.md, "Issue 13, session
+     * took 9-19% off the gateway's CPU per MB in S2 (docs/BENCHMARKS.md, "Issue 13, session
      * 12"). It costs no memory a client did not ask for: a read is never larger than the
      * channel's credit, nor goes more than 64 KiB past its session's retransmit bound
      * ({@link CreditBoundReads}).
