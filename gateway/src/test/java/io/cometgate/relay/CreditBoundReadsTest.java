@@ -24,7 +24,7 @@ class CreditBoundReadsTest {
     private RecvByteBufAllocator.ExtendedHandle handle = handleReadingUpTo(64 * 1024);
 
     private RecvByteBufAllocator.ExtendedHandle handleReadingUpTo(int maxRead) {
-        CreditBoundReads.Allowance channel = new CreditBoundReads.Allowance() {
+        CreditBoundReads.Allowance allowance = new CreditBoundReads.Allowance() {
             @Override
             public boolean canTakeAnotherRead() {
                 return canTakeMore.get();
@@ -36,7 +36,7 @@ class CreditBoundReadsTest {
             }
         };
         return (RecvByteBufAllocator.ExtendedHandle) new CreditBoundReads(new AdaptiveRecvByteBufAllocator(512, maxRead, maxRead),
-                channel).newHandle();
+                allowance).newHandle();
     }
 
     /** The size of the buffer the next read gets. */
