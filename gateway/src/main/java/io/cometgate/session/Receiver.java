@@ -26,6 +26,16 @@ public interface Receiver {
         return configured;
     }
 
+    /**
+     * The most bytes one batch may hold in all, where the client cannot read a larger message:
+     * a batch gathers frames while below {@link #maxBatchBytes}, so without this it may pass
+     * that cap by one frame. A WebSocket client that asked for large batches ({@code maxBatch})
+     * says how large it reads; everything else reads a batch of any size.
+     */
+    default int batchLimit() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Whether the connection can take another batch now without queueing in memory. */
     boolean isWritable();
 

@@ -229,7 +229,7 @@ final class SessionOutbox {
                 }
             }
             long before = sentUpTo;
-            ByteBuf batch = nextBatch(receiver.maxBatchBytes(batchCap));
+            ByteBuf batch = nextBatch(receiver.maxBatchBytes(batchCap), receiver.batchLimit());
             lastDeliveryNanos = now();
             if (!receiver.deliver(batch, sentUpTo > before ? sentUpTo : 0)) {
                 session.detach(receiver);
@@ -249,7 +249,11 @@ final class SessionOutbox {
         return ACK_EVERY_BYTES + session.upstreamGrowth() / 4;
     }
 
-    private ByteBuf nextBatch(int cap) {
+    /**
+     * Gathers frames while the batch is below {@code cap}; never past {@code limit}, except
+     * that a batch always takes one frame (a limit is never below one frame: WebSocketUpgrade).
+     */
+    private ByteBuf nextBatch(int cap, int limit) {
         ByteBufAllocator alloc = session.alloc();
         CompositeByteBuf batch = alloc.compositeBuffer(1024);
         if (helloPending) {
@@ -267,7 +271,8 @@ final class SessionOutbox {
             batch.addComponent(true, FrameCodec.encodeCount(alloc, FrameType.ACK, 0, 0, session.lastReceived()));
         }
         boolean resent = false;
-        while (sentUpTo + 1 < frames.nextSeq() && batch.readableBytes() < cap) {
+        while (sentUpTo + 1 < frames.nextSeq() && batch.readableBytes() < cap
+                && fits(batch, frames.get(sentUpTo + 1), limit)) {
             sentUpTo++;
             if (sentUpTo <= highestSent) {
                 session.context().metrics().frameRetransmitted();
@@ -282,6 +287,10 @@ final class SessionOutbox {
         }
         echoPending = false;
         return batch;
+    }
+
+    private static boolean fits(ByteBuf batch, ByteBuf frame, int limit) {
+        return batch.readableBytes() == 0 || (long) batch.readableBytes() + frame.readableBytes() <= limit;
     }
 
     /** Times the newest frame of a batch; a batch that resends spoils the sample under way. */

@@ -51,9 +51,12 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     private boolean closing;
     /** A fragmented binary message being put together, or {@code null} (almost always). */
     private WebSocketFragments fragments;
+    /** The largest message the client said it reads ({@code maxBatch}), or {@link BatchLimit#NOT_ASKED}. */
+    private final int batchLimit;
 
-    WebSocketReceiver(Channel channel, Session session, LongAdder directMemoryExhausted) {
+    WebSocketReceiver(Channel channel, Session session, LongAdder directMemoryExhausted, int batchLimit) {
         this.channel = channel;
+        this.batchLimit = batchLimit;
         this.directMemoryExhausted = directMemoryExhausted;
         this.session = session;
         this.life = new ReceiverLife(TransportKind.WEBSOCKET, session);
@@ -169,6 +172,16 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     public boolean deliver(ByteBuf batch, long highestSeq) {
         channel.writeAndFlush(new BinaryWebSocketFrame(batch), channel.voidPromise());
         return true;
+    }
+
+    @Override
+    public int maxBatchBytes(int configured) {
+        return batchLimit == BatchLimit.NOT_ASKED ? configured : batchLimit;
+    }
+
+    @Override
+    public int batchLimit() {
+        return batchLimit == BatchLimit.NOT_ASKED ? Integer.MAX_VALUE : batchLimit;
     }
 
     @Override

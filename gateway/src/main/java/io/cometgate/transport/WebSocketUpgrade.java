@@ -59,6 +59,13 @@ final class WebSocketUpgrade {
             endpoints.fail(ctx, HttpResponseStatus.BAD_REQUEST, "ack must be a sequence number", info);
             return;
         }
+        int batchLimit;
+        try {
+            batchLimit = BatchLimit.parse(ProtocolEndpoints.param(query, "maxBatch"), context.config());
+        } catch (IllegalArgumentException e) {
+            endpoints.fail(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage(), info);
+            return;
+        }
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(webSocketUrl(req), null, decoder).newHandshaker(req);
         if (handshaker == null) {
@@ -74,7 +81,7 @@ final class WebSocketUpgrade {
             return;
         }
         Channel channel = ctx.channel();
-        WebSocketReceiver receiver = new WebSocketReceiver(channel, session, context.metrics().directMemoryExhausted);
+        WebSocketReceiver receiver = new WebSocketReceiver(channel, session, context.metrics().directMemoryExhausted, batchLimit);
         GatewayInitializer.switchToWebSocketFragments(channel.pipeline(), receiver);
         handshaker.handshake(channel, req).addListener(f -> {
             if (!f.isSuccess()) {

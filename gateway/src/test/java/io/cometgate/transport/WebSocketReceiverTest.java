@@ -36,7 +36,7 @@ class WebSocketReceiverTest {
     private final HalfClosableChannel ws = new HalfClosableChannel();
     private final EmbeddedSessions sessions = new EmbeddedSessions(GatewayConfig.defaults());
     private final Session session = sessions.create(ws);
-    private final WebSocketReceiver receiver = new WebSocketReceiver(ws, session, new java.util.concurrent.atomic.LongAdder());
+    private final WebSocketReceiver receiver = new WebSocketReceiver(ws, session, new java.util.concurrent.atomic.LongAdder(), BatchLimit.NOT_ASKED);
 
     /** An EmbeddedChannel that can half-close like a TCP socket, so the close linger runs as it does on one. */
     private static final class HalfClosableChannel extends EmbeddedChannel implements DuplexChannel {
@@ -156,7 +156,7 @@ class WebSocketReceiverTest {
     @Test
     void aReceiverReplacedByANewerTransportClosesWith4014() {
         EmbeddedChannel newer = new EmbeddedChannel();
-        WebSocketReceiver newerReceiver = new WebSocketReceiver(newer, session, new java.util.concurrent.atomic.LongAdder());
+        WebSocketReceiver newerReceiver = new WebSocketReceiver(newer, session, new java.util.concurrent.atomic.LongAdder(), BatchLimit.NOT_ASKED);
         session.attach(newerReceiver, 0);
         ws.runPendingTasks();
         assertClosedWith(CloseCode.SESSION_REPLACED.code());

@@ -184,6 +184,19 @@ class WebSocketUpgradeTest {
     }
 
     @Test
+    void aMaxBatchThatIsNoByteCountOrSmallerThanOneFrameIsAnswered400WithTheReasonAndCreatesNoSession() {
+        byte[] notACount = exchange(handshake("?maxBatch=lots", goodHeaders(TestDecider.ORIGIN)));
+        assertEquals("HTTP/1.1 400 Bad Request", status(notACount));
+        assertTrue(new String(notACount, StandardCharsets.UTF_8).contains("maxBatch must be a byte count"),
+                new String(notACount, StandardCharsets.UTF_8));
+        byte[] tooSmall = exchange(handshake("?maxBatch=1000", goodHeaders(TestDecider.ORIGIN)));
+        assertEquals("HTTP/1.1 400 Bad Request", status(tooSmall));
+        assertTrue(new String(tooSmall, StandardCharsets.UTF_8).contains("maxBatch must be at least 65549 bytes"),
+                new String(tooSmall, StandardCharsets.UTF_8));
+        assertEquals(0, sessions.registry.size(), "no session for a refused handshake");
+    }
+
+    @Test
     void anUnsupportedWebSocketVersionIsAnswered426NamingVersion13AndCreatesNoSession() {
         String request = handshake("", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: " + KEY,
                 "Sec-WebSocket-Version: 99", "Origin: " + TestDecider.ORIGIN);
