@@ -39,6 +39,9 @@ final class WsLink extends SimpleChannelInboundHandler<WebSocketFrame> {
         void closed(String reason);
     }
 
+    /** The largest message this client reads. */
+    static final int MAX_MESSAGE = 1 << 20;
+
     private final Events events;
     private Channel channel;
     private boolean ready;
@@ -48,7 +51,7 @@ final class WsLink extends SimpleChannelInboundHandler<WebSocketFrame> {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
                 .generateOriginHeader(false)
-                .maxFramePayloadLength(1 << 20)
+                .maxFramePayloadLength(MAX_MESSAGE)
                 .handshakeTimeoutMillis(10_000)
                 .dropPongFrames(true)
                 .build();
@@ -57,7 +60,7 @@ final class WsLink extends SimpleChannelInboundHandler<WebSocketFrame> {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(16 * 1024),
-                        new WebSocketClientProtocolHandler(handshaker, config), new WebSocketFrameAggregator(1 << 20), WsLink.this);
+                        new WebSocketClientProtocolHandler(handshaker, config), new WebSocketFrameAggregator(MAX_MESSAGE), WsLink.this);
             }
         }).connect(Loopback.of(uri)).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
@@ -71,7 +74,7 @@ final class WsLink extends SimpleChannelInboundHandler<WebSocketFrame> {
     /** Netty's RFC 6455 client handshake, without an Origin header, decoding with {@link WsFrameSlicer}. */
     private static final class SlicingHandshaker extends WebSocketClientHandshaker13 {
         SlicingHandshaker(URI uri) {
-            super(uri, WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, 1 << 20, true, false, 10_000);
+            super(uri, WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, MAX_MESSAGE, true, false, 10_000);
         }
 
         @Override
@@ -83,7 +86,7 @@ final class WsLink extends SimpleChannelInboundHandler<WebSocketFrame> {
 
         @Override
         protected WebSocketFrameDecoder newWebsocketDecoder() {
-            return new WsFrameSlicer(1 << 20);
+            return new WsFrameSlicer(MAX_MESSAGE);
         }
     }
 
