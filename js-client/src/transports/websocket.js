@@ -7,6 +7,14 @@
 
 import { Transport } from './base.js';
 
+/**
+ * The largest downstream message this client reads (`maxBatch`, docs/PROTOCOL.md): a browser
+ * takes a WebSocket message of any size, so as large as the gateway likes (it caps batches at
+ * its `--max-window`, 1 MiB by default). Without it the gateway keeps to 128 KiB per message,
+ * which in bulk costs it about six times the socket writes per MB.
+ */
+export const MAX_BATCH = 16 * 1024 * 1024;
+
 export class WebSocketTransport extends Transport {
   static transportName = 'websocket';
   static createsSession = true;
@@ -29,7 +37,7 @@ export class WebSocketTransport extends Transport {
   }
 
   start() {
-    const url = new URL(this.url('ws', this.downstreamParams()));
+    const url = new URL(this.url('ws', { ...this.downstreamParams(), maxBatch: MAX_BATCH }));
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(url.href);
     this.ws = ws;

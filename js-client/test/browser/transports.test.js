@@ -18,6 +18,25 @@ const FLOOD_TOTAL = 64 * MiB;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Runs in each page before its scripts: records the URLs the page opens WebSockets to and the
+ * largest message one brings, so a test can see what the client asked for and what it got.
+ */
+function recordWebSockets() {
+  const Native = globalThis.WebSocket;
+  window.wsSeen = { urls: [], largest: 0 };
+  globalThis.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(url, protocols);
+      window.wsSeen.urls.push(String(url));
+      this.addEventListener('message', (e) => {
+        const size = typeof e.data === 'string' ? e.data.length : e.data.byteLength;
+        window.wsSeen.largest = Math.max(window.wsSeen.largest, size);
+      });
+    }
+  };
+}
+
 /** Polls `value()` until it has not changed for `quietMs`; returns the settled value. */
 async function settle(value, quietMs, maxMs) {
   const start = Date.now();
@@ -59,6 +78,7 @@ for (const transport of TRANSPORTS) {
 
     before(async () => {
       context = await browser.newContext();
+      await context.addInitScript(recordWebSockets);
       page = await context.newPage();
       page.on('pageerror', (e) => pageErrors.push(String(e)));
       page.on('console', (m) => { if (process.env.DEBUG_BROWSER) console.log(`[${transport}] ${m.text()}`); });
@@ -265,6 +285,18 @@ for (const transport of TRANSPORTS) {
       assert.ok(backends.stats.floodFlushed > stalled, 'the backend did not resume after the page read');
       await page.evaluate(() => { window.flood.close(); });
     });
+
+    if (transport === 'websocket') {
+      test('the client asks for large WebSocket batches (maxBatch) and bulk comes in messages past maxMessage', { timeout: 60000 }, async () => {
+        const seen = await page.evaluate(() => window.wsSeen);
+        assert.ok(seen.urls.length > 0 && seen.urls.every((u) => new URL(u).searchParams.get('maxBatch') === String(16 * MiB)),
+          `every WebSocket asks for 16 MiB batches: ${seen.urls.join(' ')}`);
+        // The flood above read 8 MiB as fast as the page could: a gateway that kept to
+        // maxMessage (128 KiB, plus at most one 64 KiB frame) never sends a message this large.
+        const oldMost = 128 * 1024 + 65536 + 13;
+        assert.ok(seen.largest > oldMost && seen.largest <= MiB, `largest message ${seen.largest} bytes`);
+      });
+    }
 
     test('a backend that stops reading stalls the page\'s writes', { timeout: 120000 }, async () => {
       await page.evaluate(async () => {
