@@ -42,7 +42,6 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
 
     private final Channel channel;
     private final Session session;
-    private final int maxFramePayload;
     private static final long LINGER_MILLIS = 2_000;
 
     private final ReceiverLife life;
@@ -51,7 +50,11 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     private boolean closing;
     /** A fragmented binary message being put together, or {@code null} (almost always). */
     private WebSocketFragments fragments;
-    /** The largest message the client said it reads ({@code maxBatch}), or {@link BatchLimit#NOT_ASKED}. */
+    /**
+     * The largest message the client said it reads ({@code maxBatch}), or {@link BatchLimit#NOT_ASKED}.
+     * Every idle WebSocket session keeps one receiver, so the field costs S1 its bytes: the
+     * frame payload limit it replaced is read from the shared config instead.
+     */
     private final int batchLimit;
 
     WebSocketReceiver(Channel channel, Session session, LongAdder directMemoryExhausted, int batchLimit) {
@@ -60,7 +63,6 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
         this.directMemoryExhausted = directMemoryExhausted;
         this.session = session;
         this.life = new ReceiverLife(TransportKind.WEBSOCKET, session);
-        this.maxFramePayload = session.context().config().maxFramePayload();
     }
 
     /** Called on the session's loop once the handshake is done. */
@@ -121,7 +123,7 @@ final class WebSocketReceiver extends ChannelInboundHandlerAdapter implements Re
     private void receiveBatch(ByteBuf content) {
         List<Frame> frames;
         try {
-            frames = FrameCodec.decodeBatch(content, maxFramePayload);
+            frames = FrameCodec.decodeBatch(content, session.context().config().maxFramePayload());
         } catch (ProtocolException e) {
             closeWebSocket(WebSocketCloseStatus.PROTOCOL_ERROR, e.getMessage());
             session.loop().execute(() -> session.close(CloseCode.PROTOCOL_ERROR, e.getMessage()));
