@@ -46,6 +46,15 @@ public final class HttpResponses {
 
     /** An error: the connection is kept only for statuses after which the request was fully read. */
     public static ChannelFuture error(Channel channel, HttpResponseStatus status, String reason, boolean keepAlive, HttpHeaders extra) {
-        return text(channel, status, status.code() + " " + status.reasonPhrase() + ": " + reason, keepAlive, extra);
+        return text(channel, status, status.code() + " " + status.reasonPhrase() + ": " + oneLine(reason), keepAlive, extra);
+    }
+
+    /**
+     * A reason may quote what the client sent (a query value decoded from {@code %0A}, say):
+     * control characters become '?', so the reason stays the one line clients read.
+     */
+    static String oneLine(String reason) {
+        return reason.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }
