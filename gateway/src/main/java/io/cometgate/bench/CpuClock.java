@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * CPU time each process of a route spends over one measurement, as milliseconds per MB moved:
- * the bench client itself, the server in the middle (gateway or relay) and the backend. Unlike
- * MB/s, CPU per MB holds on a loaded machine, so routes compare fairly under load (issue 13).
+ * CPU time each process of a route spends over one measurement, per MB moved (S2) or per round
+ * trip (S4): the bench client itself, the server in the middle (gateway or relay) and the
+ * backend. Unlike MB/s or round trips/s, CPU per unit of work holds on a loaded machine, so
+ * routes compare fairly under load (issue 13).
  */
 final class CpuClock {
 
@@ -28,19 +29,28 @@ final class CpuClock {
 
     /** CPU ms per MB since the start, per process read; empty when nothing moved. */
     Map<String, Double> millisPerMegabyte(double megabytes) {
+        return per(megabytes, 1e6, "_cpu_ms_per_MB");
+    }
+
+    /** S4: CPU microseconds per round trip since the start, per process read; empty when none was made. */
+    Map<String, Double> microsPerRoundTrip(double roundTrips) {
+        return per(roundTrips, 1e3, "_cpu_us_per_rt");
+    }
+
+    private Map<String, Double> per(double units, double nanosPerFigure, String suffix) {
         Map<String, Double> out = new LinkedHashMap<>();
-        if (megabytes <= 0) {
+        if (units <= 0) {
             return out;
         }
         long client = ownCpuNanos();
         if (client >= 0 && client0 >= 0) {
-            out.put("client_cpu_ms_per_MB", (client - client0) / 1e6 / megabytes);
+            out.put("client" + suffix, (client - client0) / nanosPerFigure / units);
         }
         if (server != null) {
-            out.put("server_cpu_ms_per_MB", (server.cpuNanos() - server0) / 1e6 / megabytes);
+            out.put("server" + suffix, (server.cpuNanos() - server0) / nanosPerFigure / units);
         }
         if (backend != null) {
-            out.put("backend_cpu_ms_per_MB", (backend.cpuNanos() - backend0) / 1e6 / megabytes);
+            out.put("backend" + suffix, (backend.cpuNanos() - backend0) / nanosPerFigure / units);
         }
         return out;
     }

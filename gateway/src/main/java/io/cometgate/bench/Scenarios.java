@@ -27,7 +27,7 @@ final class Scenarios {
     }
 
     /**
-     * The processes S2 charges CPU to: the server each route crosses (gateway or relay, by route
+     * The processes S2 and S4 charge CPU to: the server each route crosses (gateway or relay, by route
      * name; none for direct) and the backend. Either may be missing (an outside process).
      */
     record CpuProbes(Map<String, Probe> servers, Probe backend) {
@@ -165,14 +165,17 @@ final class Scenarios {
             }
         }, first, progress);
         Thread.sleep(options.warmupMillis);
+        CpuClock clock = new CpuClock(cpu.servers().get(route.name()), cpu.backend());
         long t0 = System.nanoTime();
         long n0 = trips.sum();
         sleepWithProgress(options.durationSeconds, () -> String.format("%.0f round trips/s so far",
                 (trips.sum() - n0) / ((System.nanoTime() - t0) / 1e9)));
-        double perSecond = (trips.sum() - n0) / ((System.nanoTime() - t0) / 1e9);
+        long made = trips.sum() - n0;
+        double perSecond = made / ((System.nanoTime() - t0) / 1e9);
+        Map<String, Double> values = values("round_trips_per_s", perSecond, "failed_sessions", (double) opened.failures());
+        values.putAll(clock.microsPerRoundTrip(made));
         Opener.closeAll(opened.conns());
-        results.add("S4", route.name(), "n=" + sessions, repeat, values("round_trips_per_s", perSecond,
-                "failed_sessions", (double) opened.failures()));
+        results.add("S4", route.name(), "n=" + sessions, repeat, values);
         Thread.sleep(options.warmupMillis); // let the closes settle before the next route
     }
 

@@ -54,7 +54,14 @@ class BenchSmokeIT {
                 assertTrue(number(medians, "S2 | " + route, process + "_cpu_ms_per_MB") > 0, route + ": no " + process + " CPU per MB");
             }
             assertTrue(number(medians, "S2 | " + route, "backend_cpu_ms_per_MB") >= 0, route + ": no backend CPU per MB");
+            // S4 charges CPU per round trip the same way: a second of five busy sessions is past the tick
+            for (String process : List.of("client", "server")) {
+                assertTrue(number(medians, "S4 | " + route + " | n=5", process + "_cpu_us_per_rt") > 0,
+                        route + ": no " + process + " CPU per round trip");
+            }
         }
+        assertTrue(number(medians, "S4 | relay | n=5", "server_cpu_us_per_rt") > 0, "no relay CPU per round trip");
+        assertTrue(!medians.get("S4 | direct | n=5").containsKey("server_cpu_us_per_rt"), "the direct route has no server to charge");
         assertTrue(number(medians, "S2 | relay", "server_cpu_ms_per_MB") > 0, "no relay CPU per MB");
         assertTrue(!medians.get("S2 | direct").containsKey("server_cpu_ms_per_MB"), "the direct route has no server to charge");
     }
