@@ -140,8 +140,12 @@ public final class BenchRunCommand implements Callable<Integer> {
     int warmupMs = 1000;
 
     @Option(names = "--route-warmup-s", converter = Converters.NonNegative.class,
-            description = "S2 and S4: before the first repeat, each route runs this long unrecorded, so every route's code (client and server) is compiled before it is measured, not only the first route's (default ${DEFAULT-VALUE}; 0: none).")
+            description = "S2 and S4: before the first repeat, each route runs at least this long unrecorded, then on until its rate stops rising (no one-second rate 5%% above the best before it for 4 s), so every route's code (client and server) is compiled before it is measured, not only the first route's (default ${DEFAULT-VALUE}; 0: none).")
     int routeWarmupSeconds = 2;
+
+    @Option(names = "--route-warmup-max-s", converter = Converters.NonNegative.class,
+            description = "The longest a route's warm-up runs waiting for a steady rate (default ${DEFAULT-VALUE}; at most --route-warmup-s: a fixed warm-up).")
+    int routeWarmupMaxSeconds = 30;
 
     @Option(names = "--s5-phasing",
             description = "S5, once every session is open: spread (session i of n starts ticking at i/n of a second: n messages a second, evenly) or broadcast (all at once: a burst of n every second). Default ${DEFAULT-VALUE}.")
@@ -286,7 +290,7 @@ public final class BenchRunCommand implements Callable<Integer> {
         boolean baselinesOnly = chosen.contains("S0");
         List<Route> s2Routes = chosen.contains("S2") ? all : baselines;
         if (routeWarmupSeconds > 0) {
-            Scenarios warm = fast.warmUp(routeWarmupSeconds);
+            Scenarios warm = fast.warmUp(routeWarmupSeconds, routeWarmupMaxSeconds);
             if (chosen.contains("S2") || baselinesOnly) {
                 for (Route route : s2Routes) {
                     warm.bulk(route, 0);

@@ -23,8 +23,20 @@ final class Scenarios {
 
     static final int SMALL = 64;
 
-    record Options(int durationSeconds, int s3Rate, List<Integer> s4Sessions, int s7Messages, int warmupMillis) {
+    /**
+     * {@code steadyCapSeconds} > 0 makes S2 and S4 a route's unrecorded warm-up: each runs at least
+     * {@code durationSeconds}, then on until its rate is steady ({@link SteadyRate}), at most that long.
+     */
+    record Options(int durationSeconds, int s3Rate, List<Integer> s4Sessions, int s7Messages, int warmupMillis,
+                   int steadyCapSeconds) {
+        Options(int durationSeconds, int s3Rate, List<Integer> s4Sessions, int s7Messages, int warmupMillis) {
+            this(durationSeconds, s3Rate, s4Sessions, s7Messages, warmupMillis, 0);
+        }
     }
+
+    /** A warm-up is steady when its last four one-second rates set no record 5% above the best before them. */
+    private static final int STEADY_WINDOWS = 4;
+    private static final double STEADY_RISE = 0.05;
 
     /**
      * The processes S2 and S4 charge CPU to: the server each route crosses (gateway or relay, by route
@@ -52,10 +64,14 @@ final class Scenarios {
         this.cpu = cpu;
     }
 
-    /** The same scenarios with another duration, writing to other results (a route's unrecorded warm-up). */
-    Scenarios warmUp(int seconds) {
-        return new Scenarios(context, new Options(seconds, options.s3Rate, options.s4Sessions, options.s7Messages, 0),
-                new Results(), progress, CpuProbes.NONE);
+    /**
+     * The same scenarios as a route's unrecorded warm-up: S2 and S4 run at least {@code seconds},
+     * then until their rate is steady, at most {@code capSeconds} (not above {@code seconds}: a
+     * fixed warm-up); results go nowhere.
+     */
+    Scenarios warmUp(int seconds, int capSeconds) {
+        return new Scenarios(context, new Options(seconds, options.s3Rate, options.s4Sessions, options.s7Messages, 0,
+                capSeconds > seconds ? capSeconds : 0), new Results(), progress, CpuProbes.NONE);
     }
 
     private void say(String format, Object... args) {
@@ -70,6 +86,11 @@ final class Scenarios {
         Conn conn = one(route, (c, data) -> bytes.add(data.readableBytes()), new byte[] {BenchBackend.SOURCE});
         Thread.sleep(options.warmupMillis / 2);
         CpuClock clock = new CpuClock(cpu.servers().get(route.name()), cpu.backend());
+        if (options.steadyCapSeconds > 0) {
+            warmUntilSteady(route, bytes, 1e-6, "MB/s");
+            conn.close();
+            return;
+        }
         long b0 = bytes.sum();
         long t0 = System.nanoTime();
         sleepWithProgress(options.durationSeconds, () -> String.format("%.0f MB/s so far",
@@ -165,6 +186,11 @@ final class Scenarios {
             }
         }, first, progress);
         Thread.sleep(options.warmupMillis);
+        if (options.steadyCapSeconds > 0) {
+            warmUntilSteady(route, trips, 1, "round trips/s");
+            Opener.closeAll(opened.conns());
+            return;
+        }
         CpuClock clock = new CpuClock(cpu.servers().get(route.name()), cpu.backend());
         long t0 = System.nanoTime();
         long n0 = trips.sum();
@@ -225,6 +251,37 @@ final class Scenarios {
             throw new IllegalStateException(route.name() + ": could not open a connection: " + opened.firstFailure());
         }
         return opened.conns().get(0);
+    }
+
+    /**
+     * A warm-up's run: at least {@code durationSeconds}, then one-second windows until the rate
+     * stops rising or {@code steadyCapSeconds} have passed, so the first recorded repeat does not
+     * land in the climb of a fresh JIT. Says how long it took and at what rate.
+     */
+    private void warmUntilSteady(Route route, LongAdder done, double scale, String unit) throws InterruptedException {
+        SteadyRate steady = new SteadyRate(STEADY_WINDOWS, STEADY_RISE);
+        long start = System.nanoTime();
+        long least = start + TimeUnit.SECONDS.toNanos(options.durationSeconds);
+        long most = start + TimeUnit.SECONDS.toNanos(options.steadyCapSeconds);
+        long windowStart = start;
+        long counted = done.sum();
+        while (true) {
+            Thread.sleep(1000);
+            long now = System.nanoTime();
+            long sum = done.sum();
+            steady.add((sum - counted) * scale / ((now - windowStart) / 1e9));
+            windowStart = now;
+            counted = sum;
+            if (now >= least && steady.reached()) {
+                say("  %s steady after %.0f s: %.0f %s", route.name(), (now - start) / 1e9, steady.last(), unit);
+                return;
+            }
+            if (now >= most) {
+                say("  %s still rising after %.0f s (%.0f %s); measured from here anyway", route.name(), (now - start) / 1e9,
+                        steady.last(), unit);
+                return;
+            }
+        }
     }
 
     private void sleepWithProgress(int seconds, java.util.function.Supplier<String> status) throws InterruptedException {

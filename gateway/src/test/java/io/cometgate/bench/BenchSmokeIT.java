@@ -31,10 +31,15 @@ class BenchSmokeIT {
     @Test
     void throughputLatencyRateAndWireScenariosReportEveryRouteWithNothingLost() throws Exception {
         Map<String, Map<String, Object>> medians = run("--scenarios", "S0,S2,S3,S4,S7", "--duration", "1",
-                "--s3-rate", "200", "--s4-sessions", "5", "--s7-messages", "10", "--route-warmup-s", "1");
+                "--s3-rate", "200", "--s4-sessions", "5", "--s7-messages", "10", "--route-warmup-s", "1",
+                "--route-warmup-max-s", "2");
         List<String> routes = List.of("direct", "relay", "websocket", "xhr-streaming", "xhr-streaming-binary", "eventsource", "htmlfile",
                 "xhr-polling", "xhr-polling-binary"); // the default transports, the binary bodies included
         for (String route : routes) {
+            // each route's S2 and S4 warm-ups waited for a steady rate, for 2 s at most, and said how it ended
+            java.util.regex.Matcher ends = java.util.regex.Pattern.compile(
+                    "bench:   " + route + " (steady|still rising) after [12] s").matcher(progress);
+            assertEquals(2, ends.results().count(), route + "'s warm-ups did not end as asked:\n" + progress);
             assertTrue(number(medians, "S2 | " + route, "MB_per_s") > 0, route + " moved no bytes");
             assertEquals(number(medians, "S3 | " + route, "sent"), number(medians, "S3 | " + route, "received"),
                     route + " lost ping-pong messages");
@@ -127,6 +132,9 @@ class BenchSmokeIT {
         assertTrue(err.toString().contains("S0..S8"), err.toString());
     }
 
+    /** What the last run() printed on its progress stream (stderr). */
+    private String progress = "";
+
     private Map<String, Map<String, Object>> run(String... extra) throws Exception {
         Path json = dir.resolve("bench.json");
         List<String> args = new ArrayList<>(List.of("bench", "run", "--repeat", "1", "--warmup-ms", "100", "--json", json.toString()));
@@ -137,6 +145,7 @@ class BenchSmokeIT {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args.toArray(String[]::new));
+        progress = err.toString();
         assertEquals(0, code, "bench run failed:\n" + err + out);
         assertTrue(out.toString().contains("median over repeats"), out.toString());
         Map<String, Object> parsed = new ObjectMapper().readValue(Files.readString(json), new TypeReference<>() { });
