@@ -85,12 +85,12 @@ final class Scenarios {
         LongAdder bytes = new LongAdder();
         Conn conn = one(route, (c, data) -> bytes.add(data.readableBytes()), new byte[] {BenchBackend.SOURCE});
         Thread.sleep(options.warmupMillis / 2);
-        CpuClock clock = new CpuClock(cpu.servers().get(route.name()), cpu.backend());
         if (options.steadyCapSeconds > 0) {
             warmUntilSteady(route, bytes, 1e-6, "MB/s");
             conn.close();
             return;
         }
+        CpuClock clock = new CpuClock(cpu.servers().get(route.name()), cpu.backend());
         long b0 = bytes.sum();
         long t0 = System.nanoTime();
         sleepWithProgress(options.durationSeconds, () -> String.format("%.0f MB/s so far",
