@@ -51,9 +51,10 @@ public final class HttpResponses {
 
     /**
      * A reason may quote what the client sent (a query value decoded from {@code %0A}, say):
-     * control characters become '?', so the reason stays the one line clients read.
+     * control characters become '?', so the reason stays the one line clients (and the audit
+     * log) read. Every reason that quotes a client goes through it, HTTP or WebSocket close.
      */
-    static String oneLine(String reason) {
+    public static String oneLine(String reason) {
         return reason.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }

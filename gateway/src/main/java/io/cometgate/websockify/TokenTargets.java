@@ -1,5 +1,6 @@
 package io.cometgate.websockify;
 
+import io.cometgate.http.HttpResponses;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -37,7 +38,7 @@ final class TokenTargets implements Targets {
             return Lookup.refused("token longer than " + MAX_TOKEN + " characters");
         }
         String target = table.apply(token);
-        return target == null ? Lookup.refused("unknown token '" + printable(token) + "'") : Lookup.found(target);
+        return target == null ? Lookup.refused("unknown token '" + HttpResponses.oneLine(token) + "'") : Lookup.found(target);
     }
 
     private static String token(QueryStringDecoder query, HttpHeaders headers) {
@@ -54,11 +55,5 @@ final class TokenTargets implements Targets {
             }
         }
         return null;
-    }
-
-    /** The reason goes back to the client and into the audit log: no control characters. */
-    private static String printable(String token) {
-        return token.codePoints().map(c -> c < 0x20 || c == 0x7f ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }
