@@ -15,7 +15,7 @@
 # bench client, the server (gateway or relay) and the backend, as `bench run` prints them; with
 # SYSCALLS=1 also the gateway's system calls per MB written (perf stat and /proc/PID/io). At
 # the end the medians per variant. SCENARIO=S4 reports round trips/s and CPU microseconds per
-# round trip instead, and system calls per round trip. Loopback only; stops what it started by PID.
+# round trip instead, and the gateway's system calls over the round beside its round trips. Loopback only; stops what it started by PID.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -36,6 +36,7 @@ case "$SCENARIO" in
   S4) scenario_args=(--scenarios S4 --s4-sessions "$S4_SESSIONS"); cpu_unit=us_per_rt ;; # S4 runs direct and the relay too
   *) echo "ws-ab.sh: SCENARIO must be S2 or S4, not '$SCENARIO'" >&2; exit 2 ;;
 esac
+tag=$(echo "$SCENARIO" | tr 'S' 's')   # log names: s2-A-1.txt, s4-B-3.txt
 BASE=${BASE:-24700}                 # backend BASE+1, relay BASE+2, gateways BASE+3 (A) and BASE+4 (B)
 OUT=${OUT:-$(mktemp -d /tmp/cometgate-ws-ab.XXXXXX)}
 mkdir -p "$OUT"
@@ -64,7 +65,7 @@ syscalls_per_mb() { # pid perf-file bytes-written-before
   awk -F, -v mb="$mb" '$3 ~ /sys_enter/ { sub(/.*:sys_enter_?/, "", $3); printf " %s=%.1f", ($3 == "" ? "all" : $3), $1 / mb }
     END { printf " per MB written (%s MB)\n", mb }' "$2"
 }
-syscalls_per_round_trip() { # perf-file round-trips-per-second (only the measured seconds count them)
+syscalls_in_round() { # perf-file round-trips-per-second: totals over the whole round (warm-ups too), beside the measured round trips
   awk -F, -v n="$2" -v d="$DURATION" '$3 ~ /sys_enter/ { sub(/.*:sys_enter_?/, "", $3); printf " %s=%.0f", ($3 == "" ? "all" : $3), $1 }
     END { printf " over the whole round (%.0f round trips measured in it)\n", n * d }' "$1"
 }
@@ -72,7 +73,7 @@ syscalls_per_round_trip() { # perf-file round-trips-per-second (only the measure
 echo "results in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg); A_JVM='$A_JVM' B_JVM='$B_JVM' A_ARGS='$A_ARGS' B_ARGS='$B_ARGS'"
 for r in $(seq "$ROUNDS"); do
   for v in "${variants[@]}"; do
-    log="$OUT/$(echo "$SCENARIO" | tr 'S' 's')-$v-$r.txt"
+    log="$OUT/$tag-$v-$r.txt"
     if [ "$SYSCALLS" = 1 ]; then
       w0=$(awk '/^wchar:/ { print $2 }' "/proc/${gw[$v]}/io")
       perf stat -x, -o "$OUT/perf-$v-$r.csv" -p "${gw[$v]}" -e raw_syscalls:sys_enter,syscalls:sys_enter_recvfrom,syscalls:sys_enter_read,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_epoll_pwait2,syscalls:sys_enter_futex &
@@ -90,7 +91,7 @@ for r in $(seq "$ROUNDS"); do
       if [ "$SCENARIO" = S2 ]; then
         echo "  $v: gateway system calls$(syscalls_per_mb "${gw[$v]}" "$OUT/perf-$v-$r.csv" "$w0")"
       else
-        echo "  $v: gateway system calls$(syscalls_per_round_trip "$OUT/perf-$v-$r.csv" "$(grep -E "^S4 \| websocket " "$log" | grep -o 'round_trips_per_s=[0-9]*' | cut -d= -f2)")"
+        echo "  $v: gateway system calls$(syscalls_in_round "$OUT/perf-$v-$r.csv" "$(grep -E "^S4 \| websocket " "$log" | grep -o 'round_trips_per_s=[0-9]*' | cut -d= -f2)")"
       fi
     fi
   done
@@ -102,7 +103,7 @@ for v in "${variants[@]}"; do
     route=${key%%:*}; field=${key#*:}
     [ "$route" = "$key" ] && route=websocket
     for r in $(seq "$ROUNDS"); do
-      grep -hE "^$SCENARIO(-ratio)? \| $route " "$OUT/$(echo "$SCENARIO" | tr 'S' 's')-$v-$r.txt" | grep -o "$field=[0-9.]*" | cut -d= -f2 || true
+      grep -hE "^$SCENARIO(-ratio)? \| $route " "$OUT/$tag-$v-$r.txt" | grep -o "$field=[0-9.]*" | cut -d= -f2 || true
     done | sort -n | awk -v v="$v" -v k="$key" '{ x[NR] = $1 } END { if (NR) printf "  %s %s = %s\n", v, k, x[int((NR + 1) / 2)] }'
   done
 done

@@ -280,7 +280,7 @@ public final class BenchRunCommand implements Callable<Integer> {
             backendPid = backendPidOption;
         }
         servers.putAll(probes);
-        Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs), results, progress,
+        Scenarios fast = new Scenarios(context, new Scenarios.Options(duration, s3Rate, s4Sessions, s7Messages, warmupMs, 0), results, progress,
                 new Scenarios.CpuProbes(servers, backendPid == null ? null : new Probe(backendPid)));
         Capacity capacity = new Capacity(context, new Capacity.Options(s1Sessions, idleSeconds,
                 s6Steady, s6Rate, s6Seconds, warmupMs), results, progress);

@@ -29,9 +29,6 @@ final class Scenarios {
      */
     record Options(int durationSeconds, int s3Rate, List<Integer> s4Sessions, int s7Messages, int warmupMillis,
                    int steadyCapSeconds) {
-        Options(int durationSeconds, int s3Rate, List<Integer> s4Sessions, int s7Messages, int warmupMillis) {
-            this(durationSeconds, s3Rate, s4Sessions, s7Messages, warmupMillis, 0);
-        }
     }
 
     /** A warm-up is steady when its last four one-second rates set no record 5% above the best before them. */

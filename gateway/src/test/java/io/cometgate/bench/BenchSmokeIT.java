@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,8 +39,7 @@ class BenchSmokeIT {
                 "xhr-polling", "xhr-polling-binary"); // the default transports, the binary bodies included
         for (String route : routes) {
             // each route's S2 and S4 warm-ups waited for a steady rate, for 2 s at most, and said how it ended
-            java.util.regex.Matcher ends = java.util.regex.Pattern.compile(
-                    "bench:   " + route + " (steady|still rising) after [12] s").matcher(progress);
+            Matcher ends = Pattern.compile("bench:   " + route + " (steady|still rising) after [12] s").matcher(progress);
             assertEquals(2, ends.results().count(), route + "'s warm-ups did not end as asked:\n" + progress);
             assertTrue(number(medians, "S2 | " + route, "MB_per_s") > 0, route + " moved no bytes");
             assertEquals(number(medians, "S3 | " + route, "sent"), number(medians, "S3 | " + route, "received"),
